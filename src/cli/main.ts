@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * The `contam` entry point: builds the command tree and maps errors to exit
+ * codes. Only this file exits the process.
+ *
+ * Exit codes: 0 success; 1 contamination found with --fail-on-contamination;
+ * 2 bad input or usage (one line on stderr); 3 internal error (a bug: stack
+ * printed); 130 interrupted.
+ */
+import { Command, CommanderError } from 'commander';
+import { isContamError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { COMMANDS } from './commands.js';
+
+export const EXIT_OK = 0;
+export const EXIT_CONTAMINATED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 3;
+
+function buildProgram(): Command {
+  const program = new Command('contam')
+    .description('Find benchmark test samples in LLM training corpora and score models on the clean subsets.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const make of COMMANDS) program.addCommand(make().exitOverride());
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander; they exit 0.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (isContamError(error)) {
+      process.stderr.write(`contam: error: ${error.toLine()}\n`);
+      return error.code === 'INTERRUPTED' ? 130 : EXIT_USAGE;
+    }
+    process.stderr.write(`contam: internal error (please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT_INTERNAL;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,262 @@
+/**
+ * The shared vocabulary of contam. Every pipeline stage takes and yields these
+ * plain records; nothing else crosses a stage boundary.
+ *
+ *   eval files --(io)--> EvalSample --(text, index)--> ContamIndex
+ *   corpus files --(io)--> CorpusDocument --(scan)--> Report --(report)--> JSON / terminal / HTML
+ *   Report + model results --(score)--> ScoreReport
+ *
+ * Field names of the JSON outputs (Report, ScoreReport) are snake_case because
+ * they are a file format read by other tools; in-memory records are camelCase.
+ */
+
+/** Which fields of a benchmark row make up the text to look for. */
+export interface FieldSpec {
+  /** Dotted path into the row (`question.stem`); list values contribute each element. */
+  path: string;
+  /** The field is the answer/label rather than the input (for input-vs-label verdicts). */
+  label: boolean;
+}
+
+/** A benchmark to index: `--eval [name=]path[#field,field:label,...]`. */
+export interface BenchmarkSpec {
+  name: string;
+  path: string;
+  /** Explicit fields; undefined means "recognise the shape or use every string field". */
+  fields?: FieldSpec[];
+}
+
+/** One piece of a sample's text: one field value, or one element of a list field. */
+export interface TextSegment {
+  /** The field path, with `[i]` for list elements (`choices[2]`). */
+  field: string;
+  text: string;
+  label: boolean;
+}
+
+/** One evaluation sample as read from a benchmark file. */
+export interface EvalSample {
+  benchmark: string;
+  /** 0-based position of the sample in its file. */
+  row: number;
+  /** The file's own id (`id`, `idx`, `task_id`, ...) as a string, else String(row). */
+  id: string;
+  segments: TextSegment[];
+}
+
+/** What the reader chose for a benchmark file, for the user and the report. */
+export interface BenchmarkSource {
+  name: string;
+  path: string;
+  format: EvalFormat;
+  /** The recognised shape (`gsm8k`, `mmlu`, ...) or null. */
+  shape: string | null;
+  fields: FieldSpec[];
+  idField: string | null;
+  samples: number;
+}
+
+export type EvalFormat = 'jsonl' | 'json' | 'csv' | 'parquet';
+export type CorpusFormat = 'jsonl' | 'parquet' | 'arrow' | 'arrow-stream';
+export type Compression = 'gzip' | 'zstd' | null;
+
+/** One training document. */
+export interface CorpusDocument {
+  /** The file as the user named it (or found it under a directory). */
+  file: string;
+  /** 0-based row of the document in its file. */
+  row: number;
+  /** The id column's value as a string, or null when the file has none. */
+  id: string | null;
+  text: string;
+}
+
+/**
+ * A unit of scan work: a whole JSONL file, one Parquet row group or one Arrow
+ * record batch. Parts are the grain of parallelism, sharding and checkpoints.
+ */
+export interface CorpusPart {
+  file: string;
+  format: CorpusFormat;
+  compression: Compression;
+  /** Part number within the file (row group / record batch), 0 for whole files. */
+  index: number;
+  /** Row number of the part's first document within the file. */
+  rowStart: number;
+  /** Number of documents when known from metadata, else null. */
+  rows: number | null;
+  /** Bytes on disk attributed to this part (for balancing and progress). */
+  bytes: number;
+}
+
+/** Columns to read from corpus files. */
+export interface CorpusColumns {
+  /** @default 'text' */
+  text: string;
+  /** @default 'id'; a missing id column is allowed (ids are then null). */
+  id: string;
+}
+
+export type ShingleUnit = 'word' | 'token';
+export type TokenEncoding = 'cl100k_base' | 'o200k_base';
+
+/** How text becomes shingles. Recorded in the index; a scan must use the same. */
+export interface ShingleConfig {
+  unit: ShingleUnit;
+  /** n-gram length in words or tokens. @default 13 */
+  ngram: number;
+  /** Fields shorter than `ngram` are matched whole down to this many units. @default 8 */
+  minWords: number;
+  /** Only for unit = 'token'. */
+  encoding: TokenEncoding | null;
+  /** Name and version of the normalization, e.g. `nfkc-casefold-html-punct-v1`. */
+  normalization: string;
+  /** Seed of the word hash. */
+  seed: number;
+}
+
+/** The rule that turns matches into a verdict. */
+export interface VerdictRule {
+  /** `any-ngram`: any shared shingle convicts (GPT-3). `min-overlap`: a fraction in one document (PaLM). */
+  name: 'any-ngram' | 'min-overlap';
+  /** For `min-overlap`: the fraction of the sample's shingles that must occur in one document. */
+  minOverlap: number;
+}
+
+// ---------------------------------------------------------------------------
+// Report: the JSON written by `contam scan` / `contam check` (format version 1).
+
+export interface ReportConfig {
+  unit: ShingleUnit;
+  ngram: number;
+  min_words: number;
+  encoding: TokenEncoding | null;
+  normalization: string;
+  rule: VerdictRule['name'];
+  min_overlap: number | null;
+  text_column: string;
+  id_column: string;
+  /** At most this many matching documents are listed per sample (all are counted). */
+  max_matches: number;
+  index: { format_version: number; shingles: number; bloom_bits: number; bloom_hashes: number; bloom_fpr: number };
+}
+
+export interface ReportBenchmark {
+  name: string;
+  path: string;
+  format: EvalFormat;
+  shape: string | null;
+  fields: string[];
+  samples: number;
+  contaminated: number;
+  too_short: number;
+  /** contaminated / (samples - too_short); 0 when nothing could be judged. */
+  rate: number;
+}
+
+export interface ReportMatch {
+  file: string;
+  row: number;
+  doc_id: string | null;
+  /** Distinct shingles of the sample found in this document. */
+  shingles: number;
+  /** [start, end) UTF-16 character offsets into the document's original text, merged, ascending. */
+  spans: [number, number][];
+  /** The document's text around the first span, with the span itself inside. */
+  snippet: string;
+  /** Where `snippet` starts in the document, so spans can be placed within it. */
+  snippet_start: number;
+  /** [start, end) offsets into the sample's `text` of the words found in this document. */
+  sample_spans: [number, number][];
+}
+
+export interface ReportSample {
+  benchmark: string;
+  row: number;
+  id: string;
+  contaminated: boolean;
+  too_short: boolean;
+  /** Number of shingles the sample has (whole short fields count as one). */
+  shingles: number;
+  /** Largest fraction of the sample's shingles found in one document. */
+  overlap: number;
+  /** Longest run of the sample's words (or tokens) found contiguous in one document. */
+  longest: number;
+  /** Number of documents with at least one verified match. */
+  documents: number;
+  /** The sample's text segments joined by "\n" (what was looked for). */
+  text: string;
+  matches: ReportMatch[];
+}
+
+export interface Report {
+  version: 1;
+  tool: { name: 'contam'; version: string };
+  config: ReportConfig;
+  corpus: { files: number; documents: number; bytes: number };
+  benchmarks: ReportBenchmark[];
+  samples: ReportSample[];
+}
+
+// ---------------------------------------------------------------------------
+// Scores: the JSON written by `contam score`.
+
+export type ScoreMode = 'logprob' | 'generative';
+
+export interface SubsetScore {
+  /** Mean of the metric over the subset, 0..1; null when the subset is empty. */
+  score: number | null;
+  n: number;
+}
+
+export interface MetricScores {
+  name: string;
+  all: SubsetScore;
+  clean: SubsetScore;
+  contaminated: SubsetScore;
+  /** clean - all, with a seeded 95% bootstrap interval; nulls when undefined. */
+  delta: { value: number | null; ci95: [number, number] | null };
+  /** True when a subset is too small for the interval to mean anything. */
+  small_subset: boolean;
+  /** Present when input/label verdicts exist: the split by what leaked. */
+  input_only?: SubsetScore;
+  input_and_label?: SubsetScore;
+}
+
+export interface BenchmarkScores {
+  name: string;
+  mode: ScoreMode;
+  results_file: string;
+  results_format: string;
+  /** Results joined to report samples, and those that could not be (named in `unjoined_ids`). */
+  joined: number;
+  unjoined: number;
+  unjoined_ids: string[];
+  joined_by: 'row' | 'id' | 'text';
+  metrics: MetricScores[];
+  /** Disagreements between a stored metric and our recomputation, per metric. */
+  disagreements: { metric: string; count: number; of: number }[];
+}
+
+export interface ScoreReport {
+  version: 1;
+  seed: number;
+  bootstrap_resamples: number;
+  benchmarks: BenchmarkScores[];
+}
+
+/** What a corpus reader yields: documents of one part, and the bytes on disk consumed to read them. */
+export interface CorpusBatch {
+  part: CorpusPart;
+  documents: CorpusDocument[];
+  /** Bytes of the file consumed since the previous batch (sums to the part's bytes). */
+  bytesRead: number;
+}
+
+/** Options shared by all corpus readers. */
+export interface CorpusReadOptions {
+  columns: CorpusColumns;
+  /** Documents per batch. @default 1024 */
+  batchSize?: number;
+  signal?: AbortSignal;
+}
