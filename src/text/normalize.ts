@@ -1,0 +1,365 @@
+/**
+ * Normalization and word segmentation, in one pass over the original text.
+ *
+ * A word is a maximal run of letters, digits and marks after:
+ *   - HTML tags (`<p class="x">`, `</b>`, `<!-- ... -->`) are removed and act as word breaks;
+ *   - HTML entities (`&amp;`, `&#8217;`, `&#x2019;`) are decoded;
+ *   - each character (with its combining marks) is put in Unicode NFKC and case folded;
+ *   - punctuation and symbols are deleted (so `don't` and `don’t` and `dont` agree, as in
+ *     lm-evaluation-harness's Janitor, which deletes `string.punctuation`);
+ *   - whitespace (any Unicode space, line break or control character) separates words.
+ *
+ * Invariants the index and the scan rely on:
+ *   - Every word carries the [start, end) UTF-16 offsets of its first and last word
+ *     character in the ORIGINAL text, so matches are reported against what the user has.
+ *   - Re-normalizing the original slice [start, end) of a word yields exactly that word:
+ *     verification re-derives a document's words on demand from offsets alone.
+ *   - A word's hash is XXH32 of its normalized UTF-8 bytes (see xxhash32.ts).
+ *
+ * ASCII takes a table-driven fast path; other characters go through
+ * String.prototype.normalize with a per-code-point cache.
+ */
+import { xxh32 } from './xxhash32.js';
+
+/** Name recorded in indexes; bump the version whenever the output can change. */
+export const NORMALIZATION = 'nfkc-casefold-html-punct-v1';
+
+const CLS_SPACE = 0;
+const CLS_WORD = 1;
+const CLS_PUNCT = 2;
+const CLS_LT = 3;
+const CLS_AMP = 4;
+
+const ASCII_CLASS = new Uint8Array(128);
+const ASCII_LOWER = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  ASCII_LOWER[c] = c;
+  if ((c >= 48 && c <= 57) || (c >= 97 && c <= 122)) ASCII_CLASS[c] = CLS_WORD;
+  else if (c >= 65 && c <= 90) {
+    ASCII_CLASS[c] = CLS_WORD;
+    ASCII_LOWER[c] = c + 32;
+  } else if (c <= 32 || c === 127) ASCII_CLASS[c] = CLS_SPACE;
+  else ASCII_CLASS[c] = CLS_PUNCT;
+}
+ASCII_CLASS[60] = CLS_LT;
+ASCII_CLASS[38] = CLS_AMP;
+
+// Classes of non-ASCII code points, filled lazily: 0 unknown, then CLS_* + 1.
+const UNICODE_CLASS = new Uint8Array(0x110000);
+const RE_WORD = /[\p{L}\p{N}\p{M}]/u;
+const RE_SPACE = /[\p{Z}\p{Cc}\u2028\u2029\u0085]/u;
+const RE_MARK = /\p{M}/u;
+
+const MARK_FLAG = 8;
+
+function unicodeInfo(cp: number): number {
+  let k = UNICODE_CLASS[cp]!;
+  if (k === 0) {
+    const ch = String.fromCodePoint(cp);
+    k = (RE_WORD.test(ch) ? CLS_WORD : RE_SPACE.test(ch) ? CLS_SPACE : CLS_PUNCT) + 1;
+    if (RE_MARK.test(ch)) k |= MARK_FLAG;
+    UNICODE_CLASS[cp] = k;
+  }
+  return k;
+}
+
+function unicodeClass(cp: number): number {
+  return (unicodeInfo(cp) & 7) - 1;
+}
+
+function isMark(cp: number): boolean {
+  // Combining marks live at U+0300 and above; the caller's range test keeps Latin text fast.
+  return (unicodeInfo(cp) & MARK_FLAG) !== 0;
+}
+
+// NFKC + case fold of single code points, cached: most text repeats few of them.
+const FOLD_CACHE = new Map<number, string>();
+
+function foldUnit(unit: string): string {
+  // Full case folding differs from toLowerCase for a few letters; handle the common ones.
+  return unit.normalize('NFKC').toLowerCase().replace(/ß/g, 'ss').replace(/ς/g, 'σ').normalize('NFKC');
+}
+
+function foldCodePoint(cp: number): string {
+  let s = FOLD_CACHE.get(cp);
+  if (s === undefined) {
+    s = foldUnit(String.fromCodePoint(cp));
+    FOLD_CACHE.set(cp, s);
+  }
+  return s;
+}
+
+const HTML_ELEMENTS = new Set(
+  (
+    'a abbr address area article aside audio b base bdi bdo big blockquote body br button canvas caption center cite code col colgroup ' +
+    'data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 ' +
+    'head header hgroup hr html i iframe img input ins kbd label legend li link main map mark menu meta meter nav noscript object ol optgroup ' +
+    'option output p param picture pre progress q rp rt ruby s samp script section select small source span strike strong style sub summary ' +
+    'sup svg table tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr math mi mn mo mrow msup msub mfrac'
+  ).split(' '),
+);
+
+/**
+ * If an HTML tag or comment starts at `i` (text[i] === '<'), return the index just past it, else -1.
+ * Only known element names count, so `a < b` or `x<y` in code or maths is left as text.
+ */
+export function matchTag(text: string, i: number): number {
+  const len = text.length;
+  let j = i + 1;
+  if (text.startsWith('!--', j)) {
+    const close = text.indexOf('-->', j + 3);
+    return close < 0 || close - i > 65536 ? -1 : close + 3;
+  }
+  if (text.charCodeAt(j) === 47 /* / */) j++;
+  const nameStart = j;
+  while (j < len) {
+    const c = text.charCodeAt(j);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (j > nameStart && c >= 48 && c <= 57)) j++;
+    else break;
+  }
+  if (j === nameStart || j - nameStart > 10) return -1;
+  if (!HTML_ELEMENTS.has(text.slice(nameStart, j).toLowerCase())) return -1;
+  const c = text.charCodeAt(j);
+  if (c === 62 /* > */) return j + 1;
+  if (!(c === 32 || c === 9 || c === 10 || c === 13 || c === 47)) return -1;
+  // Attributes: scan to '>' honouring quotes; give up on '<' or after 4 KiB. Real attributes
+  // have '=' (`class="x"`); without one, `a<b and b>c` in maths or code would read as a tag.
+  let quote = 0;
+  let sawEquals = false;
+  const limit = Math.min(len, i + 4096);
+  for (j += 1; j < limit; j++) {
+    const d = text.charCodeAt(j);
+    if (quote) {
+      if (d === quote) quote = 0;
+    } else if (d === 34 || d === 39) quote = d;
+    else if (d === 61) sawEquals = true;
+    else if (d === 62) return sawEquals || text.charCodeAt(j - 1) === 47 || /^\s*$/.test(text.slice(i + 1, j).replace(/^\/?[A-Za-z0-9]+/, '')) ? j + 1 : -1;
+    else if (d === 60) return -1;
+  }
+  return -1;
+}
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', ensp: '\u2002', emsp: '\u2003', thinsp: '\u2009',
+  ndash: '\u2013', mdash: '\u2014', lsquo: '\u2018', rsquo: '\u2019', sbquo: '\u201a', ldquo: '\u201c', rdquo: '\u201d',
+  bdquo: '\u201e', hellip: '\u2026', laquo: '\u00ab', raquo: '\u00bb', copy: '\u00a9', reg: '\u00ae', trade: '\u2122',
+  deg: '\u00b0', plusmn: '\u00b1', times: '\u00d7', divide: '\u00f7', middot: '\u00b7', bull: '\u2022', shy: '\u00ad',
+  cent: '\u00a2', pound: '\u00a3', euro: '\u20ac', yen: '\u00a5', sect: '\u00a7', para: '\u00b6', frac12: '\u00bd',
+  frac14: '\u00bc', frac34: '\u00be', sup2: '\u00b2', sup3: '\u00b3', micro: '\u00b5', minus: '\u2212', le: '\u2264',
+  ge: '\u2265', ne: '\u2260', infin: '\u221e', larr: '\u2190', rarr: '\u2192', zwj: '\u200d', zwnj: '\u200c',
+  aacute: 'á', agrave: 'à', acirc: 'â', auml: 'ä', atilde: 'ã', aring: 'å', aelig: 'æ', ccedil: 'ç', eacute: 'é',
+  egrave: 'è', ecirc: 'ê', euml: 'ë', iacute: 'í', igrave: 'ì', icirc: 'î', iuml: 'ï', ntilde: 'ñ', oacute: 'ó',
+  ograve: 'ò', ocirc: 'ô', ouml: 'ö', otilde: 'õ', oslash: 'ø', uacute: 'ú', ugrave: 'ù', ucirc: 'û', uuml: 'ü',
+  yacute: 'ý', yuml: 'ÿ', szlig: 'ß', Aacute: 'Á', Agrave: 'À', Auml: 'Ä', Eacute: 'É', Ouml: 'Ö', Uuml: 'Ü',
+  Ntilde: 'Ñ', Ccedil: 'Ç', alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', pi: 'π', sigma: 'σ', mu: 'μ', lambda: 'λ',
+  theta: 'θ', omega: 'ω', Delta: 'Δ', Sigma: 'Σ', Omega: 'Ω',
+};
+
+/** If an HTML entity starts at `i` (text[i] === '&'), return [decoded, end], else null. */
+export function matchEntity(text: string, i: number): [string, number] | null {
+  const semi = text.indexOf(';', i + 2);
+  if (semi < 0 || semi - i > 33) return null;
+  const body = text.slice(i + 1, semi);
+  if (body.charCodeAt(0) === 35 /* # */) {
+    const hex = body.charCodeAt(1) === 120 || body.charCodeAt(1) === 88;
+    const digits = body.slice(hex ? 2 : 1);
+    if (!(hex ? /^[0-9a-fA-F]{1,6}$/ : /^[0-9]{1,7}$/).test(digits)) return null;
+    const cp = parseInt(digits, hex ? 16 : 10);
+    if (cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return null;
+    return [String.fromCodePoint(cp), semi + 1];
+  }
+  const decoded = NAMED_ENTITIES[body];
+  return decoded === undefined ? null : [decoded, semi + 1];
+}
+
+/**
+ * A reusable, growable buffer of the words of one text: their hashes and
+ * original offsets (and, when collecting, their normalized strings).
+ */
+export class WordBuffer {
+  count = 0;
+  hashes = new Uint32Array(1024);
+  starts = new Int32Array(1024);
+  ends = new Int32Array(1024);
+  /** Normalized words, filled only by `extractWords(..., collect = true)`. */
+  words: string[] = [];
+
+  /** @internal */
+  grow(): void {
+    const size = this.hashes.length * 2;
+    const h = new Uint32Array(size);
+    h.set(this.hashes);
+    this.hashes = h;
+    const s = new Int32Array(size);
+    s.set(this.starts);
+    this.starts = s;
+    const e = new Int32Array(size);
+    e.set(this.ends);
+    this.ends = e;
+  }
+}
+
+let bytes = new Uint8Array(4096);
+const utf8 = new TextDecoder();
+
+function growBytes(): void {
+  const b = new Uint8Array(bytes.length * 2);
+  b.set(bytes);
+  bytes = b;
+}
+
+function pushWord(out: WordBuffer, nb: number, start: number, end: number, seed: number, collect: boolean): void {
+  if (out.count === out.hashes.length) out.grow();
+  const k = out.count++;
+  out.hashes[k] = xxh32(bytes, 0, nb, seed);
+  out.starts[k] = start;
+  out.ends[k] = end;
+  if (collect) out.words.push(utf8.decode(bytes.subarray(0, nb)));
+}
+
+/** Word-in-progress state shared between the fast loop and the slow path. */
+interface WordState {
+  start: number;
+  end: number;
+  nb: number;
+}
+
+/** Feed a normalized (folded) string whose characters all come from original [from, to). */
+function feed(s: string, from: number, to: number, st: WordState, out: WordBuffer, seed: number, collect: boolean): void {
+  for (let k = 0; k < s.length; k++) {
+    let cp = s.charCodeAt(k);
+    if (cp >= 0xd800 && cp <= 0xdbff && k + 1 < s.length) {
+      cp = s.codePointAt(k)!;
+      if (cp > 0xffff) k++;
+    }
+    const cls = cp < 128 ? (ASCII_CLASS[cp] === CLS_WORD ? CLS_WORD : ASCII_CLASS[cp] === CLS_SPACE ? CLS_SPACE : CLS_PUNCT) : unicodeClass(cp);
+    if (cls === CLS_WORD) {
+      if (st.start < 0) st.start = from;
+      st.end = to;
+      if (st.nb + 4 > bytes.length) growBytes();
+      let nb = st.nb;
+      if (cp < 0x80) bytes[nb++] = cp;
+      else if (cp < 0x800) {
+        bytes[nb++] = 0xc0 | (cp >> 6);
+        bytes[nb++] = 0x80 | (cp & 63);
+      } else if (cp < 0x10000) {
+        bytes[nb++] = 0xe0 | (cp >> 12);
+        bytes[nb++] = 0x80 | ((cp >> 6) & 63);
+        bytes[nb++] = 0x80 | (cp & 63);
+      } else {
+        bytes[nb++] = 0xf0 | (cp >> 18);
+        bytes[nb++] = 0x80 | ((cp >> 12) & 63);
+        bytes[nb++] = 0x80 | ((cp >> 6) & 63);
+        bytes[nb++] = 0x80 | (cp & 63);
+      }
+      st.nb = nb;
+    } else if (cls === CLS_SPACE && st.start >= 0) {
+      pushWord(out, st.nb, st.start, st.end, seed, collect);
+      st.nb = 0;
+      st.start = -1;
+    }
+    // Punctuation, symbols and format characters are deleted without breaking the word.
+  }
+}
+
+/**
+ * Split `text` into normalized words, writing hashes and original offsets into `out`.
+ * With `collect`, also fill `out.words` with the normalized strings (index time, verification).
+ */
+export function extractWords(text: string, out: WordBuffer, seed: number, collect = false): void {
+  out.count = 0;
+  if (collect) out.words = [];
+  const len = text.length;
+  const st: WordState = { start: -1, end: 0, nb: 0 };
+  // Locals mirror `st` in the fast loop; they are synced around every slow-path call.
+  let wordStart = -1;
+  let wordEnd = 0;
+  let nb = 0;
+  let i = 0;
+  while (i < len) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      const cls = ASCII_CLASS[c]!;
+      if (cls === CLS_WORD) {
+        const next = i + 1 < len ? text.charCodeAt(i + 1) : 0;
+        if (next < 0x300 || !isMark(text.codePointAt(i + 1)!)) {
+          if (wordStart < 0) wordStart = i;
+          if (nb === bytes.length) growBytes();
+          bytes[nb++] = ASCII_LOWER[c]!;
+          i++;
+          wordEnd = i;
+          continue;
+        }
+        // An ASCII letter with combining marks: take the slow path below.
+      } else if (cls === CLS_SPACE) {
+        if (wordStart >= 0) {
+          pushWord(out, nb, wordStart, wordEnd, seed, collect);
+          nb = 0;
+          wordStart = -1;
+        }
+        i++;
+        continue;
+      } else if (cls === CLS_LT) {
+        const end = matchTag(text, i);
+        if (end > 0) {
+          if (wordStart >= 0) {
+            pushWord(out, nb, wordStart, wordEnd, seed, collect);
+            nb = 0;
+            wordStart = -1;
+          }
+          i = end;
+          continue;
+        }
+        i++;
+        continue;
+      } else if (cls === CLS_AMP) {
+        const entity = matchEntity(text, i);
+        if (entity) {
+          st.start = wordStart;
+          st.end = wordEnd;
+          st.nb = nb;
+          feed(foldUnit(entity[0]), i, entity[1], st, out, seed, collect);
+          wordStart = st.start;
+          wordEnd = st.end;
+          nb = st.nb;
+          i = entity[1];
+          continue;
+        }
+        i++;
+        continue;
+      } else {
+        i++; // punctuation: deleted
+        continue;
+      }
+    }
+    // Slow path: a code point plus the combining marks that follow it form one unit.
+    let cp = c;
+    let j = i + 1;
+    if (c >= 0xd800 && c <= 0xdbff && j < len) {
+      cp = text.codePointAt(i)!;
+      if (cp > 0xffff) j++;
+    }
+    let k = j;
+    while (k < len) {
+      const d = text.codePointAt(k)!;
+      if (d < 0x300 || !isMark(d)) break;
+      k += d > 0xffff ? 2 : 1;
+    }
+    st.start = wordStart;
+    st.end = wordEnd;
+    st.nb = nb;
+    feed(k === j ? foldCodePoint(cp) : foldUnit(text.slice(i, k)), i, k, st, out, seed, collect);
+    wordStart = st.start;
+    wordEnd = st.end;
+    nb = st.nb;
+    i = k;
+  }
+  if (wordStart >= 0) pushWord(out, nb, wordStart, wordEnd, seed, collect);
+}
+
+/** The normalized words of `text`, joined by single spaces (for display, tests and tokenization). */
+export function normalizeText(text: string): string {
+  const out = new WordBuffer();
+  extractWords(text, out, 0, true);
+  return out.words.join(' ');
+}

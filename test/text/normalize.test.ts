@@ -1,0 +1,95 @@
+import test from 'ava';
+import { extractWords, matchEntity, matchTag, normalizeText, WordBuffer } from '../../src/text/normalize.js';
+
+function words(text: string) {
+  const b = new WordBuffer();
+  extractWords(text, b, 0, true);
+  return b.words.map((w, i) => [w, b.starts[i], b.ends[i]] as const);
+}
+
+test('words carry the offsets of their first and last word character in the original text', (t) => {
+  t.deepEqual(words('Janet’s ducks lay 16 eggs.'), [
+    ['janets', 0, 7],
+    ['ducks', 8, 13],
+    ['lay', 14, 17],
+    ['16', 18, 20],
+    ['eggs', 21, 25],
+  ]);
+});
+
+test('punctuation is deleted inside words and whitespace separates them, as the Janitor does', (t) => {
+  t.is(normalizeText("don't stop -- it's 3.14, e.g. U.S.A."), 'dont stop its 314 eg usa');
+});
+
+const base = "Janet's ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her friends.";
+const variants: [string, string][] = [
+  ['upper case', base.toUpperCase()],
+  ['extra whitespace and line breaks', base.replace(/ /g, ' \n\t ')],
+  ['curly apostrophe', base.replace("'", '\u2019')],
+  ['no-break spaces', base.replace(/ /g, '\u00a0')],
+  ['ligature ffi', base.replace('muffins', 'mu\ufb03ns')],
+  ['full-width digits', base.replace('16', '\uff11\uff16')],
+  ['HTML markup', `<p>${base.replace('ducks', '<b>ducks</b>').replace("'", '&#39;')}</p>`],
+  ['HTML entities', base.replace("'", '&rsquo;').replace('.', '&period;')],
+  ['punctuation removed', base.replace(/[.'’,]/g, '')],
+];
+
+for (const [name, text] of variants) {
+  test(`normalization makes '${name}' equal to the original`, (t) => {
+    // &period; is not a known entity: its letters survive, so that variant must differ exactly there.
+    if (name === 'HTML entities') {
+      t.is(normalizeText(text), normalizeText(base).replace('day she', 'dayperiod she'));
+      return;
+    }
+    t.is(normalizeText(text), normalizeText(base));
+  });
+}
+
+test('combining marks and precomposed letters normalize alike (NFKC), and case folds ß to ss', (t) => {
+  t.is(normalizeText('Cafe\u0301 STRASSE'), normalizeText('café straße'));
+  t.is(normalizeText('ﬁne １２ ＡＢＣ'), 'fine 12 abc');
+});
+
+test('re-normalizing the original slice of a word gives that word back', (t) => {
+  const text = '<p>Caf&eacute; au lait, s\u2019il vous pla\u00eet!</p> ﬁnal １２.';
+  const b = new WordBuffer();
+  extractWords(text, b, 7, true);
+  for (let i = 0; i < b.count; i++) {
+    t.is(normalizeText(text.slice(b.starts[i]!, b.ends[i]!)), b.words[i]!);
+  }
+  t.deepEqual(b.words, ['café', 'au', 'lait', 'sil', 'vous', 'plaît', 'final', '12']);
+});
+
+test('only known HTML elements are tags: comparisons in maths and code stay text', (t) => {
+  t.is(normalizeText('if a<b and b>c then'), 'if ab and bc then');
+  t.is(normalizeText('x <b>bold</b> y <!-- note --> z'), 'x bold y z');
+  t.is(matchTag('<div class="a>b">', 0), 17);
+  t.is(matchTag('<notatag>', 0), -1);
+  t.is(matchTag('< p>', 0), -1);
+});
+
+test('entities decode by name and by decimal or hex code point, and malformed ones stay text', (t) => {
+  t.deepEqual(matchEntity('&amp;', 0), ['&', 5]);
+  t.deepEqual(matchEntity('&#8217;', 0), ['\u2019', 7]);
+  t.deepEqual(matchEntity('&#x2019;', 0), ['\u2019', 8]);
+  t.is(matchEntity('&nosuch;', 0), null);
+  t.is(matchEntity('& amp;', 0), null);
+});
+
+test('word hashes depend only on the normalized word', (t) => {
+  const a = new WordBuffer();
+  const b = new WordBuffer();
+  extractWords('DUCKS', a, 3);
+  extractWords('<i>ducks</i>', b, 3);
+  t.is(a.hashes[0], b.hashes[0]);
+  extractWords('ducks', b, 4);
+  t.not(a.hashes[0], b.hashes[0]);
+});
+
+test('a buffer grows past its initial capacity', (t) => {
+  const text = Array.from({ length: 5000 }, (_, i) => `w${i}`).join(' ');
+  const b = new WordBuffer();
+  extractWords(text, b, 0);
+  t.is(b.count, 5000);
+  t.is(b.starts[4999], text.lastIndexOf('w4999'));
+});
