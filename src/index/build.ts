@@ -1,0 +1,198 @@
+/**
+ * Builds a ContamIndex from eval samples: normalize each text segment into
+ * units, cut shingles of `ngram` units (per segment, so no shingle spans two
+ * fields), key them, and fill the exact table and the Bloom filter.
+ *
+ * Segments shorter than `ngram` but at least `minWords` units long become one
+ * whole-field entry keyed on their first `minWords` units; shorter segments
+ * give no entry. A sample with no entry at all is "too short to judge".
+ */
+import { ContamError } from '../errors.js';
+import { NORMALIZATION } from '../text/normalize.js';
+import { shingleKey } from '../text/shingle.js';
+import { createUnitExtractor } from '../text/units.js';
+import type { BenchmarkSource, EvalSample, ShingleConfig, ShingleUnit, TokenEncoding } from '../types.js';
+import { BloomFilter } from './bloom.js';
+import type { ContamIndex } from './contam-index.js';
+import { ShingleTable } from './shingle-table.js';
+
+export const INDEX_FORMAT_VERSION = 1;
+
+export interface IndexOptions {
+  /** @default 'word' */
+  unit?: ShingleUnit;
+  /** Shingle length in units. @default 13 */
+  ngram?: number;
+  /** Shortest field matched whole. @default 8 (capped at ngram) */
+  minWords?: number;
+  /** tiktoken encoding for unit 'token'. @default 'cl100k_base' */
+  encoding?: TokenEncoding;
+  /** Bloom filter false-positive rate. @default 0.001 */
+  fpr?: number;
+  /** Seed of the word hash. @default 0 */
+  seed?: number;
+}
+
+/** The shingle configuration that `options` stand for, validated. */
+export function shingleConfig(options: IndexOptions = {}): ShingleConfig {
+  const unit = options.unit ?? 'word';
+  const ngram = options.ngram ?? 13;
+  if (!Number.isInteger(ngram) || ngram < 1 || ngram > 1000) {
+    throw new ContamError('BAD_ARGUMENT', `expected --ngram to be a whole number from 1 to 1000, got ${ngram}`);
+  }
+  const minWords = Math.min(options.minWords ?? 8, ngram);
+  if (!Number.isInteger(minWords) || minWords < 1) {
+    throw new ContamError('BAD_ARGUMENT', `expected --min-words to be a whole number from 1 up, got ${options.minWords}`);
+  }
+  if (unit !== 'word' && unit !== 'token') {
+    throw new ContamError('BAD_ARGUMENT', `expected --unit to be word or token, got ${String(unit)}`);
+  }
+  const encoding = unit === 'token' ? (options.encoding ?? 'cl100k_base') : null;
+  if (encoding !== null && encoding !== 'cl100k_base' && encoding !== 'o200k_base') {
+    throw new ContamError('BAD_ARGUMENT', `expected --encoding to be cl100k_base or o200k_base, got ${String(encoding)}`);
+  }
+  return { unit, ngram, minWords, encoding, normalization: NORMALIZATION, seed: options.seed ?? 0 };
+}
+
+/** Growable Uint32/Int32 column. */
+class Column<T extends Uint32Array | Int32Array> {
+  data: T;
+  length = 0;
+  constructor(private readonly make: (n: number) => T) {
+    this.data = make(1024);
+  }
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = this.make(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = value;
+  }
+  /** A copy of the filled part in a SharedArrayBuffer. */
+  shared(): T {
+    const out = this.make(0);
+    const Ctor = out.constructor as unknown as new (buffer: SharedArrayBuffer) => T;
+    const result = new Ctor(new SharedArrayBuffer(Math.max(this.length, 1) * 4));
+    result.set(this.data.subarray(0, this.length) as never);
+    return this.length === 0 ? (result.subarray(0, 0) as T) : result;
+  }
+}
+
+const u32 = () => new Column((n) => new Uint32Array(n));
+const i32 = () => new Column((n) => new Int32Array(n));
+
+/** Index the samples of several benchmarks under one configuration. */
+export async function buildIndex(
+  benchmarks: { source: BenchmarkSource; samples: EvalSample[] }[],
+  options: IndexOptions = {},
+): Promise<ContamIndex> {
+  const config = shingleConfig(options);
+  const fpr = options.fpr ?? 0.001;
+  const units = await createUnitExtractor(config);
+  const { ngram, minWords } = config;
+
+  const sampleBenchmark = u32();
+  const sampleRow = u32();
+  const sampleIds: string[] = [];
+  const sampleTexts: string[] = [];
+  const segmentStart = u32();
+  const entryStart = u32();
+  const segSample = u32();
+  const segWordStart = u32();
+  const segLabel: number[] = [];
+  const segField: string[] = [];
+  const words: string[] = [];
+  const wordHash = u32();
+  const wordStart = i32();
+  const wordEnd = i32();
+  const entrySegment = u32();
+  const entryPosition = u32();
+  const entryLength = u32();
+  const keysA = u32();
+  const keysB = u32();
+  let hasShort = false;
+
+  benchmarks.forEach(({ samples }, b) => {
+    for (const sample of samples) {
+      const s = sampleIds.length;
+      sampleBenchmark.push(b);
+      sampleRow.push(sample.row);
+      sampleIds.push(sample.id);
+      segmentStart.push(segSample.length);
+      entryStart.push(entrySegment.length);
+      let offset = 0;
+      const parts: string[] = [];
+      for (const segment of sample.segments) {
+        const g = segSample.length;
+        segSample.push(s);
+        segWordStart.push(words.length);
+        segLabel.push(segment.label ? 1 : 0);
+        segField.push(segment.field);
+        const { units: u, texts } = units.extractWithText(segment.text);
+        const first = words.length;
+        for (let k = 0; k < u.count; k++) {
+          words.push(texts[k]!);
+          wordHash.push(u.hashes[k]!);
+          wordStart.push(u.starts[k]! + offset);
+          wordEnd.push(u.ends[k]! + offset);
+        }
+        const hashes = wordHash.data.subarray(first, first + u.count);
+        if (u.count >= ngram) {
+          for (let p = 0; p + ngram <= u.count; p++) {
+            const [a, bKey] = shingleKey(hashes, p, ngram);
+            entrySegment.push(g);
+            entryPosition.push(p);
+            entryLength.push(ngram);
+            keysA.push(a);
+            keysB.push(bKey);
+          }
+        } else if (u.count >= minWords) {
+          const [a, bKey] = shingleKey(hashes, 0, minWords);
+          entrySegment.push(g);
+          entryPosition.push(0);
+          entryLength.push(u.count);
+          keysA.push(a);
+          keysB.push(bKey);
+          hasShort = true;
+        }
+        parts.push(segment.text);
+        offset += segment.text.length + 1;
+      }
+      sampleTexts.push(parts.join('\n'));
+      void s;
+    }
+  });
+  segmentStart.push(segSample.length);
+  entryStart.push(entrySegment.length);
+  segWordStart.push(words.length);
+
+  const table = ShingleTable.build(keysA.data.subarray(0, keysA.length), keysB.data.subarray(0, keysB.length));
+  const keys = table.keys;
+  const bloom = BloomFilter.forCapacity(keys, fpr);
+  for (let i = 0; i < keysA.length; i++) bloom.add(keysA.data[i]!, keysB.data[i]!);
+
+  const segLabels = new Uint8Array(new SharedArrayBuffer(Math.max(segLabel.length, 1))).subarray(0, segLabel.length);
+  segLabels.set(segLabel);
+
+  return {
+    formatVersion: INDEX_FORMAT_VERSION,
+    config,
+    benchmarks: benchmarks.map(({ source }) => source),
+    samples: {
+      benchmark: sampleBenchmark.shared(),
+      row: sampleRow.shared(),
+      id: sampleIds,
+      text: sampleTexts,
+      segmentStart: segmentStart.shared(),
+      entryStart: entryStart.shared(),
+    },
+    segments: { sample: segSample.shared(), wordStart: segWordStart.shared(), label: segLabels, field: segField },
+    words: { text: words, hash: wordHash.shared(), start: wordStart.shared(), end: wordEnd.shared() },
+    entries: { segment: entrySegment.shared(), position: entryPosition.shared(), length: entryLength.shared() },
+    table,
+    bloom,
+    keys,
+    widths: hasShort && minWords !== ngram ? [ngram, minWords] : [ngram],
+  };
+}

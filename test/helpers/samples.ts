@@ -1,0 +1,46 @@
+/** Small builders shared by tests: eval samples from the fixtures without going through the readers. */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import type { BenchmarkSource, EvalSample } from '../../src/types.js';
+
+export function gsm8kSamples(limit = 40): { source: BenchmarkSource; samples: EvalSample[] } {
+  const rows = readFileSync(new URL('../../fixtures/evals/gsm8k.jsonl', import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(0, limit)
+    .map((l) => JSON.parse(l) as { question: string; answer: string });
+  const samples = rows.map((r, row) => ({
+    benchmark: 'gsm8k',
+    row,
+    id: String(row),
+    segments: [
+      { field: 'question', text: r.question, label: false },
+      { field: 'answer', text: r.answer, label: true },
+    ],
+  }));
+  return {
+    source: { name: 'gsm8k', path: 'fixtures/evals/gsm8k.jsonl', format: 'jsonl', shape: 'gsm8k', fields: [{ path: 'question', label: false }, { path: 'answer', label: true }], idField: null, samples: samples.length },
+    samples,
+  };
+}
+
+/** Real prose documents from the bundled corpus fixture. */
+export function proseDocuments(): { id: string; text: string }[] {
+  return gunzipSync(readFileSync(new URL('../../fixtures/corpus/web-00.jsonl.gz', import.meta.url)))
+    .toString('utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { id: string; text: string });
+}
+
+/** A seeded PRNG (mulberry32) so tests are reproducible. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

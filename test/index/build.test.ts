@@ -1,0 +1,36 @@
+import test from 'ava';
+import { buildIndex, shingleConfig } from '../../src/index/build.js';
+import type { BenchmarkSource, EvalSample } from '../../src/types.js';
+
+const words = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`).join(' ');
+
+function bench(segmentsPerSample: string[][]): { source: BenchmarkSource; samples: EvalSample[] } {
+  const samples = segmentsPerSample.map((segments, row) => ({ benchmark: 'b', row, id: `id-${row}`, segments: segments.map((text, i) => ({ field: `f${i}`, text, label: i > 0 })) }));
+  return { source: { name: 'b', path: 'b.jsonl', format: 'jsonl', shape: null, fields: [], idField: 'id', samples: samples.length }, samples };
+}
+
+test('shingles are cut per field: n - 12 for long fields, one for 8-12 word fields, none below', async (t) => {
+  const index = await buildIndex([bench([[words(20, 'a'), words(10, 'b'), words(7, 'c')], [words(7, 'd')], [words(13, 'e')]])]);
+  const per = (s: number) => index.samples.entryStart[s + 1]! - index.samples.entryStart[s]!;
+  t.is(per(0), 8 + 1);
+  t.is(per(1), 0);
+  t.is(per(2), 1);
+  t.deepEqual(Array.from(index.entries.length), [13, 13, 13, 13, 13, 13, 13, 13, 10, 13]);
+  t.deepEqual(index.widths, [13, 8]);
+  // The sample text is the segments joined by newlines, and word offsets point into it.
+  const text = index.samples.text[0]!;
+  const first = index.segments.wordStart[1]!;
+  t.is(text.slice(index.words.start[first]!, index.words.end[first]!), 'b0');
+});
+
+test('no short fields means one probe width', async (t) => {
+  const index = await buildIndex([bench([[words(30, 'a')]])]);
+  t.deepEqual(index.widths, [13]);
+});
+
+test('the configuration is validated with messages that say what was expected', (t) => {
+  t.throws(() => shingleConfig({ ngram: 0 }), { code: 'BAD_ARGUMENT', message: /expected --ngram to be a whole number from 1 to 1000, got 0/ } as never);
+  t.is(shingleConfig({ ngram: 5 }).minWords, 5);
+  t.is(shingleConfig({ unit: 'token' }).encoding, 'cl100k_base');
+  t.is(shingleConfig({}).encoding, null);
+});
