@@ -1,0 +1,129 @@
+/**
+ * Turns the scan's tallies into the Report: every sample, clean ones too, in
+ * index order (benchmark, then row), with the verdict of the chosen rule. The
+ * report holds no timestamps or timings, so identical inputs give a
+ * byte-identical file.
+ */
+import type { ContamIndex } from '../index/contam-index.js';
+import { INDEX_FORMAT_VERSION } from '../index/build.js';
+import type { MatchAccumulator } from '../scan/accumulator.js';
+import type { CorpusColumns, Report, ReportBenchmark, ReportSample, VerdictRule } from '../types.js';
+import { VERSION } from '../version.js';
+
+export interface ReportInput {
+  index: ContamIndex;
+  accumulator: MatchAccumulator;
+  /** Files in scan order (MatchRecord.file indexes this list). */
+  files: string[];
+  corpus: { documents: number; bytes: number };
+  rule: VerdictRule;
+  columns: CorpusColumns;
+}
+
+/** Rounded so that the JSON is short and stable to read; verdicts use exact counts, not this. */
+function ratio(numerator: number, denominator: number): number {
+  return denominator === 0 ? 0 : Math.round((numerator / denominator) * 1e6) / 1e6;
+}
+
+/** Does a sample with `matched` of `total` shingles in its best document meet the rule? */
+export function meetsRule(rule: VerdictRule, matched: number, total: number): boolean {
+  if (total === 0 || matched === 0) return false;
+  if (rule.name === 'any-ngram') return true;
+  // Integer comparison avoids float ties: matched / total >= r  <=>  matched >= r * total.
+  return matched >= rule.minOverlap * total - 1e-9;
+}
+
+export function buildReport(input: ReportInput): Report {
+  const { index, accumulator, files, rule } = input;
+  const samples: ReportSample[] = [];
+  const counts = index.benchmarks.map(() => ({ contaminated: 0, tooShort: 0 }));
+  const n = index.samples.row.length;
+  for (let s = 0; s < n; s++) {
+    const total = index.samples.entryStart[s + 1]! - index.samples.entryStart[s]!;
+    const tally = accumulator.tallies.get(s);
+    const tooShort = total === 0;
+    const contaminated = !tooShort && tally !== undefined && meetsRule(rule, tally.maxShingles, total);
+    const b = index.samples.benchmark[s]!;
+    if (contaminated) counts[b]!.contaminated++;
+    if (tooShort) counts[b]!.tooShort++;
+    samples.push({
+      benchmark: index.benchmarks[b]!.name,
+      row: index.samples.row[s]!,
+      id: index.samples.id[s]!,
+      contaminated,
+      too_short: tooShort,
+      shingles: total,
+      overlap: tally ? ratio(tally.maxShingles, total) : 0,
+      longest: tally?.longest ?? 0,
+      documents: tally?.documents ?? 0,
+      text: index.samples.text[s]!,
+      matches: (tally?.top ?? []).map((m) => ({
+        file: files[m.file]!,
+        row: m.row,
+        doc_id: m.docId,
+        shingles: m.shingles,
+        spans: m.spans,
+        snippet: m.snippet,
+        snippet_start: m.snippetStart,
+        sample_spans: m.sampleSpans,
+      })),
+    });
+  }
+  const benchmarks: ReportBenchmark[] = index.benchmarks.map((source, b) => {
+    const judged = source.samples - counts[b]!.tooShort;
+    return {
+      name: source.name,
+      path: source.path,
+      format: source.format,
+      shape: source.shape,
+      fields: source.fields.map((f) => (f.label ? `${f.path}:label` : f.path)),
+      samples: source.samples,
+      contaminated: counts[b]!.contaminated,
+      too_short: counts[b]!.tooShort,
+      rate: ratio(counts[b]!.contaminated, judged),
+    };
+  });
+  const config = index.config;
+  return {
+    version: 1,
+    tool: { name: 'contam', version: VERSION },
+    config: {
+      unit: config.unit,
+      ngram: config.ngram,
+      min_words: config.minWords,
+      encoding: config.encoding,
+      normalization: config.normalization,
+      rule: rule.name,
+      min_overlap: rule.name === 'min-overlap' ? rule.minOverlap : null,
+      text_column: input.columns.text,
+      id_column: input.columns.id,
+      max_matches: accumulator.maxMatches,
+      index: {
+        format_version: INDEX_FORMAT_VERSION,
+        shingles: index.entries.segment.length,
+        bloom_bits: index.bloom.size,
+        bloom_hashes: index.bloom.hashes,
+        bloom_fpr: Number(index.bloom.expectedFpr(index.keys).toPrecision(6)),
+      },
+    },
+    corpus: { files: files.length, documents: input.corpus.documents, bytes: input.corpus.bytes },
+    benchmarks,
+    samples,
+  };
+}
+
+/**
+ * The report as the JSON text written to disk: fixed key order, the header
+ * parts indented, one line per sample (so a 100,000-sample report stays
+ * greppable and diffable), final newline.
+ */
+export function serializeReport(report: Report): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(report)) {
+    if (key === 'samples') continue;
+    parts.push(`  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}`);
+  }
+  const samples = report.samples.map((sample) => `    ${JSON.stringify(sample)}`);
+  parts.push(samples.length ? `  "samples": [\n${samples.join(',\n')}\n  ]` : '  "samples": []');
+  return `{\n${parts.join(',\n')}\n}\n`;
+}

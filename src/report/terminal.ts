@@ -1,0 +1,96 @@
+/**
+ * The terminal summary of a Report: one table per run (a row per benchmark:
+ * samples, contaminated, too short, rate), then the most contaminated samples
+ * with the corpus snippet that convicts them. Rendered from the report alone,
+ * so `contam report report.json` prints exactly what the scan printed.
+ */
+import type { Report, ReportSample } from '../types.js';
+import { formatBytes, formatCount, formatRate } from './format.js';
+
+export interface SummaryOptions {
+  /** ANSI colour and bold. @default false */
+  color?: boolean;
+  /** How many contaminated samples to show. @default 5 */
+  top?: number;
+  /** Terminal width for snippets. @default 100 */
+  width?: number;
+}
+
+function table(rows: string[][], rightAligned: boolean[]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (rightAligned[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd());
+}
+
+function ruleText(report: Report): string {
+  const c = report.config;
+  const unit = c.unit === 'token' ? `${c.encoding} tokens` : 'words';
+  return c.rule === 'min-overlap'
+    ? `at least ${formatRate(c.min_overlap ?? 0)} of a sample's ${c.ngram}-grams (${unit}) in one document`
+    : `any shared ${c.ngram}-gram (${unit}); fields of ${c.min_words}-${c.ngram - 1} ${c.unit}s matched whole`;
+}
+
+/** The most contaminated samples: highest overlap, then longest run, then benchmark order. */
+export function topContaminated(report: Report, n: number): ReportSample[] {
+  return report.samples
+    .filter((s) => s.contaminated)
+    .sort((a, b) => b.overlap - a.overlap || b.longest - a.longest || 0)
+    .slice(0, n);
+}
+
+function highlight(text: string, spans: [number, number][], color: boolean): string {
+  let out = '';
+  let at = 0;
+  for (const [s, e] of spans) {
+    const start = Math.max(s, at);
+    if (e <= start) continue;
+    out += text.slice(at, start);
+    out += color ? `\x1b[1;33m${text.slice(start, e)}\x1b[0m` : `»${text.slice(start, e)}«`;
+    at = e;
+  }
+  return out + text.slice(at);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}
+
+export function renderSummary(report: Report, options: SummaryOptions = {}): string {
+  const color = options.color ?? false;
+  const bold = (s: string) => (color ? `\x1b[1m${s}\x1b[0m` : s);
+  const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[0m` : s);
+  const width = options.width ?? 100;
+  const lines: string[] = [];
+  const corpus = report.corpus;
+  lines.push(bold(`contam: ${formatCount(corpus.documents)} documents in ${formatCount(corpus.files)} file${corpus.files === 1 ? '' : 's'} (${formatBytes(corpus.bytes)})`));
+  lines.push(dim(`rule: ${ruleText(report)}`));
+  lines.push('');
+  const rows = [['benchmark', 'samples', 'contaminated', 'too short', 'rate']];
+  for (const b of report.benchmarks) {
+    rows.push([b.name, formatCount(b.samples), formatCount(b.contaminated), formatCount(b.too_short), formatRate(b.rate)]);
+  }
+  const rendered = table(rows, [false, true, true, true, true]);
+  lines.push(bold(rendered[0]!), ...rendered.slice(1));
+
+  const top = topContaminated(report, options.top ?? 5);
+  if (top.length > 0) {
+    lines.push('', bold('Most contaminated samples'));
+    for (const s of top) {
+      lines.push(`  ${s.benchmark} row ${s.row}${s.id !== String(s.row) ? ` (id ${s.id})` : ''}: overlap ${formatRate(s.overlap)}, longest run ${s.longest} ${report.config.unit}s, in ${formatCount(s.documents)} document${s.documents === 1 ? '' : 's'}`);
+      const m = s.matches[0];
+      if (m) {
+        lines.push(dim(`    ${m.file} row ${m.row}${m.doc_id !== null ? ` (doc ${m.doc_id})` : ''}`));
+        // Show the first matched span with a little context, on one line.
+        const first = m.spans[0]!;
+        const relStart = first[0] - m.snippet_start;
+        const from = Math.max(0, relStart - 40);
+        const to = Math.min(m.snippet.length, from + width - 6);
+        const spans = m.spans.map(([a, b]) => [Math.max(0, a - m.snippet_start - from), Math.max(0, b - m.snippet_start - from)] as [number, number]);
+        const piece = m.snippet.slice(from, to);
+        lines.push(`    ${from > 0 ? '…' : ''}${oneLine(highlight(piece, spans, color))}${to < m.snippet.length ? '…' : ''}`);
+      }
+    }
+  } else {
+    lines.push('', 'No contaminated samples found.');
+  }
+  return `${lines.join('\n')}\n`;
+}

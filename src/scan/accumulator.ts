@@ -1,0 +1,106 @@
+/**
+ * Collects verified matches across documents into a bounded tally per sample:
+ * how many documents matched, the best overlap and longest run, and the top
+ * `maxMatches` matches. Matches are ranked by a total order on their content
+ * (shingles, longest run, file, row), and `merge` is associative and
+ * commutative, so the result does not depend on which worker saw which part or
+ * in which order: reports are byte-identical for any worker count or shard split.
+ */
+
+/** A verified match of one sample in one document, ready for the report. */
+export interface MatchRecord {
+  sample: number;
+  /** Position of the file in the scan's sorted file list. */
+  file: number;
+  row: number;
+  docId: string | null;
+  shingles: number;
+  longest: number;
+  spans: [number, number][];
+  sampleSpans: [number, number][];
+  snippet: string;
+  snippetStart: number;
+  inLabel: boolean;
+  inInput: boolean;
+}
+
+export interface SampleTally {
+  documents: number;
+  maxShingles: number;
+  longest: number;
+  inLabel: boolean;
+  inInput: boolean;
+  top: MatchRecord[];
+}
+
+/** The ranking of matches: more shingles, then longer run, then file order, then row. */
+export function compareMatches(x: MatchRecord, y: MatchRecord): number {
+  return y.shingles - x.shingles || y.longest - x.longest || x.file - y.file || x.row - y.row;
+}
+
+export class MatchAccumulator {
+  readonly maxMatches: number;
+  readonly tallies = new Map<number, SampleTally>();
+
+  constructor(maxMatches: number) {
+    this.maxMatches = maxMatches;
+  }
+
+  private tally(sample: number): SampleTally {
+    let t = this.tallies.get(sample);
+    if (!t) {
+      t = { documents: 0, maxShingles: 0, longest: 0, inLabel: false, inInput: false, top: [] };
+      this.tallies.set(sample, t);
+    }
+    return t;
+  }
+
+  private insert(t: SampleTally, record: MatchRecord): void {
+    const top = t.top;
+    if (top.length === this.maxMatches && compareMatches(record, top[top.length - 1]!) >= 0) return;
+    let i = top.length;
+    while (i > 0 && compareMatches(record, top[i - 1]!) < 0) i--;
+    top.splice(i, 0, record);
+    if (top.length > this.maxMatches) top.pop();
+  }
+
+  add(record: MatchRecord): void {
+    const t = this.tally(record.sample);
+    t.documents += 1;
+    t.maxShingles = Math.max(t.maxShingles, record.shingles);
+    t.longest = Math.max(t.longest, record.longest);
+    t.inLabel ||= record.inLabel;
+    t.inInput ||= record.inInput;
+    this.insert(t, record);
+  }
+
+  /** Fold another accumulator (another part or worker) into this one. */
+  merge(other: MatchAccumulator | SerializedAccumulator): void {
+    const entries = other instanceof MatchAccumulator ? [...other.tallies] : other.tallies;
+    for (const [sample, o] of entries) {
+      const t = this.tally(sample);
+      t.documents += o.documents;
+      t.maxShingles = Math.max(t.maxShingles, o.maxShingles);
+      t.longest = Math.max(t.longest, o.longest);
+      t.inLabel ||= o.inLabel;
+      t.inInput ||= o.inInput;
+      for (const record of o.top) this.insert(t, record);
+    }
+  }
+
+  /** A plain-JSON form, for worker messages and checkpoints. */
+  toJSON(): SerializedAccumulator {
+    return { maxMatches: this.maxMatches, tallies: [...this.tallies].sort((x, y) => x[0] - y[0]) };
+  }
+
+  static fromJSON(data: SerializedAccumulator): MatchAccumulator {
+    const acc = new MatchAccumulator(data.maxMatches);
+    acc.merge(data);
+    return acc;
+  }
+}
+
+export interface SerializedAccumulator {
+  maxMatches: number;
+  tallies: [number, SampleTally][];
+}

@@ -1,0 +1,107 @@
+/**
+ * Scanning documents that are already in memory: the per-document loop shared
+ * by the file scan, the workers and library users who hold their own texts.
+ */
+import { ContamError } from '../errors.js';
+import type { ContamIndex } from '../index/contam-index.js';
+import { buildReport } from '../report/build.js';
+import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
+import type { CorpusColumns, CorpusDocument, Report, VerdictRule } from '../types.js';
+import { MatchAccumulator } from './accumulator.js';
+import { DocumentScanner } from './document-scanner.js';
+import { makeSnippet } from './snippet.js';
+
+export interface ScanOptions {
+  /** Corpus columns. @default { text: 'text', id: 'id' } */
+  columns?: Partial<CorpusColumns>;
+  /** The verdict rule. @default { name: 'any-ngram' } */
+  rule?: VerdictRule;
+  /** Matching documents listed per sample (all are counted). @default 10 */
+  maxMatches?: number;
+  /** Documents per reader batch. @default 1024 */
+  batchSize?: number;
+  /** Called after every batch with the running totals. */
+  onProgress?: (progress: ScanProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ScanProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  documents: number;
+  partsDone: number;
+  parts: number;
+}
+
+export function resolveColumns(columns: Partial<CorpusColumns> = {}): CorpusColumns {
+  return { text: columns.text ?? 'text', id: columns.id ?? 'id' };
+}
+
+export function resolveRule(rule?: VerdictRule): VerdictRule {
+  const r = rule ?? { name: 'any-ngram', minOverlap: 0 };
+  if (r.name === 'min-overlap' && !(r.minOverlap > 0 && r.minOverlap <= 1)) {
+    throw new ContamError('BAD_ARGUMENT', `expected --min-overlap to be a number above 0 and at most 1, got ${r.minOverlap}`);
+  }
+  return r;
+}
+
+/** Scans documents one at a time into an accumulator. */
+export class CorpusScanner {
+  readonly scanner: DocumentScanner;
+  readonly accumulator: MatchAccumulator;
+  documents = 0;
+  characters = 0;
+
+  constructor(index: ContamIndex, units: UnitExtractor, maxMatches: number) {
+    this.scanner = new DocumentScanner(index, units);
+    this.accumulator = new MatchAccumulator(maxMatches);
+  }
+
+  static async create(index: ContamIndex, maxMatches = 10): Promise<CorpusScanner> {
+    return new CorpusScanner(index, await createUnitExtractor(index.config), maxMatches);
+  }
+
+  /** Scan one document; `file` is its file's position in the scan's file list. */
+  scanDocument(document: CorpusDocument, file: number): void {
+    this.documents++;
+    this.characters += document.text.length;
+    const matches = this.scanner.scan(document.text);
+    for (const m of matches) {
+      const { snippet, start } = makeSnippet(document.text, m.spans);
+      this.accumulator.add({
+        sample: m.sample,
+        file,
+        row: document.row,
+        docId: document.id,
+        shingles: m.shingles,
+        longest: m.longest,
+        spans: m.spans,
+        sampleSpans: m.sampleSpans,
+        snippet,
+        snippetStart: start,
+        inLabel: m.inLabel,
+        inInput: m.inInput,
+      });
+    }
+  }
+}
+
+/** Scan in-memory documents (for library users and tests); `file` names are kept in first-seen order. */
+export async function scanDocuments(index: ContamIndex, documents: Iterable<CorpusDocument>, options: ScanOptions = {}): Promise<Report> {
+  const rule = resolveRule(options.rule);
+  const scanner = await CorpusScanner.create(index, options.maxMatches ?? 10);
+  const files: string[] = [];
+  const fileIndex = new Map<string, number>();
+  let bytes = 0;
+  for (const document of documents) {
+    let f = fileIndex.get(document.file);
+    if (f === undefined) {
+      f = files.length;
+      files.push(document.file);
+      fileIndex.set(document.file, f);
+    }
+    bytes += Buffer.byteLength(document.text);
+    scanner.scanDocument(document, f);
+  }
+  return buildReport({ index, accumulator: scanner.accumulator, files, corpus: { documents: scanner.documents, bytes }, rule, columns: resolveColumns(options.columns) });
+}

@@ -1,0 +1,210 @@
+/**
+ * Scans one document against the index: cut it into units, key every window
+ * of each indexed width, screen keys with the Bloom filter, look survivors up in
+ * the exact table, and verify each candidate unit by unit against the sample's
+ * own units. Only verified matches leave this file: a Bloom false positive or a
+ * key collision costs time, never a wrong verdict.
+ *
+ * Hot path: typed arrays reused across documents; no per-window allocation.
+ */
+import type { ContamIndex } from '../index/contam-index.js';
+import { rollingShingleKeys } from '../text/shingle.js';
+import { WordUnits, type UnitExtractor } from '../text/units.js';
+
+/** What one document holds of one sample. */
+export interface SampleDocMatch {
+  sample: number;
+  /** Distinct shingles (entries) of the sample verified in the document. */
+  shingles: number;
+  /** Longest run of the sample's units found contiguous in the document. */
+  longest: number;
+  /** Merged [start, end) offsets into the document's text. */
+  spans: [number, number][];
+  /** Merged [start, end) offsets into the sample's text. */
+  sampleSpans: [number, number][];
+  /** Whether any verified shingle lies in a label (answer) field, and any in an input field. */
+  inLabel: boolean;
+  inInput: boolean;
+}
+
+/** Counters a scan accumulates; they flow into the report. */
+export interface ScanCounters {
+  units: number;
+  windows: number;
+  bloomHits: number;
+  candidates: number;
+  verified: number;
+  rejected: number;
+}
+
+export function emptyCounters(): ScanCounters {
+  return { units: 0, windows: 0, bloomHits: 0, candidates: 0, verified: 0, rejected: 0 };
+}
+
+function mergeIntervals(list: [number, number][]): [number, number][] {
+  if (list.length <= 1) return list;
+  list.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const out: [number, number][] = [list[0]!];
+  for (let i = 1; i < list.length; i++) {
+    const last = out[out.length - 1]!;
+    const cur = list[i]!;
+    if (cur[0] <= last[1]) {
+      if (cur[1] > last[1]) last[1] = cur[1];
+    } else out.push(cur);
+  }
+  return out;
+}
+
+export class DocumentScanner {
+  readonly counters: ScanCounters = emptyCounters();
+  private readonly index: ContamIndex;
+  private readonly units: UnitExtractor;
+  /** A second extractor for re-normalizing single words during verification. */
+  private readonly verifier: WordUnits;
+  private keysA = new Uint32Array(4096);
+  private keysB = new Uint32Array(4096);
+  private hitPos = new Int32Array(256);
+  private hitEntry = new Uint32Array(256);
+
+  constructor(index: ContamIndex, units: UnitExtractor) {
+    this.index = index;
+    this.units = units;
+    this.verifier = new WordUnits(index.config.seed);
+  }
+
+  private pushHit(n: number, pos: number, entry: number): number {
+    if (n === this.hitPos.length) {
+      const p = new Int32Array(n * 2);
+      p.set(this.hitPos);
+      this.hitPos = p;
+      const e = new Uint32Array(n * 2);
+      e.set(this.hitEntry);
+      this.hitEntry = e;
+    }
+    this.hitPos[n] = pos;
+    this.hitEntry[n] = entry;
+    return n + 1;
+  }
+
+  /** Verified matches of `text`, one per sample, in sample order; empty when none. */
+  scan(text: string): SampleDocMatch[] {
+    const index = this.index;
+    const units = this.units.extract(text);
+    const count = units.count;
+    this.counters.units += count;
+    if (count < index.widths[index.widths.length - 1]!) return [];
+    if (this.keysA.length < count) {
+      this.keysA = new Uint32Array(count * 2);
+      this.keysB = new Uint32Array(count * 2);
+    }
+    const keysA = this.keysA;
+    const keysB = this.keysB;
+    const bloom = index.bloom;
+    const table = index.table;
+    let hits = 0;
+    for (const width of index.widths) {
+      const windows = rollingShingleKeys(units.hashes, count, width, keysA, keysB);
+      this.counters.windows += windows;
+      for (let p = 0; p < windows; p++) {
+        const a = keysA[p]!;
+        const b = keysB[p]!;
+        if (!bloom.has(a, b)) continue;
+        this.counters.bloomHits++;
+        const slot = table.find(a, b);
+        if (slot < 0) continue;
+        const start = table.start[slot]!;
+        const end = start + table.count[slot]!;
+        for (let k = start; k < end; k++) hits = this.pushHit(hits, p, table.postings[k]!);
+      }
+    }
+    if (hits === 0) return [];
+    this.counters.candidates += hits;
+    return this.verify(text, units.hashes, units.starts, units.ends, count, hits);
+  }
+
+  private verify(text: string, hashes: Uint32Array, starts: Int32Array, ends: Int32Array, count: number, hits: number): SampleDocMatch[] {
+    const { entries, segments, words } = this.index;
+    const exact = this.units.exact;
+    const docWords = new Map<number, string>();
+    const docWord = (i: number): string => {
+      let w = docWords.get(i);
+      if (w === undefined) {
+        w = this.verifier.extractWithText(text.slice(starts[i]!, ends[i]!)).texts[0] ?? '';
+        docWords.set(i, w);
+      }
+      return w;
+    };
+    const verified: number[] = [];
+    for (let h = 0; h < hits; h++) {
+      const p = this.hitPos[h]!;
+      const e = this.hitEntry[h]!;
+      const len = entries.length[e]!;
+      const base = segments.wordStart[entries.segment[e]!]! + entries.position[e]!;
+      let ok = p + len <= count;
+      for (let t = 0; ok && t < len; t++) if (hashes[p + t] !== words.hash[base + t]) ok = false;
+      if (ok && !exact) for (let t = 0; ok && t < len; t++) if (docWord(p + t) !== words.text[base + t]) ok = false;
+      if (ok) verified.push(h);
+      else this.counters.rejected++;
+    }
+    this.counters.verified += verified.length;
+    if (verified.length === 0) return [];
+
+    const sampleOf = (h: number) => segments.sample[entries.segment[this.hitEntry[h]!]!]!;
+    verified.sort((x, y) => sampleOf(x) - sampleOf(y) || this.hitEntry[x]! - this.hitEntry[y]! || this.hitPos[x]! - this.hitPos[y]!);
+    const out: SampleDocMatch[] = [];
+    let i = 0;
+    while (i < verified.length) {
+      const s = sampleOf(verified[i]!);
+      let j = i;
+      while (j < verified.length && sampleOf(verified[j]!) === s) j++;
+      const group = verified.slice(i, j);
+      out.push(this.summarize(s, group, starts, ends));
+      i = j;
+    }
+    return out;
+  }
+
+  private summarize(sample: number, group: number[], starts: Int32Array, ends: Int32Array): SampleDocMatch {
+    const { entries, segments, words } = this.index;
+    let shingles = 0;
+    let lastEntry = -1;
+    const spans: [number, number][] = [];
+    const sampleSpans: [number, number][] = [];
+    // Runs along one diagonal (same segment, same doc position minus sample position) chain into one contiguous copy.
+    const runs: { seg: number; diag: number; q: number; end: number }[] = [];
+    let inLabel = false;
+    let inInput = false;
+    for (const h of group) {
+      const e = this.hitEntry[h]!;
+      const p = this.hitPos[h]!;
+      if (e !== lastEntry) {
+        shingles++;
+        lastEntry = e;
+      }
+      const g = entries.segment[e]!;
+      const q = entries.position[e]!;
+      const len = entries.length[e]!;
+      const base = segments.wordStart[g]! + q;
+      spans.push([starts[p]!, ends[p + len - 1]!]);
+      sampleSpans.push([words.start[base]!, words.end[base + len - 1]!]);
+      runs.push({ seg: g, diag: p - q, q, end: q + len });
+      if (segments.label[g]) inLabel = true;
+      else inInput = true;
+    }
+    runs.sort((x, y) => x.seg - y.seg || x.diag - y.diag || x.q - y.q);
+    let longest = 0;
+    let k = 0;
+    while (k < runs.length) {
+      const first = runs[k]!;
+      let end = first.end;
+      let m = k + 1;
+      while (m < runs.length && runs[m]!.seg === first.seg && runs[m]!.diag === first.diag && runs[m]!.q <= end) {
+        end = Math.max(end, runs[m]!.end);
+        m++;
+      }
+      longest = Math.max(longest, end - first.q);
+      k = m;
+    }
+    return { sample, shingles, longest, spans: mergeIntervals(spans), sampleSpans: mergeIntervals(sampleSpans), inLabel, inInput };
+  }
+}

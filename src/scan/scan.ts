@@ -1,0 +1,83 @@
+/**
+ * The streaming scan: corpus parts in, one Report out. Memory is bounded by
+ * the reader's batch and the per-sample tallies (at most `maxMatches` matches
+ * each), never by the corpus. Parts (whole JSONL files, Parquet row groups,
+ * Arrow record batches) are the unit of work: each yields a PartResult whose
+ * merge is order-independent, so any split of the parts gives the same report.
+ */
+import { ContamError } from '../errors.js';
+import type { ContamIndex } from '../index/contam-index.js';
+import { expandCorpusInputs, planCorpusParts, readCorpusPart } from '../io/corpus.js';
+import { buildReport } from '../report/build.js';
+import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
+import type { CorpusBatch, CorpusColumns, CorpusPart, Report } from '../types.js';
+import { MatchAccumulator } from './accumulator.js';
+import { CorpusScanner, resolveColumns, resolveRule, type ScanOptions } from './corpus-scanner.js';
+import { emptyCounters, type ScanCounters } from './document-scanner.js';
+
+export type { ScanOptions, ScanProgress } from './corpus-scanner.js';
+
+/** What scanning one part found. */
+export interface PartResult {
+  documents: number;
+  characters: number;
+  bytes: number;
+  counters: ScanCounters;
+  accumulator: MatchAccumulator;
+}
+
+/** Scan one corpus part on this thread. */
+export async function scanPart(
+  index: ContamIndex,
+  part: CorpusPart,
+  file: number,
+  options: { columns: CorpusColumns; maxMatches: number; batchSize?: number; signal?: AbortSignal; units?: UnitExtractor },
+  onBatch?: (batch: CorpusBatch) => void,
+): Promise<PartResult> {
+  const units = options.units ?? (await createUnitExtractor(index.config));
+  const scanner = new CorpusScanner(index, units, options.maxMatches);
+  let bytes = 0;
+  for await (const batch of readCorpusPart(part, { columns: options.columns, batchSize: options.batchSize, signal: options.signal })) {
+    if (options.signal?.aborted) throw new ContamError('INTERRUPTED', 'the scan was interrupted');
+    for (const document of batch.documents) scanner.scanDocument(document, file);
+    bytes += batch.bytesRead;
+    onBatch?.(batch);
+  }
+  return {
+    documents: scanner.documents,
+    characters: scanner.characters,
+    bytes,
+    counters: scanner.scanner.counters,
+    accumulator: scanner.accumulator,
+  };
+}
+
+/** Scan corpus files, directories or globs against an index and build the report. */
+export async function scanCorpus(index: ContamIndex, inputs: string[], options: ScanOptions = {}): Promise<Report> {
+  const columns = resolveColumns(options.columns);
+  const rule = resolveRule(options.rule);
+  const maxMatches = options.maxMatches ?? 10;
+  const files = await expandCorpusInputs(inputs);
+  const parts = await planCorpusParts(files);
+  const fileIndex = new Map(files.map((f, i) => [f, i]));
+  const bytesTotal = parts.reduce((sum, p) => sum + p.bytes, 0);
+  const units = await createUnitExtractor(index.config);
+  const accumulator = new MatchAccumulator(maxMatches);
+  const counters = emptyCounters();
+  let documents = 0;
+  let bytesDone = 0;
+  let partsDone = 0;
+  for (const part of parts) {
+    const result = await scanPart(index, part, fileIndex.get(part.file)!, { columns, maxMatches, batchSize: options.batchSize, signal: options.signal, units }, (batch) => {
+      documents += batch.documents.length;
+      bytesDone += batch.bytesRead;
+      options.onProgress?.({ bytesDone, bytesTotal, documents, partsDone, parts: parts.length });
+    });
+    accumulator.merge(result.accumulator);
+    for (const key of Object.keys(counters) as (keyof ScanCounters)[]) counters[key] += result.counters[key];
+    partsDone++;
+  }
+  options.onProgress?.({ bytesDone, bytesTotal, documents, partsDone, parts: parts.length });
+  return buildReport({ index, accumulator, files, corpus: { documents, bytes: bytesTotal }, rule, columns });
+}
+
