@@ -67,7 +67,7 @@ async function loadEncoder(name: TokenEncoding): Promise<Encoder> {
 const utf8 = new TextEncoder();
 
 /**
- * tiktoken tokens of the normalized text (words joined by single spaces). A
+ * tiktoken tokens of the normalized text (words each preceded by one space). A
  * token's offsets are those of the words it overlaps, so spans stay in the
  * original text even though tokens are cut from the normalized one.
  */
@@ -102,7 +102,9 @@ export class TokenUnits implements UnitExtractor {
   extractWithText(text: string): { units: UnitBuffer; texts: string[] } {
     const words = this.words;
     extractWords(text, words, 0, true);
-    const normalized = words.words.join(' ');
+    // A leading space makes the first word tokenize as it does mid-text (" word"), so a copy
+    // matches whether or not it opens the document.
+    const normalized = words.count === 0 ? '' : ` ${words.words.join(' ')}`;
     const ids = normalized.length === 0 ? new Uint32Array(0) : this.encoder.encode_ordinary(normalized);
     const n = ids.length;
     if (this.out.starts.length < n) this.out = { count: 0, hashes: ids, starts: new Int32Array(n * 2), ends: new Int32Array(n * 2) };
@@ -111,7 +113,7 @@ export class TokenUnits implements UnitExtractor {
     out.count = n;
     // Byte offset where each word ends in the normalized UTF-8 (words are separated by one space).
     const wordEndByte = new Int32Array(words.count);
-    let offset = 0;
+    let offset = 1;
     for (let w = 0; w < words.count; w++) {
       const word = words.words[w]!;
       offset += /^[\x00-\x7f]*$/.test(word) ? word.length : utf8.encode(word).length;
