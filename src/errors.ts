@@ -55,6 +55,18 @@ export class ContamError extends Error {
     this.where = options.where;
   }
 
+  /** A plain form that survives postMessage (workers) and JSON (checkpoints). */
+  toJSON(): { code: ContamErrorCode; message: string; hint?: string; file?: string; where?: string } {
+    return { code: this.code, message: this.message, hint: this.hint, file: this.file, where: this.where };
+  }
+
+  static fromJSON(data: { code: ContamErrorCode; message: string; hint?: string; file?: string; where?: string }): ContamError {
+    const error = new ContamError(data.code, data.message, { hint: data.hint });
+    // The message already names the place; keep the fields for callers that inspect them.
+    Object.assign(error, { file: data.file, where: data.where });
+    return error;
+  }
+
   /** The single line the CLI prints. */
   toLine(): string {
     return this.hint ? `${this.message} (${this.hint})` : this.message;

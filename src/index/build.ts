@@ -102,7 +102,11 @@ export async function buildIndex(
   const segWordStart = u32();
   const segLabel: number[] = [];
   const segField: string[] = [];
-  const words: string[] = [];
+  let wordCount = 0;
+  const wordBytes: Uint8Array[] = [];
+  let wordByteLength = 0;
+  const wordOffsets = u32();
+  const encoder = new TextEncoder();
   const wordHash = u32();
   const wordStart = i32();
   const wordEnd = i32();
@@ -126,13 +130,17 @@ export async function buildIndex(
       for (const segment of sample.segments) {
         const g = segSample.length;
         segSample.push(s);
-        segWordStart.push(words.length);
+        segWordStart.push(wordCount);
         segLabel.push(segment.label ? 1 : 0);
         segField.push(segment.field);
         const { units: u, texts } = units.extractWithText(segment.text);
-        const first = words.length;
+        const first = wordCount;
         for (let k = 0; k < u.count; k++) {
-          words.push(texts[k]!);
+          const bytes = encoder.encode(texts[k]!);
+          wordOffsets.push(wordByteLength);
+          wordBytes.push(bytes);
+          wordByteLength += bytes.length;
+          wordCount++;
           wordHash.push(u.hashes[k]!);
           wordStart.push(u.starts[k]! + offset);
           wordEnd.push(u.ends[k]! + offset);
@@ -165,7 +173,14 @@ export async function buildIndex(
   });
   segmentStart.push(segSample.length);
   entryStart.push(entrySegment.length);
-  segWordStart.push(words.length);
+  segWordStart.push(wordCount);
+  wordOffsets.push(wordByteLength);
+  const allWordBytes = new Uint8Array(new SharedArrayBuffer(Math.max(wordByteLength, 1))).subarray(0, wordByteLength);
+  let at = 0;
+  for (const b of wordBytes) {
+    allWordBytes.set(b, at);
+    at += b.length;
+  }
 
   const table = ShingleTable.build(keysA.data.subarray(0, keysA.length), keysB.data.subarray(0, keysB.length));
   const keys = table.keys;
@@ -188,7 +203,7 @@ export async function buildIndex(
       entryStart: entryStart.shared(),
     },
     segments: { sample: segSample.shared(), wordStart: segWordStart.shared(), label: segLabels, field: segField },
-    words: { text: words, hash: wordHash.shared(), start: wordStart.shared(), end: wordEnd.shared() },
+    words: { bytes: allWordBytes, offsets: wordOffsets.shared(), hash: wordHash.shared(), start: wordStart.shared(), end: wordEnd.shared() },
     entries: { segment: entrySegment.shared(), position: entryPosition.shared(), length: entryLength.shared() },
     table,
     bloom,

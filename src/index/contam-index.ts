@@ -41,8 +41,10 @@ export interface IndexSegments {
 }
 
 export interface IndexWords {
-  /** Normalized word (or token id as a string, for token units). */
-  text: string[];
+  /** Normalized words as UTF-8, back to back (token ids in decimal, for token units). */
+  bytes: Uint8Array;
+  /** Word w is bytes[offsets[w], offsets[w + 1]). */
+  offsets: Uint32Array;
   hash: Uint32Array;
   /** [start, end) offsets of the word in its sample's text. */
   start: Int32Array;
@@ -75,4 +77,68 @@ export interface ContamIndex {
 
 export function sampleCount(index: ContamIndex): number {
   return index.samples.row.length;
+}
+
+const utf8 = new TextDecoder();
+
+/** The normalized text of word `w`. */
+export function indexWord(index: ContamIndex, w: number): string {
+  return utf8.decode(index.words.bytes.subarray(index.words.offsets[w]!, index.words.offsets[w + 1]!));
+}
+
+/** Does word `w` of the index have exactly these UTF-8 bytes? */
+export function indexWordEquals(index: ContamIndex, w: number, bytes: Uint8Array): boolean {
+  const start = index.words.offsets[w]!;
+  const end = index.words.offsets[w + 1]!;
+  if (end - start !== bytes.length) return false;
+  const all = index.words.bytes;
+  for (let i = 0; i < bytes.length; i++) if (all[start + i] !== bytes[i]) return false;
+  return true;
+}
+
+/**
+ * What scan workers need of an index: every typed array (SharedArrayBuffer-backed,
+ * so posting it shares rather than copies) and the config; not the sample texts
+ * and ids, which only the report needs.
+ */
+export interface SharedIndex {
+  formatVersion: number;
+  config: ShingleConfig;
+  keys: number;
+  widths: number[];
+  bloomHashes: number;
+  arrays: Record<string, Uint32Array | Int32Array | Uint8Array>;
+}
+
+export function shareIndex(index: ContamIndex): SharedIndex {
+  return {
+    formatVersion: index.formatVersion,
+    config: index.config,
+    keys: index.keys,
+    widths: index.widths,
+    bloomHashes: index.bloom.hashes,
+    arrays: {
+      sampleBenchmark: index.samples.benchmark,
+      sampleRow: index.samples.row,
+      segmentStart: index.samples.segmentStart,
+      entryStart: index.samples.entryStart,
+      segSample: index.segments.sample,
+      segWordStart: index.segments.wordStart,
+      segLabel: index.segments.label,
+      wordBytes: index.words.bytes,
+      wordOffsets: index.words.offsets,
+      wordHash: index.words.hash,
+      wordStart: index.words.start,
+      wordEnd: index.words.end,
+      entrySegment: index.entries.segment,
+      entryPosition: index.entries.position,
+      entryLength: index.entries.length,
+      keyA: index.table.keyA,
+      keyB: index.table.keyB,
+      tableStart: index.table.start,
+      tableCount: index.table.count,
+      postings: index.table.postings,
+      bloom: index.bloom.bits,
+    },
+  };
 }

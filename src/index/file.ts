@@ -57,7 +57,6 @@ export function encodeIndex(index: ContamIndex): Uint8Array {
     ids: index.samples.id,
     texts: index.samples.text,
     fields: index.segments.field,
-    words: index.words.text,
   };
   const typed: [string, SectionType, Uint8Array][] = [];
   const add = (name: string, type: SectionType, array: Uint32Array | Int32Array | Uint8Array) =>
@@ -69,6 +68,8 @@ export function encodeIndex(index: ContamIndex): Uint8Array {
   add('segments.sample', 'u32', index.segments.sample);
   add('segments.wordStart', 'u32', index.segments.wordStart);
   add('segments.label', 'u8', index.segments.label);
+  add('words.bytes', 'u8', index.words.bytes);
+  add('words.offsets', 'u32', index.words.offsets);
   add('words.hash', 'u32', index.words.hash);
   add('words.start', 'i32', index.words.start);
   add('words.end', 'i32', index.words.end);
@@ -181,7 +182,6 @@ export function decodeIndex(bytes: Uint8Array, file = 'index'): ContamIndex {
     ids: string[];
     texts: string[];
     fields: string[];
-    words: string[];
   };
   const bloomBits = u32('bloom.bits');
   return {
@@ -202,7 +202,7 @@ export function decodeIndex(bytes: Uint8Array, file = 'index'): ContamIndex {
       label: shared('segments.label', 'u8') as Uint8Array,
       field: strings.fields,
     },
-    words: { text: strings.words, hash: u32('words.hash'), start: shared('words.start', 'i32') as Int32Array, end: shared('words.end', 'i32') as Int32Array },
+    words: { bytes: shared('words.bytes', 'u8') as Uint8Array, offsets: u32('words.offsets'), hash: u32('words.hash'), start: shared('words.start', 'i32') as Int32Array, end: shared('words.end', 'i32') as Int32Array },
     entries: { segment: u32('entries.segment'), position: u32('entries.position'), length: u32('entries.length') },
     table: new ShingleTable(u32('table.keyA'), u32('table.keyB'), u32('table.start'), u32('table.count'), u32('table.postings')),
     bloom: new BloomFilter(bloomBits, header.bloom.hashes),

@@ -23,6 +23,8 @@ export interface ScanOptions {
   /** Called after every batch with the running totals. */
   onProgress?: (progress: ScanProgress) => void;
   signal?: AbortSignal;
+  /** Worker threads; 1 scans on this thread. @default the number of cores */
+  workers?: number;
 }
 
 export interface ScanProgress {

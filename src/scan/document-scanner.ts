@@ -7,7 +7,7 @@
  *
  * Hot path: typed arrays reused across documents; no per-window allocation.
  */
-import type { ContamIndex } from '../index/contam-index.js';
+import { indexWordEquals, type ContamIndex } from '../index/contam-index.js';
 import { rollingShingleKeys } from '../text/shingle.js';
 import { WordUnits, type UnitExtractor } from '../text/units.js';
 
@@ -40,6 +40,8 @@ export interface ScanCounters {
 export function emptyCounters(): ScanCounters {
   return { units: 0, windows: 0, bloomHits: 0, candidates: 0, verified: 0, rejected: 0 };
 }
+
+const utf8 = new TextEncoder();
 
 function mergeIntervals(list: [number, number][]): [number, number][] {
   if (list.length <= 1) return list;
@@ -125,11 +127,11 @@ export class DocumentScanner {
   private verify(text: string, hashes: Uint32Array, starts: Int32Array, ends: Int32Array, count: number, hits: number): SampleDocMatch[] {
     const { entries, segments, words } = this.index;
     const exact = this.units.exact;
-    const docWords = new Map<number, string>();
-    const docWord = (i: number): string => {
+    const docWords = new Map<number, Uint8Array>();
+    const docWord = (i: number): Uint8Array => {
       let w = docWords.get(i);
       if (w === undefined) {
-        w = this.verifier.extractWithText(text.slice(starts[i]!, ends[i]!)).texts[0] ?? '';
+        w = utf8.encode(this.verifier.extractWithText(text.slice(starts[i]!, ends[i]!)).texts[0] ?? '');
         docWords.set(i, w);
       }
       return w;
@@ -142,7 +144,7 @@ export class DocumentScanner {
       const base = segments.wordStart[entries.segment[e]!]! + entries.position[e]!;
       let ok = p + len <= count;
       for (let t = 0; ok && t < len; t++) if (hashes[p + t] !== words.hash[base + t]) ok = false;
-      if (ok && !exact) for (let t = 0; ok && t < len; t++) if (docWord(p + t) !== words.text[base + t]) ok = false;
+      if (ok && !exact) for (let t = 0; ok && t < len; t++) if (!indexWordEquals(this.index, base + t, docWord(p + t))) ok = false;
       if (ok) verified.push(h);
       else this.counters.rejected++;
     }

@@ -5,6 +5,7 @@
  * Arrow record batches) are the unit of work: each yields a PartResult whose
  * merge is order-independent, so any split of the parts gives the same report.
  */
+import os from 'node:os';
 import { ContamError } from '../errors.js';
 import type { ContamIndex } from '../index/contam-index.js';
 import { expandCorpusInputs, planCorpusParts, readCorpusPart } from '../io/corpus.js';
@@ -14,6 +15,7 @@ import type { CorpusBatch, CorpusColumns, CorpusPart, Report } from '../types.js
 import { MatchAccumulator } from './accumulator.js';
 import { CorpusScanner, resolveColumns, resolveRule, type ScanOptions } from './corpus-scanner.js';
 import { emptyCounters, type ScanCounters } from './document-scanner.js';
+import { scanPartsInParallel } from './parallel.js';
 
 export type { ScanOptions, ScanProgress } from './corpus-scanner.js';
 
@@ -57,27 +59,60 @@ export async function scanCorpus(index: ContamIndex, inputs: string[], options: 
   const columns = resolveColumns(options.columns);
   const rule = resolveRule(options.rule);
   const maxMatches = options.maxMatches ?? 10;
+  const workers = options.workers ?? os.availableParallelism();
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new ContamError('BAD_ARGUMENT', `expected --workers to be a whole number from 1 up, got ${workers}`);
+  }
   const files = await expandCorpusInputs(inputs);
   const parts = await planCorpusParts(files);
-  const fileIndex = new Map(files.map((f, i) => [f, i]));
+  const fileIndex = new Map(files.map((f, i) => [f, i] as const));
+  const tasks = parts.map((part) => ({ part, file: fileIndex.get(part.file)! }));
   const bytesTotal = parts.reduce((sum, p) => sum + p.bytes, 0);
-  const units = await createUnitExtractor(index.config);
-  const accumulator = new MatchAccumulator(maxMatches);
-  const counters = emptyCounters();
   let documents = 0;
   let bytesDone = 0;
   let partsDone = 0;
-  for (const part of parts) {
-    const result = await scanPart(index, part, fileIndex.get(part.file)!, { columns, maxMatches, batchSize: options.batchSize, signal: options.signal, units }, (batch) => {
-      documents += batch.documents.length;
-      bytesDone += batch.bytesRead;
-      options.onProgress?.({ bytesDone, bytesTotal, documents, partsDone, parts: parts.length });
-    });
-    accumulator.merge(result.accumulator);
-    for (const key of Object.keys(counters) as (keyof ScanCounters)[]) counters[key] += result.counters[key];
-    partsDone++;
-  }
-  options.onProgress?.({ bytesDone, bytesTotal, documents, partsDone, parts: parts.length });
-  return buildReport({ index, accumulator, files, corpus: { documents, bytes: bytesTotal }, rule, columns });
-}
+  const progress = () => options.onProgress?.({ bytesDone, bytesTotal, documents, partsDone, parts: parts.length });
 
+  let results: PartResult[];
+  // stdin cannot be read from a worker thread; neither is one part worth a thread.
+  if (workers > 1 && tasks.length > 1 && !files.includes('-')) {
+    results = await scanPartsInParallel(index, tasks, {
+      workers,
+      columns,
+      maxMatches,
+      batchSize: options.batchSize,
+      signal: options.signal,
+      onBatch: (bytes, docs) => {
+        bytesDone += bytes;
+        documents += docs;
+        progress();
+      },
+      onPart: () => {
+        partsDone++;
+      },
+    });
+  } else {
+    const units = await createUnitExtractor(index.config);
+    results = [];
+    for (const task of tasks) {
+      results.push(
+        await scanPart(index, task.part, task.file, { columns, maxMatches, batchSize: options.batchSize, signal: options.signal, units }, (batch) => {
+          documents += batch.documents.length;
+          bytesDone += batch.bytesRead;
+          progress();
+        }),
+      );
+      partsDone++;
+    }
+  }
+  progress();
+  const accumulator = new MatchAccumulator(maxMatches);
+  const counters = emptyCounters();
+  let totalDocuments = 0;
+  for (const result of results) {
+    accumulator.merge(result.accumulator);
+    totalDocuments += result.documents;
+    for (const key of Object.keys(counters) as (keyof ScanCounters)[]) counters[key] += result.counters[key];
+  }
+  return buildReport({ index, accumulator, files, corpus: { documents: totalDocuments, bytes: bytesTotal }, rule, columns });
+}

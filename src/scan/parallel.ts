@@ -1,0 +1,96 @@
+/**
+ * Scanning corpus parts on several worker threads. The index is posted once
+ * as SharedArrayBuffers (shared, not copied); parts are handed out largest
+ * first, one at a time, to whichever worker is free. Results merge
+ * order-independently (see accumulator.ts), so the report is the same for any
+ * worker count.
+ */
+import { Worker } from 'node:worker_threads';
+import { ContamError } from '../errors.js';
+import { shareIndex, type ContamIndex } from '../index/contam-index.js';
+import type { CorpusColumns, CorpusPart } from '../types.js';
+import { MatchAccumulator, type SerializedAccumulator } from './accumulator.js';
+import { emptyCounters, type ScanCounters } from './document-scanner.js';
+import type { PartResult } from './scan.js';
+import type { PartTask, WorkerSetup } from './worker.js';
+
+export interface ParallelOptions {
+  workers: number;
+  columns: CorpusColumns;
+  maxMatches: number;
+  batchSize?: number;
+  signal?: AbortSignal;
+  /** Called per batch read by any worker. */
+  onBatch?: (bytes: number, documents: number) => void;
+  /** Called when a part is finished, with its result (for checkpoints). */
+  onPart?: (index: number, result: PartResult) => void | Promise<void>;
+}
+
+type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'progress'; id: number; bytes: number; documents: number }
+  | { type: 'done'; id: number; result: { documents: number; characters: number; bytes: number; counters: ScanCounters; accumulator: SerializedAccumulator } }
+  | { type: 'error'; id: number; error: { contam?: Parameters<typeof ContamError.fromJSON>[0]; message?: string } };
+
+function workerUrl(): URL {
+  // Under tsx (tests, benches) this module is TypeScript; built, it is JavaScript.
+  return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+}
+
+/** Scan `tasks` (parts with their file numbers) on worker threads; results come back keyed by task position. */
+export async function scanPartsInParallel(index: ContamIndex, tasks: { part: CorpusPart; file: number }[], options: ParallelOptions): Promise<PartResult[]> {
+  const results: PartResult[] = new Array(tasks.length);
+  if (tasks.length === 0) return results;
+  const order = tasks.map((_, i) => i).sort((x, y) => tasks[y]!.part.bytes - tasks[x]!.part.bytes || x - y);
+  const setup: WorkerSetup = { index: shareIndex(index), columns: options.columns, maxMatches: options.maxMatches, batchSize: options.batchSize };
+  const count = Math.max(1, Math.min(options.workers, tasks.length));
+  const workers: Worker[] = [];
+  let next = 0;
+  let finished = 0;
+
+  return new Promise<PartResult[]>((resolve, reject) => {
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      for (const w of workers) void w.terminate();
+      reject(error);
+    };
+    const onAbort = () => fail(new ContamError('INTERRUPTED', 'the scan was interrupted'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const give = (worker: Worker) => {
+      if (next >= order.length) return;
+      const id = order[next++]!;
+      const task: PartTask = { id, part: tasks[id]!.part, file: tasks[id]!.file };
+      worker.postMessage(task);
+    };
+    for (let w = 0; w < count; w++) {
+      const worker = new Worker(workerUrl(), { workerData: setup });
+      workers.push(worker);
+      worker.on('message', (message: WorkerMessage) => {
+        if (failed) return;
+        if (message.type === 'ready') give(worker);
+        else if (message.type === 'progress') options.onBatch?.(message.bytes, message.documents);
+        else if (message.type === 'error') {
+          fail(message.error.contam ? ContamError.fromJSON(message.error.contam) : new Error(`scan worker failed: ${message.error.message}`));
+        } else {
+          const r = message.result;
+          const result: PartResult = { documents: r.documents, characters: r.characters, bytes: r.bytes, counters: r.counters ?? emptyCounters(), accumulator: MatchAccumulator.fromJSON(r.accumulator) };
+          results[message.id] = result;
+          Promise.resolve(options.onPart?.(message.id, result)).then(() => {
+            finished++;
+            if (finished === order.length) {
+              options.signal?.removeEventListener('abort', onAbort);
+              for (const w2 of workers) void w2.terminate();
+              resolve(results);
+            } else give(worker);
+          }, fail);
+        }
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (!failed && finished < order.length && code !== 0) fail(new Error(`a scan worker exited with code ${code}`));
+      });
+    }
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * A scan worker thread: receives the index as shared arrays once, then corpus
+ * parts one at a time, and answers with each part's PartResult (serialized).
+ * It reads its own parts from disk, so documents never cross threads.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isContamError } from '../errors.js';
+import type { SharedIndex } from '../index/contam-index.js';
+import { createUnitExtractor } from '../text/units.js';
+import type { CorpusColumns, CorpusPart } from '../types.js';
+import { scanPart } from './scan.js';
+import { indexFromShared } from './shared-index.js';
+
+export interface WorkerSetup {
+  index: SharedIndex;
+  columns: CorpusColumns;
+  maxMatches: number;
+  batchSize?: number;
+}
+
+export interface PartTask {
+  id: number;
+  part: CorpusPart;
+  file: number;
+}
+
+const setup = workerData as WorkerSetup;
+const index = indexFromShared(setup.index);
+const units = await createUnitExtractor(index.config);
+const port = parentPort!;
+
+port.on('message', (task: PartTask) => {
+  scanPart(index, task.part, task.file, { columns: setup.columns, maxMatches: setup.maxMatches, batchSize: setup.batchSize, units }, (batch) =>
+    port.postMessage({ type: 'progress', id: task.id, bytes: batch.bytesRead, documents: batch.documents.length }),
+  ).then(
+    (result) =>
+      port.postMessage({
+        type: 'done',
+        id: task.id,
+        result: { documents: result.documents, characters: result.characters, bytes: result.bytes, counters: result.counters, accumulator: result.accumulator.toJSON() },
+      }),
+    (error: unknown) =>
+      port.postMessage({
+        type: 'error',
+        id: task.id,
+        error: isContamError(error) ? { contam: error.toJSON() } : { message: String((error as Error)?.stack ?? error) },
+      }),
+  );
+});
+port.postMessage({ type: 'ready' });
