@@ -184,6 +184,11 @@ export interface ReportSample {
   longest: number;
   /** Number of documents with at least one verified match. */
   documents: number;
+  /**
+   * What leaked, for contaminated samples: only input fields, only label (answer)
+   * fields, or both; null when clean, too short, or the benchmark marks no labels.
+   */
+  leaked: 'input' | 'label' | 'input+label' | null;
   /** The sample's text segments joined by "\n" (what was looked for). */
   text: string;
   matches: ReportMatch[];

@@ -38,6 +38,7 @@ export function buildReport(input: ReportInput): Report {
   const samples: ReportSample[] = [];
   const counts = index.benchmarks.map(() => ({ contaminated: 0, tooShort: 0 }));
   const n = index.samples.row.length;
+  const hasLabels = index.benchmarks.map((source) => source.fields.some((f) => f.label));
   for (let s = 0; s < n; s++) {
     const total = index.samples.entryStart[s + 1]! - index.samples.entryStart[s]!;
     const tally = accumulator.tallies.get(s);
@@ -56,6 +57,7 @@ export function buildReport(input: ReportInput): Report {
       overlap: tally ? ratio(tally.maxShingles, total) : 0,
       longest: tally?.longest ?? 0,
       documents: tally?.documents ?? 0,
+      leaked: contaminated && hasLabels[b] ? (tally!.inLabel ? (tally!.inInput ? 'input+label' : 'label') : 'input') : null,
       text: index.samples.text[s]!,
       matches: (tally?.top ?? []).map((m) => ({
         file: files[m.file]!,
