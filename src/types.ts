@@ -113,6 +113,20 @@ export interface ShingleConfig {
   normalization: string;
   /** Seed of the word hash. */
   seed: number;
+  /** MinHash/LSH near-duplicate detection, or null when off. */
+  near: NearDuplicateConfig | null;
+}
+
+/** Near-duplicate (MinHash/LSH) settings, recorded in the index. */
+export interface NearDuplicateConfig {
+  /** Shingle length in units. @default 5 */
+  shingle: number;
+  /** LSH bands. @default 20 */
+  bands: number;
+  /** Rows per band. @default 3 */
+  rows: number;
+  /** Containment a candidate must verify at to count. @default 0.5 */
+  minContainment: number;
 }
 
 /** The rule that turns matches into a verdict. */
@@ -138,6 +152,8 @@ export interface ReportConfig {
   id_column: string;
   /** At most this many matching documents are listed per sample (all are counted). */
   max_matches: number;
+  /** MinHash/LSH settings and the Jaccard threshold they imply, or null when off. */
+  minhash: { shingle: number; bands: number; rows: number; jaccard_threshold: number; min_containment: number } | null;
   index: { format_version: number; shingles: number; bloom_bits: number; bloom_hashes: number; bloom_fpr: number };
 }
 
@@ -166,6 +182,10 @@ export interface ReportMatch {
   snippet: string;
   /** Where `snippet` starts in the document, so spans can be placed within it. */
   snippet_start: number;
+  /** Rules that matched in this document (`ngram`, `minhash`). */
+  rules: string[];
+  /** Fraction of the sample's short shingles found here, when MinHash verified a candidate; else null. */
+  containment: number | null;
   /** [start, end) offsets into the sample's `text` of the words found in this document. */
   sample_spans: [number, number][];
 }
@@ -182,6 +202,10 @@ export interface ReportSample {
   overlap: number;
   /** Longest run of the sample's words (or tokens) found contiguous in one document. */
   longest: number;
+  /** Largest verified MinHash containment in one document (0 when none or when MinHash is off). */
+  containment: number;
+  /** Each enabled rule, whether it fired, and its figure. */
+  rules: { ngram: { fired: boolean; overlap: number; longest: number }; minhash?: { fired: boolean; containment: number } };
   /** Number of documents with at least one verified match. */
   documents: number;
   /**

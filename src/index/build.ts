@@ -11,9 +11,10 @@ import { ContamError } from '../errors.js';
 import { NORMALIZATION } from '../text/normalize.js';
 import { shingleKey } from '../text/shingle.js';
 import { createUnitExtractor } from '../text/units.js';
-import type { BenchmarkSource, EvalSample, ShingleConfig, ShingleUnit, TokenEncoding } from '../types.js';
+import type { BenchmarkSource, EvalSample, NearDuplicateConfig, ShingleConfig, ShingleUnit, TokenEncoding } from '../types.js';
 import { BloomFilter } from './bloom.js';
 import type { ContamIndex } from './contam-index.js';
+import { buildNearIndex, NEAR_DEFAULTS } from './near-index.js';
 import { ShingleTable } from './shingle-table.js';
 
 export const INDEX_FORMAT_VERSION = 1;
@@ -31,6 +32,8 @@ export interface IndexOptions {
   fpr?: number;
   /** Seed of the word hash. @default 0 */
   seed?: number;
+  /** MinHash/LSH near-duplicates: false to turn off, or settings. @default on, with NEAR_DEFAULTS */
+  minhash?: boolean | Partial<NearDuplicateConfig>;
 }
 
 /** The shingle configuration that `options` stand for, validated. */
@@ -51,7 +54,17 @@ export function shingleConfig(options: IndexOptions = {}): ShingleConfig {
   if (encoding !== null && encoding !== 'cl100k_base' && encoding !== 'o200k_base') {
     throw new ContamError('BAD_ARGUMENT', `expected --encoding to be cl100k_base or o200k_base, got ${String(encoding)}`);
   }
-  return { unit, ngram, minWords, encoding, normalization: NORMALIZATION, seed: options.seed ?? 0 };
+  let near: NearDuplicateConfig | null = null;
+  if (options.minhash !== false) {
+    near = { ...NEAR_DEFAULTS, ...(typeof options.minhash === 'object' ? options.minhash : {}) };
+    const { shingle, bands, rows, minContainment } = near;
+    for (const [name, v, max] of [['--minhash-ngram', shingle, 100], ['--bands', bands, 1000], ['--rows', rows, 100]] as const) {
+      if (!Number.isInteger(v) || v < 1 || v > max) throw new ContamError('BAD_ARGUMENT', `expected ${name} to be a whole number from 1 to ${max}, got ${v}`);
+    }
+    if (bands * rows > 4096) throw new ContamError('BAD_ARGUMENT', `expected --bands x --rows to be at most 4096, got ${bands * rows}`);
+    if (!(minContainment > 0 && minContainment <= 1)) throw new ContamError('BAD_ARGUMENT', `expected --min-containment to be above 0 and at most 1, got ${minContainment}`);
+  }
+  return { unit, ngram, minWords, encoding, normalization: NORMALIZATION, seed: options.seed ?? 0, near };
 }
 
 /** Growable Uint32/Int32 column. */
@@ -187,6 +200,14 @@ export async function buildIndex(
   const bloom = BloomFilter.forCapacity(keys, fpr);
   for (let i = 0; i < keysA.length; i++) bloom.add(keysA.data[i]!, keysB.data[i]!);
 
+  const samplesCount = sampleIds.length;
+  const shared = {
+    segmentStart: segmentStart.shared(),
+    segWordStart: segWordStart.shared(),
+    wordHash: wordHash.shared(),
+  };
+  const near = config.near ? buildNearIndex(config.near, samplesCount, shared.segmentStart, shared.segWordStart, shared.wordHash) : null;
+
   const segLabels = new Uint8Array(new SharedArrayBuffer(Math.max(segLabel.length, 1))).subarray(0, segLabel.length);
   segLabels.set(segLabel);
 
@@ -199,15 +220,16 @@ export async function buildIndex(
       row: sampleRow.shared(),
       id: sampleIds,
       text: sampleTexts,
-      segmentStart: segmentStart.shared(),
+      segmentStart: shared.segmentStart,
       entryStart: entryStart.shared(),
     },
-    segments: { sample: segSample.shared(), wordStart: segWordStart.shared(), label: segLabels, field: segField },
-    words: { bytes: allWordBytes, offsets: wordOffsets.shared(), hash: wordHash.shared(), start: wordStart.shared(), end: wordEnd.shared() },
+    segments: { sample: segSample.shared(), wordStart: shared.segWordStart, label: segLabels, field: segField },
+    words: { bytes: allWordBytes, offsets: wordOffsets.shared(), hash: shared.wordHash, start: wordStart.shared(), end: wordEnd.shared() },
     entries: { segment: entrySegment.shared(), position: entryPosition.shared(), length: entryLength.shared() },
     table,
     bloom,
     keys,
     widths: hasShort && minWords !== ngram ? [ngram, minWords] : [ngram],
+    near,
   };
 }

@@ -15,6 +15,7 @@
  */
 import type { BenchmarkSource, ShingleConfig } from '../types.js';
 import type { BloomFilter } from './bloom.js';
+import type { NearIndex } from './near-index.js';
 import type { ShingleTable } from './shingle-table.js';
 
 export interface IndexSamples {
@@ -73,6 +74,8 @@ export interface ContamIndex {
   keys: number;
   /** Widths the scan must probe: always config.ngram, plus config.minWords when short fields exist. */
   widths: number[];
+  /** The MinHash/LSH index, when config.near is set. */
+  near: NearIndex | null;
 }
 
 export function sampleCount(index: ContamIndex): number {
@@ -108,6 +111,7 @@ export interface SharedIndex {
   widths: number[];
   bloomHashes: number;
   arrays: Record<string, Uint32Array | Int32Array | Uint8Array>;
+  nearBuckets: number[];
 }
 
 export function shareIndex(index: ContamIndex): SharedIndex {
@@ -139,6 +143,21 @@ export function shareIndex(index: ContamIndex): SharedIndex {
       tableCount: index.table.count,
       postings: index.table.postings,
       bloom: index.bloom.bits,
+      ...(index.near
+        ? {
+            nearSampleBucket: index.near.sampleBucket,
+            nearKeyStart: index.near.keyStart,
+            nearKeyA: index.near.keyA,
+            nearKeyB: index.near.keyB,
+            nearKeyWord: index.near.keyWord,
+            nearLshA: index.near.lsh.keyA,
+            nearLshB: index.near.lsh.keyB,
+            nearLshStart: index.near.lsh.start,
+            nearLshCount: index.near.lsh.count,
+            nearLshPostings: index.near.lsh.postings,
+          }
+        : {}),
     },
+    nearBuckets: index.near?.buckets ?? [],
   };
 }

@@ -43,6 +43,7 @@ export interface IndexHeader {
   counts: { samples: number; segments: number; words: number; shingles: number; keys: number };
   bloom: { bits: number; hashes: number; fpr: number };
   widths: number[];
+  near_buckets: number[];
   sections: SectionEntry[];
 }
 
@@ -82,6 +83,18 @@ export function encodeIndex(index: ContamIndex): Uint8Array {
   add('table.count', 'u32', index.table.count);
   add('table.postings', 'u32', index.table.postings);
   add('bloom.bits', 'u32', index.bloom.bits);
+  if (index.near) {
+    add('near.sampleBucket', 'u8', index.near.sampleBucket);
+    add('near.keyStart', 'u32', index.near.keyStart);
+    add('near.keyA', 'u32', index.near.keyA);
+    add('near.keyB', 'u32', index.near.keyB);
+    add('near.keyWord', 'u32', index.near.keyWord);
+    add('near.lsh.keyA', 'u32', index.near.lsh.keyA);
+    add('near.lsh.keyB', 'u32', index.near.lsh.keyB);
+    add('near.lsh.start', 'u32', index.near.lsh.start);
+    add('near.lsh.count', 'u32', index.near.lsh.count);
+    add('near.lsh.postings', 'u32', index.near.lsh.postings);
+  }
   typed.push(['strings', 'json', new TextEncoder().encode(JSON.stringify(strings))]);
 
   const sections: SectionEntry[] = [];
@@ -105,6 +118,7 @@ export function encodeIndex(index: ContamIndex): Uint8Array {
     },
     bloom: { bits: index.bloom.size, hashes: index.bloom.hashes, fpr: index.bloom.expectedFpr(index.keys) },
     widths: index.widths,
+    near_buckets: index.near?.buckets ?? [],
     sections,
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
@@ -208,6 +222,18 @@ export function decodeIndex(bytes: Uint8Array, file = 'index'): ContamIndex {
     bloom: new BloomFilter(bloomBits, header.bloom.hashes),
     keys: header.counts.keys,
     widths: header.widths,
+    near: header.config.near
+      ? {
+          config: header.config.near,
+          sampleBucket: shared('near.sampleBucket', 'u8') as Uint8Array,
+          keyStart: u32('near.keyStart'),
+          keyA: u32('near.keyA'),
+          keyB: u32('near.keyB'),
+          keyWord: u32('near.keyWord'),
+          lsh: new ShingleTable(u32('near.lsh.keyA'), u32('near.lsh.keyB'), u32('near.lsh.start'), u32('near.lsh.count'), u32('near.lsh.postings')),
+          buckets: header.near_buckets,
+        }
+      : null,
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import type { ContamIndex } from '../index/contam-index.js';
 import { INDEX_FORMAT_VERSION } from '../index/build.js';
+import { lshThreshold } from '../index/minhash.js';
 import type { MatchAccumulator } from '../scan/accumulator.js';
 import type { CorpusColumns, Report, ReportBenchmark, ReportSample, VerdictRule } from '../types.js';
 import { VERSION } from '../version.js';
@@ -42,8 +43,14 @@ export function buildReport(input: ReportInput): Report {
   for (let s = 0; s < n; s++) {
     const total = index.samples.entryStart[s + 1]! - index.samples.entryStart[s]!;
     const tally = accumulator.tallies.get(s);
-    const tooShort = total === 0;
-    const contaminated = !tooShort && tally !== undefined && meetsRule(rule, tally.maxShingles, total);
+    const near = index.near;
+    const hasNear = near !== null && near.sampleBucket[s] !== 255;
+    const tooShort = total === 0 && !hasNear;
+    const ngramFired = tally !== undefined && meetsRule(rule, tally.maxShingles, total);
+    const nearFired = tally !== undefined && near !== null && tally.maxContainment >= near.config.minContainment;
+    const contaminated = !tooShort && (ngramFired || nearFired);
+    const overlap = tally ? ratio(tally.maxShingles, total) : 0;
+    const containment = tally ? Math.round(tally.maxContainment * 1e6) / 1e6 : 0;
     const b = index.samples.benchmark[s]!;
     if (contaminated) counts[b]!.contaminated++;
     if (tooShort) counts[b]!.tooShort++;
@@ -54,8 +61,13 @@ export function buildReport(input: ReportInput): Report {
       contaminated,
       too_short: tooShort,
       shingles: total,
-      overlap: tally ? ratio(tally.maxShingles, total) : 0,
+      overlap,
       longest: tally?.longest ?? 0,
+      containment,
+      rules: {
+        ngram: { fired: ngramFired, overlap, longest: tally?.longest ?? 0 },
+        ...(near ? { minhash: { fired: nearFired, containment } } : {}),
+      },
       documents: tally?.documents ?? 0,
       leaked: contaminated && hasLabels[b] ? (tally!.inLabel ? (tally!.inInput ? 'input+label' : 'label') : 'input') : null,
       text: index.samples.text[s]!,
@@ -64,6 +76,8 @@ export function buildReport(input: ReportInput): Report {
         row: m.row,
         doc_id: m.docId,
         shingles: m.shingles,
+        rules: [...(m.shingles > 0 ? ['ngram'] : []), ...(m.containment > 0 ? ['minhash'] : [])],
+        containment: m.containment > 0 ? Math.round(m.containment * 1e6) / 1e6 : null,
         spans: m.spans,
         snippet: m.snippet,
         snippet_start: m.snippetStart,
@@ -100,6 +114,9 @@ export function buildReport(input: ReportInput): Report {
       text_column: input.columns.text,
       id_column: input.columns.id,
       max_matches: accumulator.maxMatches,
+      minhash: config.near
+        ? { shingle: config.near.shingle, bands: config.near.bands, rows: config.near.rows, jaccard_threshold: Number(lshThreshold(config.near.bands, config.near.rows).toFixed(4)), min_containment: config.near.minContainment }
+        : null,
       index: {
         format_version: INDEX_FORMAT_VERSION,
         shingles: index.entries.segment.length,

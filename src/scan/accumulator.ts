@@ -15,6 +15,8 @@ export interface MatchRecord {
   row: number;
   docId: string | null;
   shingles: number;
+  /** Verified MinHash containment, 0 when none. */
+  containment: number;
   longest: number;
   spans: [number, number][];
   sampleSpans: [number, number][];
@@ -27,15 +29,16 @@ export interface MatchRecord {
 export interface SampleTally {
   documents: number;
   maxShingles: number;
+  maxContainment: number;
   longest: number;
   inLabel: boolean;
   inInput: boolean;
   top: MatchRecord[];
 }
 
-/** The ranking of matches: more shingles, then longer run, then file order, then row. */
+/** The ranking of matches: more shingles, then higher containment, then longer run, then file order, then row. */
 export function compareMatches(x: MatchRecord, y: MatchRecord): number {
-  return y.shingles - x.shingles || y.longest - x.longest || x.file - y.file || x.row - y.row;
+  return y.shingles - x.shingles || y.containment - x.containment || y.longest - x.longest || x.file - y.file || x.row - y.row;
 }
 
 export class MatchAccumulator {
@@ -49,7 +52,7 @@ export class MatchAccumulator {
   private tally(sample: number): SampleTally {
     let t = this.tallies.get(sample);
     if (!t) {
-      t = { documents: 0, maxShingles: 0, longest: 0, inLabel: false, inInput: false, top: [] };
+      t = { documents: 0, maxShingles: 0, maxContainment: 0, longest: 0, inLabel: false, inInput: false, top: [] };
       this.tallies.set(sample, t);
     }
     return t;
@@ -68,6 +71,7 @@ export class MatchAccumulator {
     const t = this.tally(record.sample);
     t.documents += 1;
     t.maxShingles = Math.max(t.maxShingles, record.shingles);
+    t.maxContainment = Math.max(t.maxContainment, record.containment);
     t.longest = Math.max(t.longest, record.longest);
     t.inLabel ||= record.inLabel;
     t.inInput ||= record.inInput;
@@ -81,6 +85,7 @@ export class MatchAccumulator {
       const t = this.tally(sample);
       t.documents += o.documents;
       t.maxShingles = Math.max(t.maxShingles, o.maxShingles);
+      t.maxContainment = Math.max(t.maxContainment, o.maxContainment);
       t.longest = Math.max(t.longest, o.longest);
       t.inLabel ||= o.inLabel;
       t.inInput ||= o.inInput;

@@ -76,6 +76,7 @@ export class CorpusScanner {
         row: document.row,
         docId: document.id,
         shingles: m.shingles,
+        containment: m.containment,
         longest: m.longest,
         spans: m.spans,
         sampleSpans: m.sampleSpans,

@@ -10,12 +10,15 @@
 import { indexWordEquals, type ContamIndex } from '../index/contam-index.js';
 import { rollingShingleKeys } from '../text/shingle.js';
 import { WordUnits, type UnitExtractor } from '../text/units.js';
+import { NearScanner, type NearMatch } from './near-scanner.js';
 
 /** What one document holds of one sample. */
 export interface SampleDocMatch {
   sample: number;
-  /** Distinct shingles (entries) of the sample verified in the document. */
+  /** Distinct shingles (entries) of the sample verified in the document (0 when only MinHash matched). */
   shingles: number;
+  /** Verified MinHash containment, 0 when MinHash did not match. */
+  containment: number;
   /** Longest run of the sample's units found contiguous in the document. */
   longest: number;
   /** Merged [start, end) offsets into the document's text. */
@@ -35,10 +38,13 @@ export interface ScanCounters {
   candidates: number;
   verified: number;
   rejected: number;
+  nearWindows: number;
+  nearCandidates: number;
+  nearMatches: number;
 }
 
 export function emptyCounters(): ScanCounters {
-  return { units: 0, windows: 0, bloomHits: 0, candidates: 0, verified: 0, rejected: 0 };
+  return { units: 0, windows: 0, bloomHits: 0, candidates: 0, verified: 0, rejected: 0, nearWindows: 0, nearCandidates: 0, nearMatches: 0 };
 }
 
 const utf8 = new TextEncoder();
@@ -67,11 +73,13 @@ export class DocumentScanner {
   private keysB = new Uint32Array(4096);
   private hitPos = new Int32Array(256);
   private hitEntry = new Uint32Array(256);
+  private readonly near: NearScanner | null;
 
   constructor(index: ContamIndex, units: UnitExtractor) {
     this.index = index;
     this.units = units;
     this.verifier = new WordUnits(index.config.seed);
+    this.near = index.near ? new NearScanner(index.near) : null;
   }
 
   private pushHit(n: number, pos: number, entry: number): number {
@@ -94,7 +102,51 @@ export class DocumentScanner {
     const units = this.units.extract(text);
     const count = units.count;
     this.counters.units += count;
-    if (count < index.widths[index.widths.length - 1]!) return [];
+    const exact = count < index.widths[index.widths.length - 1]! ? [] : this.scanExact(text, units.hashes, units.starts, units.ends, count);
+    if (!this.near) return exact;
+    const w0 = this.near.windows;
+    const c0 = this.near.candidates;
+    const near = this.near.scan(units.hashes, units.starts, units.ends, count);
+    this.counters.nearWindows += this.near.windows - w0;
+    this.counters.nearCandidates += this.near.candidates - c0;
+    this.counters.nearMatches += near.length;
+    if (near.length === 0) return exact;
+    return this.combine(exact, near);
+  }
+
+  /** Fold MinHash matches into the exact ones: one record per sample, spans united. */
+  private combine(exact: SampleDocMatch[], near: NearMatch[]): SampleDocMatch[] {
+    const { words, segments } = this.index;
+    const bySample = new Map(exact.map((m) => [m.sample, m]));
+    const n = this.index.near!.config.shingle;
+    for (const m of near) {
+      const sampleSpans = m.sampleWords.map((w) => [words.start[w]!, words.end[w + n - 1]!] as [number, number]);
+      const current = bySample.get(m.sample);
+      // Which fields the near copy touches: the segment of each matched shingle's first word.
+      let inLabel = false;
+      let inInput = false;
+      for (const w of m.sampleWords) {
+        let g = this.index.samples.segmentStart[m.sample]!;
+        while (g + 1 < this.index.samples.segmentStart[m.sample + 1]! && segments.wordStart[g + 1]! <= w) g++;
+        if (segments.label[g]) inLabel = true;
+        else inInput = true;
+      }
+      if (current) {
+        current.containment = m.containment;
+        current.spans = mergeIntervals([...current.spans, ...m.spans]);
+        current.sampleSpans = mergeIntervals([...current.sampleSpans, ...sampleSpans]);
+        current.inLabel ||= inLabel;
+        current.inInput ||= inInput;
+      } else {
+        bySample.set(m.sample, { sample: m.sample, shingles: 0, containment: m.containment, longest: 0, spans: m.spans, sampleSpans: mergeIntervals(sampleSpans), inLabel, inInput });
+      }
+    }
+    return [...bySample.values()].sort((x, y) => x.sample - y.sample);
+  }
+
+  private scanExact(text: string, hashesIn: Uint32Array, starts: Int32Array, ends: Int32Array, count: number): SampleDocMatch[] {
+    const index = this.index;
+    const units = { hashes: hashesIn, starts, ends };
     if (this.keysA.length < count) {
       this.keysA = new Uint32Array(count * 2);
       this.keysB = new Uint32Array(count * 2);
@@ -207,6 +259,6 @@ export class DocumentScanner {
       longest = Math.max(longest, end - first.q);
       k = m;
     }
-    return { sample, shingles, longest, spans: mergeIntervals(spans), sampleSpans: mergeIntervals(sampleSpans), inLabel, inInput };
+    return { sample, shingles, containment: 0, longest, spans: mergeIntervals(spans), sampleSpans: mergeIntervals(sampleSpans), inLabel, inInput };
   }
 }

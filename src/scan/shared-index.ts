@@ -18,5 +18,18 @@ export function indexFromShared(shared: SharedIndex): ContamIndex {
     bloom: new BloomFilter(u32('bloom'), shared.bloomHashes),
     keys: shared.keys,
     widths: shared.widths,
+    near:
+      shared.config.near && a.nearKeyStart
+        ? {
+            config: shared.config.near,
+            sampleBucket: a.nearSampleBucket as unknown as Uint8Array,
+            keyStart: u32('nearKeyStart'),
+            keyA: u32('nearKeyA'),
+            keyB: u32('nearKeyB'),
+            keyWord: u32('nearKeyWord'),
+            lsh: new ShingleTable(u32('nearLshA'), u32('nearLshB'), u32('nearLshStart'), u32('nearLshCount'), u32('nearLshPostings')),
+            buckets: shared.nearBuckets,
+          }
+        : null,
   };
 }

@@ -22,7 +22,7 @@ test('verdicts, overlaps, document counts and longest runs agree with a naive n-
     }
     return { file: 'mem.jsonl', row: i, id: d.id, text };
   });
-  const index = await buildIndex([bench]);
+  const index = await buildIndex([bench], { minhash: false });
   const report = await scanDocuments(index, docs, { maxMatches: 100 });
   const expected = naiveDetect(bench.samples.map((s) => ({ segments: s.segments.map((g) => g.text) })), docs.map((d) => d.text));
   let contaminated = 0;
@@ -43,7 +43,7 @@ test('verdicts, overlaps, document counts and longest runs agree with a naive n-
 
 test('with min-overlap, a sample is contaminated only when that fraction of its shingles is in one document', async (t) => {
   const bench = gsm8kSamples(3);
-  const index = await buildIndex([bench]);
+  const index = await buildIndex([bench], { minhash: false });
   const words = bench.samples[0]!.segments[0]!.text.split(' ');
   // Sample 0: question has words.length words -> words.length - 12 shingles; the answer adds more.
   const report = await scanDocuments(index, [{ file: 'f', row: 0, id: null, text: words.join(' ') }], { rule: { name: 'min-overlap', minOverlap: 0.7 } });
