@@ -152,6 +152,8 @@ export interface ReportConfig {
   id_column: string;
   /** At most this many matching documents are listed per sample (all are counted). */
   max_matches: number;
+  /** Shingles found in more documents than this cannot convict alone; null when the guard is off. */
+  max_doc_freq: number | null;
   /** MinHash/LSH settings and the Jaccard threshold they imply, or null when off. */
   minhash: { shingle: number; bands: number; rows: number; jaccard_threshold: number; min_containment: number } | null;
   index: { format_version: number; shingles: number; bloom_bits: number; bloom_hashes: number; bloom_fpr: number };
@@ -204,6 +206,19 @@ export interface ReportSample {
   longest: number;
   /** Largest verified MinHash containment in one document (0 when none or when MinHash is off). */
   containment: number;
+  /**
+   * Verified shingles of the sample found in more than `max_doc_freq` documents:
+   * reported, but they cannot convict the sample alone (GPT-3's boilerplate guard).
+   */
+  boilerplate_shingles: number;
+  /** Overlap in the best document with each shingle weighted by ln((1 + N) / (1 + df)) + 1. */
+  idf_overlap: number;
+  /**
+   * Fraction of the sample's units (words or tokens) covered by verified matches in any
+   * document, gaps of up to 4 units bridged (Llama 2's skip-gram budget), and the
+   * Llama 2 subsets it falls in: clean (< 20%), not-clean (>= 20%), not-dirty (<= 80%), dirty (> 80%).
+   */
+  coverage: { fraction: number; subsets: ('clean' | 'not-clean' | 'not-dirty' | 'dirty')[] };
   /** Each enabled rule, whether it fired, and its figure. */
   rules: { ngram: { fired: boolean; overlap: number; longest: number }; minhash?: { fired: boolean; containment: number } };
   /** Number of documents with at least one verified match. */

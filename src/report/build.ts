@@ -19,6 +19,36 @@ export interface ReportInput {
   corpus: { documents: number; bytes: number };
   rule: VerdictRule;
   columns: CorpusColumns;
+  /** Documents each entry was verified in. */
+  docFreq?: Map<number, number>;
+  /** @default 10; 0 turns the boilerplate guard off. */
+  maxDocFreq?: number;
+}
+
+/** Bridge gaps of up to `gap` units between covered ranges (Llama 2's skip-gram budget). */
+function bridged(units: [number, number][], gap: number): number {
+  let covered = 0;
+  let start = -1;
+  let end = -1;
+  for (const [a, b] of units) {
+    if (start >= 0 && a - end <= gap) end = Math.max(end, b);
+    else {
+      if (start >= 0) covered += end - start;
+      start = a;
+      end = b;
+    }
+  }
+  if (start >= 0) covered += end - start;
+  return covered;
+}
+
+function llama2Subsets(fraction: number): ('clean' | 'not-clean' | 'not-dirty' | 'dirty')[] {
+  const out: ('clean' | 'not-clean' | 'not-dirty' | 'dirty')[] = [];
+  if (fraction < 0.2) out.push('clean');
+  else out.push('not-clean');
+  if (fraction > 0.8) out.push('dirty');
+  else out.push('not-dirty');
+  return out;
 }
 
 /** Rounded so that the JSON is short and stable to read; verdicts use exact counts, not this. */
@@ -40,13 +70,30 @@ export function buildReport(input: ReportInput): Report {
   const counts = index.benchmarks.map(() => ({ contaminated: 0, tooShort: 0 }));
   const n = index.samples.row.length;
   const hasLabels = index.benchmarks.map((source) => source.fields.some((f) => f.label));
+  const docFreq = input.docFreq ?? new Map<number, number>();
+  const maxDocFreq = input.maxDocFreq ?? 10;
+  const df = (e: number) => docFreq.get(e) ?? 0;
+  const documents = input.corpus.documents;
+  const idf = (e: number) => Math.log((1 + documents) / (1 + df(e))) + 1;
   for (let s = 0; s < n; s++) {
     const total = index.samples.entryStart[s + 1]! - index.samples.entryStart[s]!;
     const tally = accumulator.tallies.get(s);
     const near = index.near;
     const hasNear = near !== null && near.sampleBucket[s] !== 255;
     const tooShort = total === 0 && !hasNear;
-    const ngramFired = tally !== undefined && meetsRule(rule, tally.maxShingles, total);
+    const guarded = tally !== undefined && maxDocFreq > 0;
+    const boilerplate = tally ? tally.entries.filter((e) => maxDocFreq > 0 && df(e) > maxDocFreq).length : 0;
+    const ngramFired = tally !== undefined && meetsRule(rule, tally.maxShingles, total) && (!guarded || boilerplate < tally.entries.length);
+    let idfOverlap = 0;
+    if (tally && tally.top.length > 0 && total > 0) {
+      let all = 0;
+      for (let e = index.samples.entryStart[s]!; e < index.samples.entryStart[s + 1]!; e++) all += idf(e);
+      const best = Math.max(...tally.top.map((m) => m.entries.reduce((sum, e) => sum + idf(e), 0)));
+      idfOverlap = Math.round((best / all) * 1e6) / 1e6;
+    }
+    let unitsTotal = 0;
+    for (let g = index.samples.segmentStart[s]!; g < index.samples.segmentStart[s + 1]!; g++) unitsTotal += index.segments.wordStart[g + 1]! - index.segments.wordStart[g]!;
+    const coveredFraction = tally && unitsTotal > 0 ? Math.round((Math.min(unitsTotal, bridged(tally.units, 4)) / unitsTotal) * 1e6) / 1e6 : 0;
     const nearFired = tally !== undefined && near !== null && tally.maxContainment >= near.config.minContainment;
     const contaminated = !tooShort && (ngramFired || nearFired);
     const overlap = tally ? ratio(tally.maxShingles, total) : 0;
@@ -64,6 +111,9 @@ export function buildReport(input: ReportInput): Report {
       overlap,
       longest: tally?.longest ?? 0,
       containment,
+      boilerplate_shingles: boilerplate,
+      idf_overlap: idfOverlap,
+      coverage: { fraction: coveredFraction, subsets: llama2Subsets(coveredFraction) },
       rules: {
         ngram: { fired: ngramFired, overlap, longest: tally?.longest ?? 0 },
         ...(near ? { minhash: { fired: nearFired, containment } } : {}),
@@ -114,6 +164,7 @@ export function buildReport(input: ReportInput): Report {
       text_column: input.columns.text,
       id_column: input.columns.id,
       max_matches: accumulator.maxMatches,
+      max_doc_freq: maxDocFreq > 0 ? maxDocFreq : null,
       minhash: config.near
         ? { shingle: config.near.shingle, bands: config.near.bands, rows: config.near.rows, jaccard_threshold: Number(lshThreshold(config.near.bands, config.near.rows).toFixed(4)), min_containment: config.near.minContainment }
         : null,

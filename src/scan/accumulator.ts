@@ -24,6 +24,10 @@ export interface MatchRecord {
   snippetStart: number;
   inLabel: boolean;
   inInput: boolean;
+  /** Distinct index entries verified in this document, ascending. */
+  entries: number[];
+  /** Index-wide unit ranges of the sample covered in this document. */
+  units: [number, number][];
 }
 
 export interface SampleTally {
@@ -33,7 +37,34 @@ export interface SampleTally {
   longest: number;
   inLabel: boolean;
   inInput: boolean;
+  /** Union over documents of the entries verified, ascending. */
+  entries: number[];
+  /** Union over documents of the covered unit ranges, merged. */
+  units: [number, number][];
   top: MatchRecord[];
+}
+
+function unionSorted(x: number[], y: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length || j < y.length) {
+    const v = j >= y.length || (i < x.length && x[i]! <= y[j]!) ? x[i++]! : y[j++]!;
+    if (out[out.length - 1] !== v) out.push(v);
+  }
+  return out;
+}
+
+/** Union of two lists of merged intervals. */
+export function unionIntervals(x: [number, number][], y: [number, number][]): [number, number][] {
+  const all = [...x, ...y].map((r) => [r[0], r[1]] as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: [number, number][] = [];
+  for (const r of all) {
+    const last = out[out.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else out.push(r);
+  }
+  return out;
 }
 
 /** The ranking of matches: more shingles, then higher containment, then longer run, then file order, then row. */
@@ -52,7 +83,7 @@ export class MatchAccumulator {
   private tally(sample: number): SampleTally {
     let t = this.tallies.get(sample);
     if (!t) {
-      t = { documents: 0, maxShingles: 0, maxContainment: 0, longest: 0, inLabel: false, inInput: false, top: [] };
+      t = { documents: 0, maxShingles: 0, maxContainment: 0, longest: 0, inLabel: false, inInput: false, entries: [], units: [], top: [] };
       this.tallies.set(sample, t);
     }
     return t;
@@ -75,6 +106,8 @@ export class MatchAccumulator {
     t.longest = Math.max(t.longest, record.longest);
     t.inLabel ||= record.inLabel;
     t.inInput ||= record.inInput;
+    t.entries = unionSorted(t.entries, record.entries);
+    t.units = unionIntervals(t.units, record.units);
     this.insert(t, record);
   }
 
@@ -89,6 +122,8 @@ export class MatchAccumulator {
       t.longest = Math.max(t.longest, o.longest);
       t.inLabel ||= o.inLabel;
       t.inInput ||= o.inInput;
+      t.entries = unionSorted(t.entries, o.entries);
+      t.units = unionIntervals(t.units, o.units);
       for (const record of o.top) this.insert(t, record);
     }
   }

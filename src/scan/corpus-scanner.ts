@@ -25,6 +25,8 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** Worker threads; 1 scans on this thread. @default the number of cores */
   workers?: number;
+  /** Shingles verified in more documents than this cannot convict alone; 0 turns the guard off. @default 10 */
+  maxDocFreq?: number;
 }
 
 export interface ScanProgress {
@@ -84,6 +86,8 @@ export class CorpusScanner {
         snippetStart: start,
         inLabel: m.inLabel,
         inInput: m.inInput,
+        entries: m.entries,
+        units: m.units,
       });
     }
   }
@@ -106,5 +110,14 @@ export async function scanDocuments(index: ContamIndex, documents: Iterable<Corp
     bytes += Buffer.byteLength(document.text);
     scanner.scanDocument(document, f);
   }
-  return buildReport({ index, accumulator: scanner.accumulator, files, corpus: { documents: scanner.documents, bytes }, rule, columns: resolveColumns(options.columns) });
+  return buildReport({
+    index,
+    accumulator: scanner.accumulator,
+    files,
+    corpus: { documents: scanner.documents, bytes },
+    rule,
+    columns: resolveColumns(options.columns),
+    docFreq: scanner.scanner.docFreq,
+    maxDocFreq: options.maxDocFreq,
+  });
 }

@@ -28,6 +28,10 @@ export interface SampleDocMatch {
   /** Whether any verified shingle lies in a label (answer) field, and any in an input field. */
   inLabel: boolean;
   inInput: boolean;
+  /** Distinct index entries (shingles) verified, ascending. */
+  entries: number[];
+  /** Index-wide unit ranges [start, end) of the sample covered by verified matches, merged. */
+  units: [number, number][];
 }
 
 /** Counters a scan accumulates; they flow into the report. */
@@ -74,6 +78,8 @@ export class DocumentScanner {
   private hitPos = new Int32Array(256);
   private hitEntry = new Uint32Array(256);
   private readonly near: NearScanner | null;
+  /** Documents each entry was verified in (sparse), for the boilerplate guard. */
+  readonly docFreq = new Map<number, number>();
 
   constructor(index: ContamIndex, units: UnitExtractor) {
     this.index = index;
@@ -131,14 +137,16 @@ export class DocumentScanner {
         if (segments.label[g]) inLabel = true;
         else inInput = true;
       }
+      const nearUnits = mergeIntervals(m.sampleWords.map((w) => [w, w + n] as [number, number]));
       if (current) {
+        current.units = mergeIntervals([...current.units, ...nearUnits]);
         current.containment = m.containment;
         current.spans = mergeIntervals([...current.spans, ...m.spans]);
         current.sampleSpans = mergeIntervals([...current.sampleSpans, ...sampleSpans]);
         current.inLabel ||= inLabel;
         current.inInput ||= inInput;
       } else {
-        bySample.set(m.sample, { sample: m.sample, shingles: 0, containment: m.containment, longest: 0, spans: m.spans, sampleSpans: mergeIntervals(sampleSpans), inLabel, inInput });
+        bySample.set(m.sample, { sample: m.sample, shingles: 0, containment: m.containment, longest: 0, spans: m.spans, sampleSpans: mergeIntervals(sampleSpans), inLabel, inInput, entries: [], units: nearUnits });
       }
     }
     return [...bySample.values()].sort((x, y) => x.sample - y.sample);
@@ -259,6 +267,15 @@ export class DocumentScanner {
       longest = Math.max(longest, end - first.q);
       k = m;
     }
-    return { sample, shingles, containment: 0, longest, spans: mergeIntervals(spans), sampleSpans: mergeIntervals(sampleSpans), inLabel, inInput };
+    const units = mergeIntervals(runs.map((r) => [segments.wordStart[r.seg]! + r.q, segments.wordStart[r.seg]! + r.end] as [number, number]));
+    const distinct: number[] = [];
+    for (const h of group) {
+      const e = this.hitEntry[h]!;
+      if (distinct[distinct.length - 1] !== e) {
+        distinct.push(e);
+        this.docFreq.set(e, (this.docFreq.get(e) ?? 0) + 1);
+      }
+    }
+    return { sample, shingles, containment: 0, longest, spans: mergeIntervals(spans), sampleSpans: mergeIntervals(sampleSpans), inLabel, inInput, entries: distinct, units };
   }
 }

@@ -26,6 +26,8 @@ export interface PartResult {
   bytes: number;
   counters: ScanCounters;
   accumulator: MatchAccumulator;
+  /** Documents each index entry was verified in, as [entry, documents] ascending by entry. */
+  docFreq: [number, number][];
 }
 
 /** Scan one corpus part on this thread. */
@@ -51,6 +53,7 @@ export async function scanPart(
     bytes,
     counters: scanner.scanner.counters,
     accumulator: scanner.accumulator,
+    docFreq: [...scanner.scanner.docFreq].sort((x, y) => x[0] - y[0]),
   };
 }
 
@@ -108,11 +111,13 @@ export async function scanCorpus(index: ContamIndex, inputs: string[], options: 
   progress();
   const accumulator = new MatchAccumulator(maxMatches);
   const counters = emptyCounters();
+  const docFreq = new Map<number, number>();
   let totalDocuments = 0;
   for (const result of results) {
     accumulator.merge(result.accumulator);
+    for (const [e, n] of result.docFreq) docFreq.set(e, (docFreq.get(e) ?? 0) + n);
     totalDocuments += result.documents;
     for (const key of Object.keys(counters) as (keyof ScanCounters)[]) counters[key] += result.counters[key];
   }
-  return buildReport({ index, accumulator, files, corpus: { documents: totalDocuments, bytes: bytesTotal }, rule, columns });
+  return buildReport({ index, accumulator, files, corpus: { documents: totalDocuments, bytes: bytesTotal }, rule, columns, docFreq, maxDocFreq: options.maxDocFreq });
 }

@@ -37,7 +37,7 @@ port.on('message', (task: PartTask) => {
       port.postMessage({
         type: 'done',
         id: task.id,
-        result: { documents: result.documents, characters: result.characters, bytes: result.bytes, counters: result.counters, accumulator: result.accumulator.toJSON() },
+        result: { documents: result.documents, characters: result.characters, bytes: result.bytes, counters: result.counters, accumulator: result.accumulator.toJSON(), docFreq: result.docFreq },
       }),
     (error: unknown) =>
       port.postMessage({

@@ -1,0 +1,71 @@
+import test from 'ava';
+import { buildIndex } from '../../src/index/build.js';
+import { scanDocuments } from '../../src/scan/corpus-scanner.js';
+import type { BenchmarkSource, EvalSample } from '../../src/types.js';
+
+const words = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`);
+
+function bench(texts: string[]): { source: BenchmarkSource; samples: EvalSample[] } {
+  const samples = texts.map((text, row) => ({ benchmark: 'b', row, id: String(row), segments: [{ field: 'q', text, label: false }] }));
+  return { source: { name: 'b', path: 'b.jsonl', format: 'jsonl', shape: null, fields: [{ path: 'q', label: false }], idField: null, samples: samples.length }, samples };
+}
+
+const doc = (row: number, text: string) => ({ file: 'f', row, id: `d${row}`, text });
+
+test('shingles found in more than max-doc-freq documents are reported but cannot convict alone', async (t) => {
+  const sample = words(20, 'w');
+  const index = await buildIndex([bench([sample.join(' ')])], { minhash: false });
+  // Words 0..12 (one shingle) appear in 12 documents: boilerplate.
+  const common = Array.from({ length: 12 }, (_, i) => doc(i, `x ${sample.slice(0, 13).join(' ')} y`));
+  const guarded = await scanDocuments(index, common);
+  t.false(guarded.samples[0]!.contaminated);
+  t.is(guarded.samples[0]!.boilerplate_shingles, 1);
+  t.is(guarded.samples[0]!.documents, 12);
+  t.is(guarded.config.max_doc_freq, 10);
+  // One more document with a rarer shingle (words 5..17) convicts it.
+  const rare = await scanDocuments(index, [...common, doc(12, sample.slice(5, 18).join(' '))]);
+  t.true(rare.samples[0]!.contaminated);
+  t.is(rare.samples[0]!.boilerplate_shingles, 1);
+  // With the guard off, the common shingle convicts.
+  const off = await scanDocuments(index, common, { maxDocFreq: 0 });
+  t.true(off.samples[0]!.contaminated);
+  t.is(off.config.max_doc_freq, null);
+});
+
+test('idf overlap weighs rare shingles above common ones', async (t) => {
+  const sample = words(14, 'w'); // two shingles: 0..12 and 1..13
+  const index = await buildIndex([bench([sample.join(' ')])], { minhash: false });
+  const docs = [doc(0, sample.slice(0, 13).join(' ')), doc(1, sample.slice(0, 13).join(' ')), doc(2, 'unrelated text'), doc(3, sample.slice(1, 14).join(' '))];
+  const r = await scanDocuments(index, docs);
+  // N = 4; shingle 0 in 2 docs: ln(5/3) + 1; shingle 1 in 1 doc: ln(5/2) + 1. Best document holds one shingle.
+  const idf0 = Math.log(5 / 3) + 1;
+  const idf1 = Math.log(5 / 2) + 1;
+  t.is(r.samples[0]!.overlap, 0.5);
+  t.is(r.samples[0]!.idf_overlap, Math.round((Math.max(idf0, idf1) / (idf0 + idf1)) * 1e6) / 1e6);
+});
+
+test('coverage counts the units covered in any document, bridging gaps of up to four, into Llama 2 subsets', async (t) => {
+  const sample = words(50, 'w');
+  const index = await buildIndex([bench([sample.join(' ')])], { minhash: false });
+  // Words 0..19 in one document, 23..37 in another: a gap of 3 is bridged -> 38 of 50 covered.
+  const r = await scanDocuments(index, [doc(0, sample.slice(0, 20).join(' ')), doc(1, sample.slice(23, 38).join(' '))]);
+  t.deepEqual(r.samples[0]!.coverage, { fraction: 38 / 50, subsets: ['not-clean', 'not-dirty'] });
+  // A gap of 5 is not bridged: 0..19 and 25..44 -> 40 of 50.
+  const r2 = await scanDocuments(index, [doc(0, sample.slice(0, 20).join(' ')), doc(1, sample.slice(25, 45).join(' '))]);
+  t.is(r2.samples[0]!.coverage.fraction, 40 / 50);
+  const all = await scanDocuments(index, [doc(0, sample.join(' '))]);
+  t.deepEqual(all.samples[0]!.coverage, { fraction: 1, subsets: ['not-clean', 'dirty'] });
+  const none = await scanDocuments(index, [doc(0, 'nothing')]);
+  t.deepEqual(none.samples[0]!.coverage, { fraction: 0, subsets: ['clean', 'not-dirty'] });
+});
+
+test('a label-only leak and an input-and-label leak are told apart', async (t) => {
+  const q = (row: number) => words(15, `q${row}x`).join(' ');
+  const a = (row: number) => words(15, `a${row}x`).join(' ');
+  const samples: EvalSample[] = [0, 1].map((row) => ({ benchmark: 'b', row, id: String(row), segments: [{ field: 'question', text: q(row), label: false }, { field: 'answer', text: a(row), label: true }] }));
+  const source: BenchmarkSource = { name: 'b', path: 'b', format: 'jsonl', shape: null, fields: [{ path: 'question', label: false }, { path: 'answer', label: true }], idField: null, samples: 2 };
+  const index = await buildIndex([{ source, samples }], { minhash: false });
+  const r = await scanDocuments(index, [doc(0, `${q(0)} ${a(0)}`), doc(1, a(1))]);
+  t.is(r.samples[0]!.leaked, 'input+label');
+  t.is(r.samples[1]!.leaked, 'label');
+});
