@@ -54,6 +54,8 @@ export interface BenchmarkSource {
   fields: FieldSpec[];
   idField: string | null;
   samples: number;
+  /** The n-gram length used for this benchmark (set by the index builder). */
+  ngram?: number;
 }
 
 export type EvalFormat = 'jsonl' | 'json' | 'csv' | 'parquet';
@@ -103,8 +105,10 @@ export type TokenEncoding = 'cl100k_base' | 'o200k_base';
 /** How text becomes shingles. Recorded in the index; a scan must use the same. */
 export interface ShingleConfig {
   unit: ShingleUnit;
-  /** n-gram length in words or tokens. @default 13 */
+  /** n-gram length in words or tokens. @default 13 (the upper bound with ngramAuto) */
   ngram: number;
+  /** GPT-3's automatic n per benchmark (5th percentile of sample lengths, clipped to 8..13). */
+  ngramAuto: boolean;
   /** Fields shorter than `ngram` are matched whole down to this many units. @default 8 */
   minWords: number;
   /** Only for unit = 'token'. */
@@ -142,7 +146,8 @@ export interface VerdictRule {
 
 export interface ReportConfig {
   unit: ShingleUnit;
-  ngram: number;
+  /** The n-gram length, or 'auto' (each benchmark's own is in `benchmarks`). */
+  ngram: number | 'auto';
   min_words: number;
   encoding: TokenEncoding | null;
   normalization: string;
@@ -166,6 +171,8 @@ export interface ReportBenchmark {
   shape: string | null;
   fields: string[];
   samples: number;
+  /** The n-gram length used for this benchmark. */
+  ngram: number;
   contaminated: number;
   too_short: number;
   /** contaminated / (samples - too_short); 0 when nothing could be judged. */

@@ -22,8 +22,8 @@ export const INDEX_FORMAT_VERSION = 1;
 export interface IndexOptions {
   /** @default 'word' */
   unit?: ShingleUnit;
-  /** Shingle length in units. @default 13 */
-  ngram?: number;
+  /** Shingle length in units, or 'auto' for GPT-3's per-benchmark choice. @default 13 */
+  ngram?: number | 'auto';
   /** Shortest field matched whole. @default 8 (capped at ngram) */
   minWords?: number;
   /** tiktoken encoding for unit 'token'. @default 'cl100k_base' */
@@ -39,7 +39,8 @@ export interface IndexOptions {
 /** The shingle configuration that `options` stand for, validated. */
 export function shingleConfig(options: IndexOptions = {}): ShingleConfig {
   const unit = options.unit ?? 'word';
-  const ngram = options.ngram ?? 13;
+  const ngramAuto = options.ngram === 'auto';
+  const ngram = options.ngram === 'auto' || options.ngram === undefined ? 13 : options.ngram;
   if (!Number.isInteger(ngram) || ngram < 1 || ngram > 1000) {
     throw new ContamError('BAD_ARGUMENT', `expected --ngram to be a whole number from 1 to 1000, got ${ngram}`);
   }
@@ -64,7 +65,18 @@ export function shingleConfig(options: IndexOptions = {}): ShingleConfig {
     if (bands * rows > 4096) throw new ContamError('BAD_ARGUMENT', `expected --bands x --rows to be at most 4096, got ${bands * rows}`);
     if (!(minContainment > 0 && minContainment <= 1)) throw new ContamError('BAD_ARGUMENT', `expected --min-containment to be above 0 and at most 1, got ${minContainment}`);
   }
-  return { unit, ngram, minWords, encoding, normalization: NORMALIZATION, seed: options.seed ?? 0, near };
+  return { unit, ngram, ngramAuto, minWords, encoding, normalization: NORMALIZATION, seed: options.seed ?? 0, near };
+}
+
+/**
+ * GPT-3's automatic n: the 5th percentile of the benchmark's sample lengths
+ * (nearest rank), clipped to 8..13.
+ */
+export function autoNgram(lengths: number[]): number {
+  if (lengths.length === 0) return 13;
+  const sorted = [...lengths].sort((x, y) => x - y);
+  const p5 = sorted[Math.floor(0.05 * (sorted.length - 1))]!;
+  return Math.min(13, Math.max(8, p5));
 }
 
 /** Growable Uint32/Int32 column. */
@@ -103,7 +115,6 @@ export async function buildIndex(
   const config = shingleConfig(options);
   const fpr = options.fpr ?? 0.001;
   const units = await createUnitExtractor(config);
-  const { ngram, minWords } = config;
 
   const sampleBenchmark = u32();
   const sampleRow = u32();
@@ -128,26 +139,28 @@ export async function buildIndex(
   const entryLength = u32();
   const keysA = u32();
   const keysB = u32();
-  let hasShort = false;
 
+  const perBenchmarkNgram: number[] = [];
+  const widths = new Set<number>();
   benchmarks.forEach(({ samples }, b) => {
+    // Pass 1: units of every segment; sample lengths for --ngram auto.
+    const firstSample = sampleIds.length;
+    const lengths: number[] = [];
     for (const sample of samples) {
       const s = sampleIds.length;
       sampleBenchmark.push(b);
       sampleRow.push(sample.row);
       sampleIds.push(sample.id);
       segmentStart.push(segSample.length);
-      entryStart.push(entrySegment.length);
       let offset = 0;
+      let length = 0;
       const parts: string[] = [];
       for (const segment of sample.segments) {
-        const g = segSample.length;
         segSample.push(s);
         segWordStart.push(wordCount);
         segLabel.push(segment.label ? 1 : 0);
         segField.push(segment.field);
         const { units: u, texts } = units.extractWithText(segment.text);
-        const first = wordCount;
         for (let k = 0; k < u.count; k++) {
           const bytes = encoder.encode(texts[k]!);
           wordOffsets.push(wordByteLength);
@@ -158,30 +171,44 @@ export async function buildIndex(
           wordStart.push(u.starts[k]! + offset);
           wordEnd.push(u.ends[k]! + offset);
         }
-        const hashes = wordHash.data.subarray(first, first + u.count);
-        if (u.count >= ngram) {
-          for (let p = 0; p + ngram <= u.count; p++) {
-            const [a, bKey] = shingleKey(hashes, p, ngram);
-            entrySegment.push(g);
-            entryPosition.push(p);
-            entryLength.push(ngram);
-            keysA.push(a);
-            keysB.push(bKey);
-          }
-        } else if (u.count >= minWords) {
-          const [a, bKey] = shingleKey(hashes, 0, minWords);
-          entrySegment.push(g);
-          entryPosition.push(0);
-          entryLength.push(u.count);
-          keysA.push(a);
-          keysB.push(bKey);
-          hasShort = true;
-        }
+        length += u.count;
         parts.push(segment.text);
         offset += segment.text.length + 1;
       }
       sampleTexts.push(parts.join('\n'));
-      void s;
+      lengths.push(length);
+    }
+    const ngram = config.ngramAuto ? autoNgram(lengths) : config.ngram;
+    const minWords = Math.min(config.minWords, ngram);
+    perBenchmarkNgram.push(ngram);
+    // Pass 2: shingles, per segment so none spans two fields.
+    for (let s = firstSample; s < sampleIds.length; s++) {
+      entryStart.push(entrySegment.length);
+      const segEnd = s + 1 < sampleIds.length ? segmentStart.data[s + 1]! : segSample.length;
+      for (let g = segmentStart.data[s]!; g < segEnd; g++) {
+        const first = segWordStart.data[g]!;
+        const count = (g + 1 < segSample.length ? segWordStart.data[g + 1]! : wordCount) - first;
+        const hashes = wordHash.data.subarray(first, first + count);
+        if (count >= ngram) {
+          widths.add(ngram);
+          for (let p = 0; p + ngram <= count; p++) {
+            const [ka, kb] = shingleKey(hashes, p, ngram);
+            entrySegment.push(g);
+            entryPosition.push(p);
+            entryLength.push(ngram);
+            keysA.push(ka);
+            keysB.push(kb);
+          }
+        } else if (count >= minWords) {
+          widths.add(minWords);
+          const [ka, kb] = shingleKey(hashes, 0, minWords);
+          entrySegment.push(g);
+          entryPosition.push(0);
+          entryLength.push(count);
+          keysA.push(ka);
+          keysB.push(kb);
+        }
+      }
     }
   });
   segmentStart.push(segSample.length);
@@ -214,7 +241,7 @@ export async function buildIndex(
   return {
     formatVersion: INDEX_FORMAT_VERSION,
     config,
-    benchmarks: benchmarks.map(({ source }) => source),
+    benchmarks: benchmarks.map(({ source }, b) => ({ ...source, ngram: perBenchmarkNgram[b]! })),
     samples: {
       benchmark: sampleBenchmark.shared(),
       row: sampleRow.shared(),
@@ -229,7 +256,8 @@ export async function buildIndex(
     table,
     bloom,
     keys,
-    widths: hasShort && minWords !== ngram ? [ngram, minWords] : [ngram],
+    // Longest first: the scan skips documents shorter than the shortest width.
+    widths: widths.size ? [...widths].sort((x, y) => y - x) : [config.ngram],
     near,
   };
 }

@@ -144,6 +144,7 @@ export function buildReport(input: ReportInput): Report {
       shape: source.shape,
       fields: source.fields.map((f) => (f.label ? `${f.path}:label` : f.path)),
       samples: source.samples,
+      ngram: source.ngram ?? index.config.ngram,
       contaminated: counts[b]!.contaminated,
       too_short: counts[b]!.tooShort,
       rate: ratio(counts[b]!.contaminated, judged),
@@ -155,7 +156,7 @@ export function buildReport(input: ReportInput): Report {
     tool: { name: 'contam', version: VERSION },
     config: {
       unit: config.unit,
-      ngram: config.ngram,
+      ngram: config.ngramAuto ? 'auto' : config.ngram,
       min_words: config.minWords,
       encoding: config.encoding,
       normalization: config.normalization,

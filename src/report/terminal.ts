@@ -24,9 +24,16 @@ function table(rows: string[][], rightAligned: boolean[]): string[] {
 function ruleText(report: Report): string {
   const c = report.config;
   const unit = c.unit === 'token' ? `${c.encoding} tokens` : 'words';
-  return c.rule === 'min-overlap'
-    ? `at least ${formatRate(c.min_overlap ?? 0)} of a sample's ${c.ngram}-grams (${unit}) in one document`
-    : `any shared ${c.ngram}-gram (${unit}); fields of ${c.min_words}-${c.ngram - 1} ${c.unit}s matched whole`;
+  const n = c.ngram === 'auto' ? 'n' : String(c.ngram);
+  const base =
+    c.rule === 'min-overlap'
+      ? `at least ${formatRate(c.min_overlap ?? 0)} of a sample's ${n}-grams (${unit}) in one document`
+      : `any shared ${n}-gram (${unit}), shorter fields matched whole down to ${c.min_words}`;
+  const parts = [base];
+  if (c.ngram === 'auto') parts.push(`n per benchmark: ${report.benchmarks.map((b) => `${b.name} ${b.ngram}`).join(', ')}`);
+  if (c.minhash) parts.push(`or MinHash containment >= ${formatRate(c.minhash.min_containment)} (${c.minhash.shingle}-grams, ${c.minhash.bands}x${c.minhash.rows} bands)`);
+  if (c.max_doc_freq !== null) parts.push(`shingles in more than ${c.max_doc_freq} documents cannot convict alone`);
+  return parts.join('; ');
 }
 
 /** The most contaminated samples: highest overlap, then longest run, then benchmark order. */

@@ -34,3 +34,17 @@ test('the configuration is validated with messages that say what was expected', 
   t.is(shingleConfig({ unit: 'token' }).encoding, 'cl100k_base');
   t.is(shingleConfig({}).encoding, null);
 });
+
+test('--ngram auto takes the 5th percentile of sample lengths per benchmark, clipped to 8..13', async (t) => {
+  const { autoNgram } = await import('../../src/index/build.js');
+  t.is(autoNgram([20, 30, 40]), 13);
+  t.is(autoNgram([3, 4, 5, 50, 60]), 8);
+  // 100 samples: the nearest-rank 5th percentile is sorted[floor(0.05 * 99)] = sorted[4].
+  t.is(autoNgram(Array.from({ length: 100 }, (_, i) => i + 6)), 10);
+  const short = bench(Array.from({ length: 20 }, (_, i) => [words(10 + (i % 3), `s${i}x`)]));
+  const long = bench(Array.from({ length: 20 }, (_, i) => [words(40, `l${i}x`)]));
+  const index = await buildIndex([short, { ...long, source: { ...long.source, name: 'long' } }], { ngram: 'auto', minhash: false });
+  t.deepEqual(index.benchmarks.map((b) => b.ngram), [10, 13]);
+  t.true(index.config.ngramAuto);
+  t.deepEqual(index.widths, [13, 10]);
+});
