@@ -4,8 +4,9 @@
  * fields), key them, and fill the exact table and the Bloom filter.
  *
  * Segments shorter than `ngram` but at least `minWords` units long become one
- * whole-field entry keyed on their first `minWords` units; shorter segments
- * give no entry. A sample with no entry at all is "too short to judge".
+ * whole-field entry; shorter segments give no entry. A sample with no entry at
+ * all is "too short to judge". Every entry is keyed on its first `minWords`
+ * units, so the scan probes a single window width.
  */
 import { ContamError } from '../errors.js';
 import { NORMALIZATION } from '../text/normalize.js';
@@ -141,7 +142,10 @@ export async function buildIndex(
   const keysB = u32();
 
   const perBenchmarkNgram: number[] = [];
-  const widths = new Set<number>();
+  // Every entry, a 13-gram or a whole short field, is keyed on its first `probe` units, so the
+  // scan rolls one window width over each document instead of two; verification then checks
+  // the entry's full length. (Per benchmark n only matters with --ngram auto, where n >= 8.)
+  const probe = config.minWords;
   benchmarks.forEach(({ samples }, b) => {
     // Pass 1: units of every segment; sample lengths for --ngram auto.
     const firstSample = sampleIds.length;
@@ -190,9 +194,8 @@ export async function buildIndex(
         const count = (g + 1 < segSample.length ? segWordStart.data[g + 1]! : wordCount) - first;
         const hashes = wordHash.data.subarray(first, first + count);
         if (count >= ngram) {
-          widths.add(ngram);
           for (let p = 0; p + ngram <= count; p++) {
-            const [ka, kb] = shingleKey(hashes, p, ngram);
+            const [ka, kb] = shingleKey(hashes, p, probe);
             entrySegment.push(g);
             entryPosition.push(p);
             entryLength.push(ngram);
@@ -200,8 +203,7 @@ export async function buildIndex(
             keysB.push(kb);
           }
         } else if (count >= minWords) {
-          widths.add(minWords);
-          const [ka, kb] = shingleKey(hashes, 0, minWords);
+          const [ka, kb] = shingleKey(hashes, 0, probe);
           entrySegment.push(g);
           entryPosition.push(0);
           entryLength.push(count);
@@ -256,8 +258,7 @@ export async function buildIndex(
     table,
     bloom,
     keys,
-    // Longest first: the scan skips documents shorter than the shortest width.
-    widths: widths.size ? [...widths].sort((x, y) => y - x) : [config.ngram],
+    widths: [probe],
     near,
   };
 }

@@ -8,7 +8,7 @@
  * Hot path: typed arrays reused across documents; no per-window allocation.
  */
 import { indexWordEquals, type ContamIndex } from '../index/contam-index.js';
-import { rollingShingleKeys } from '../text/shingle.js';
+import { BASE_A, BASE_B, power } from '../text/shingle.js';
 import { WordUnits, type UnitExtractor } from '../text/units.js';
 import { NearScanner, type NearMatch } from './near-scanner.js';
 
@@ -73,8 +73,6 @@ export class DocumentScanner {
   private readonly units: UnitExtractor;
   /** A second extractor for re-normalizing single words during verification. */
   private readonly verifier: WordUnits;
-  private keysA = new Uint32Array(4096);
-  private keysB = new Uint32Array(4096);
   private hitPos = new Int32Array(256);
   private hitEntry = new Uint32Array(256);
   private readonly near: NearScanner | null;
@@ -155,28 +153,53 @@ export class DocumentScanner {
   private scanExact(text: string, hashesIn: Uint32Array, starts: Int32Array, ends: Int32Array, count: number): SampleDocMatch[] {
     const index = this.index;
     const units = { hashes: hashesIn, starts, ends };
-    if (this.keysA.length < count) {
-      this.keysA = new Uint32Array(count * 2);
-      this.keysB = new Uint32Array(count * 2);
-    }
-    const keysA = this.keysA;
-    const keysB = this.keysB;
     const bloom = index.bloom;
     const table = index.table;
     let hits = 0;
     for (const width of index.widths) {
-      const windows = rollingShingleKeys(units.hashes, count, width, keysA, keysB);
+      const windows = count - width + 1;
+      if (windows <= 0) continue;
       this.counters.windows += windows;
-      for (let p = 0; p < windows; p++) {
-        const a = keysA[p]!;
-        const b = keysB[p]!;
-        if (!bloom.has(a, b)) continue;
-        this.counters.bloomHits++;
-        const slot = table.find(a, b);
-        if (slot < 0) continue;
-        const start = table.start[slot]!;
-        const end = start + table.count[slot]!;
-        for (let k = start; k < end; k++) hits = this.pushHit(hits, p, table.postings[k]!);
+      // The rolling keys of text/shingle.ts, inlined: no intermediate arrays on the hot path.
+      const hashes = units.hashes;
+      const topA = power(BASE_A, width - 1);
+      const topB = power(BASE_B, width - 1);
+      const wa = Math.imul(width, 0x27d4eb2f);
+      const wb = Math.imul(width, 0x165667b1);
+      let la = 0;
+      let lb = 0;
+      for (let i = 0; i < width; i++) {
+        const h = hashes[i]!;
+        la = (Math.imul(la, BASE_A) + h) | 0;
+        lb = (Math.imul(lb, BASE_B) + Math.imul(h ^ (h >>> 16), 0x7feb352d)) | 0;
+      }
+      for (let p = 0; ; p++) {
+        let a = (la + wa) | 0;
+        a ^= a >>> 16;
+        a = Math.imul(a, 0x85ebca6b);
+        a ^= a >>> 13;
+        a = Math.imul(a, 0xc2b2ae35);
+        a ^= a >>> 16;
+        let b = lb ^ wb;
+        b ^= b >>> 16;
+        b = Math.imul(b, 0x85ebca6b);
+        b ^= b >>> 13;
+        b = Math.imul(b, 0xc2b2ae35);
+        b ^= b >>> 16;
+        if (bloom.has(a >>> 0, b >>> 0)) {
+          this.counters.bloomHits++;
+          const slot = table.find(a >>> 0, b >>> 0);
+          if (slot >= 0) {
+            const start = table.start[slot]!;
+            const end = start + table.count[slot]!;
+            for (let k = start; k < end; k++) hits = this.pushHit(hits, p, table.postings[k]!);
+          }
+        }
+        if (p + 1 === windows) break;
+        const out = hashes[p]!;
+        const inn = hashes[p + width]!;
+        la = (Math.imul((la - Math.imul(out, topA)) | 0, BASE_A) + inn) | 0;
+        lb = (Math.imul((lb - Math.imul(Math.imul(out ^ (out >>> 16), 0x7feb352d), topB)) | 0, BASE_B) + Math.imul(inn ^ (inn >>> 16), 0x7feb352d)) | 0;
       }
     }
     if (hits === 0) return [];

@@ -12,14 +12,15 @@
  */
 import { fmix32 } from './xxhash32.js';
 
-const BASE_A = 0x9e3779b1;
-const BASE_B = 0x85ebca6b;
+export const BASE_A = 0x9e3779b1;
+export const BASE_B = 0x85ebca6b;
 
 function remix(h: number): number {
   return Math.imul(h ^ (h >>> 16), 0x7feb352d);
 }
 
-function power(base: number, exp: number): number {
+/** base^exp mod 2^32. */
+export function power(base: number, exp: number): number {
   let r = 1;
   for (let i = 0; i < exp; i++) r = Math.imul(r, base);
   return r;

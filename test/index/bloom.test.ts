@@ -29,6 +29,7 @@ test('the measured false-positive rate stays within the expected rate (x1.5 marg
 test('the size is a power of two and a bad rate is refused with a clear error', (t) => {
   const bloom = BloomFilter.forCapacity(1000, 0.01);
   t.is(bloom.size & (bloom.size - 1), 0);
+  t.true(bloom.size >= 512);
   t.throws(() => BloomFilter.forCapacity(10, 0), { code: 'BAD_ARGUMENT' } as never);
   t.throws(() => BloomFilter.forCapacity(10, 1), { code: 'BAD_ARGUMENT' } as never);
 });

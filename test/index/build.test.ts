@@ -16,16 +16,17 @@ test('shingles are cut per field: n - 12 for long fields, one for 8-12 word fiel
   t.is(per(1), 0);
   t.is(per(2), 1);
   t.deepEqual(Array.from(index.entries.length), [13, 13, 13, 13, 13, 13, 13, 13, 10, 13]);
-  t.deepEqual(index.widths, [13, 8]);
+  // Every entry is keyed on its first min-words units: one probe width.
+  t.deepEqual(index.widths, [8]);
   // The sample text is the segments joined by newlines, and word offsets point into it.
   const text = index.samples.text[0]!;
   const first = index.segments.wordStart[1]!;
   t.is(text.slice(index.words.start[first]!, index.words.end[first]!), 'b0');
 });
 
-test('no short fields means one probe width', async (t) => {
-  const index = await buildIndex([bench([[words(30, 'a')]])]);
-  t.deepEqual(index.widths, [13]);
+test('the probe width is min-words, capped at n', async (t) => {
+  t.deepEqual((await buildIndex([bench([[words(30, 'a')]])])).widths, [8]);
+  t.deepEqual((await buildIndex([bench([[words(30, 'a')]])], { ngram: 5 })).widths, [5]);
 });
 
 test('the configuration is validated with messages that say what was expected', (t) => {
@@ -46,5 +47,6 @@ test('--ngram auto takes the 5th percentile of sample lengths per benchmark, cli
   const index = await buildIndex([short, { ...long, source: { ...long.source, name: 'long' } }], { ngram: 'auto', minhash: false });
   t.deepEqual(index.benchmarks.map((b) => b.ngram), [10, 13]);
   t.true(index.config.ngramAuto);
-  t.deepEqual(index.widths, [13, 10]);
+  t.deepEqual(index.widths, [8]);
+  t.deepEqual([...new Set(index.entries.length)], [10, 13]);
 });

@@ -49,7 +49,7 @@ test('two separate copies in one document give two spans', async (t) => {
 test('a field of min-words to n-1 words is matched whole, and only whole', async (t) => {
   const short = 'nine words make up this short answer field here';
   const index = await buildIndex([bench([[Q, short]], [false, true])]);
-  t.deepEqual(index.widths, [13, 8]);
+  t.deepEqual(index.widths, [8]);
   const scanner = new DocumentScanner(index, new WordUnits(0));
   const [whole] = scanner.scan(`x ${short.toUpperCase()} y`);
   t.is(whole!.shingles, 1);
