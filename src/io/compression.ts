@@ -1,0 +1,175 @@
+/**
+ * Bytes of a file (or stdin) as an async iterable of chunks, decompressed on
+ * the fly: gzip through node:zlib (multi-member files included), zstd through
+ * fzstd's streaming `Decompress` (there is no zstd in node:zlib on Node 20).
+ *
+ * Invariant: `consumed` counts bytes read from disk (compressed), so readers
+ * can attribute on-disk bytes to batches; it never exceeds the file size and
+ * reaches it when the iteration completes. Memory is bounded by the chunk size
+ * (~4 MB on disk, ~1 MB of zlib output at a time), never by the file.
+ */
+import { open } from 'node:fs/promises';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { Decompress } from 'fzstd';
+import { ContamError } from '../errors.js';
+import type { Compression } from '../types.js';
+import { STDIN } from './files.js';
+
+/** Bytes read from disk per read call. */
+export const READ_CHUNK = 4 << 20;
+
+/** A stream of decompressed chunks and how many on-disk bytes it has consumed. */
+export interface ByteSource extends AsyncIterable<Uint8Array> {
+  /** Compressed (on-disk) bytes read so far. */
+  readonly consumed: number;
+}
+
+/** The compression stdin turns out to have, from its magic bytes. */
+function sniff(head: Uint8Array): Compression {
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
+  return null;
+}
+
+/**
+ * Open a file (or `-` for stdin, whose compression is sniffed) and yield its
+ * decompressed bytes in chunks.
+ *
+ * @throws ContamError `FILE_NOT_FOUND` when the file cannot be opened,
+ *   `BAD_COMPRESSION` for corrupt or truncated gzip/zstd data (with the byte
+ *   offset read so far)
+ */
+export function openDecompressed(file: string, compression: Compression, signal?: AbortSignal): ByteSource {
+  const state = { consumed: 0 };
+  const counted = (raw: AsyncIterable<Uint8Array>) => countBytes(raw, state);
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    let raw: AsyncIterable<Uint8Array>;
+    let kind = compression;
+    if (file === STDIN) {
+      const stdin = peekable(process.stdin as AsyncIterable<Uint8Array>);
+      kind = sniff(await stdin.peek());
+      raw = stdin;
+    } else {
+      raw = readFileChunks(file, signal);
+    }
+    if (kind === 'gzip') yield* gunzip(counted(raw), file, state);
+    else if (kind === 'zstd') yield* unzstd(counted(raw), file, state);
+    else yield* counted(raw);
+  }
+  return {
+    get consumed() {
+      return state.consumed;
+    },
+    [Symbol.asyncIterator]: () => chunks(),
+  };
+}
+
+/** Read a file in READ_CHUNK pieces; each piece is a fresh buffer, so callers may keep views into it. */
+export async function* readFileChunks(file: string, signal?: AbortSignal, start = 0, end = Infinity): AsyncGenerator<Uint8Array> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    throw new ContamError('FILE_NOT_FOUND', `cannot open: ${(error as Error).message}`, { file, cause: error, hint: 'check the corpus path' });
+  }
+  try {
+    let position = start;
+    while (position < end) {
+      if (signal?.aborted) throw new ContamError('INTERRUPTED', 'reading was interrupted', { file });
+      const want = Math.min(READ_CHUNK, end - position);
+      const buffer = Buffer.allocUnsafeSlow(want);
+      const { bytesRead } = await handle.read(buffer, 0, want, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      yield bytesRead === want ? buffer : buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* countBytes(raw: AsyncIterable<Uint8Array>, state: { consumed: number }): AsyncGenerator<Uint8Array> {
+  for await (const chunk of raw) {
+    state.consumed += chunk.length;
+    yield chunk;
+  }
+}
+
+function peekable(source: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> & { peek(): Promise<Uint8Array> } {
+  const iterator = source[Symbol.asyncIterator]();
+  let first: IteratorResult<Uint8Array> | null = null;
+  return {
+    async peek() {
+      first ??= await iterator.next();
+      return first.done ? new Uint8Array(0) : first.value;
+    },
+    async *[Symbol.asyncIterator]() {
+      const head = first ?? (await iterator.next());
+      first = null;
+      if (head.done) return;
+      yield head.value;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    },
+  };
+}
+
+function compressionError(kind: string, file: string, state: { consumed: number }, error: unknown): ContamError {
+  const message = (error as Error)?.message ?? String(error);
+  const truncated = /unexpected end|EOF/i.test(message);
+  return new ContamError('BAD_COMPRESSION', truncated ? `the ${kind} data ends early (truncated file)` : `corrupt ${kind} data: ${message}`, {
+    file,
+    where: `byte ${state.consumed}`,
+    cause: error,
+    hint: truncated ? 'the file was cut short; download or copy it again' : `check the file with ${kind === 'gzip' ? 'gzip -t' : 'zstd -t'}`,
+  });
+}
+
+async function* gunzip(raw: AsyncIterable<Uint8Array>, file: string, state: { consumed: number }): AsyncGenerator<Uint8Array> {
+  const inflater = createGunzip({ chunkSize: 1 << 20 });
+  const source = Readable.from(raw, { objectMode: false, highWaterMark: 1 });
+  let failure: unknown = null;
+  pipeline(source, inflater, (error) => {
+    if (error) failure ??= error;
+  });
+  try {
+    for await (const chunk of inflater) yield chunk as Buffer;
+  } catch (error) {
+    if (error instanceof ContamError) throw error;
+    const cause = failure instanceof ContamError ? failure : error;
+    if (cause instanceof ContamError) throw cause;
+    throw compressionError('gzip', file, state, cause);
+  } finally {
+    source.destroy();
+    inflater.destroy();
+  }
+  if (failure) throw failure instanceof ContamError ? failure : compressionError('gzip', file, state, failure);
+}
+
+async function* unzstd(raw: AsyncIterable<Uint8Array>, file: string, state: { consumed: number }): AsyncGenerator<Uint8Array> {
+  let out: Uint8Array[] = [];
+  const decoder = new Decompress((chunk) => {
+    out.push(chunk);
+  });
+  const push = (chunk: Uint8Array, final: boolean) => {
+    try {
+      decoder.push(chunk, final);
+    } catch (error) {
+      throw compressionError('zstd', file, state, error);
+    }
+  };
+  for await (const chunk of raw) {
+    push(chunk, false);
+    if (out.length > 0) {
+      const ready = out;
+      out = [];
+      yield* ready;
+    }
+  }
+  push(new Uint8Array(0), true);
+  yield* out;
+}

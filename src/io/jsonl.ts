@@ -1,0 +1,164 @@
+/**
+ * JSONL corpus reader: one JSON object per line, plain, gzip or zstd.
+ *
+ * The (decompressed) file arrives in chunks of megabytes; each chunk is cut at
+ * its last newline byte and everything before it is decoded with one strict
+ * TextDecoder call and split into lines as a string. That is safe because the
+ * byte 0x0A never occurs inside a multibyte UTF-8 sequence, and JSON strings
+ * cannot hold a raw newline, so a line is exactly one record. The tail after
+ * the last newline waits for the next chunk (one concat per chunk, never per
+ * line). Invariants: memory is bounded by the chunk plus the longest line;
+ * `row` counts records (blank lines skipped); errors name the 1-based line,
+ * which counts blank lines too, as an editor does.
+ */
+import { isUtf8 } from 'node:buffer';
+import { ContamError } from '../errors.js';
+import type { CorpusBatch, CorpusDocument, CorpusPart, CorpusReadOptions } from '../types.js';
+import { openDecompressed } from './compression.js';
+import { STDIN } from './files.js';
+
+const NEWLINE = 10;
+
+/**
+ * Read the documents of a JSONL part (a whole file) in batches.
+ *
+ * `bytesRead` is the on-disk (compressed) bytes consumed since the previous
+ * batch; over the part it sums to `part.bytes` (for stdin, whose size is not
+ * known beforehand, to the bytes read).
+ *
+ * @throws ContamError `BAD_JSON` (1-based line), `BAD_UTF8` (line),
+ *   `BAD_COMPRESSION` (byte), `MISSING_COLUMN`, `BAD_VALUE` (line), `EMPTY_INPUT`
+ */
+export async function* readJsonlDocuments(part: CorpusPart, options: CorpusReadOptions): AsyncGenerator<CorpusBatch> {
+  const file = part.file;
+  const textColumn = options.columns.text;
+  const idColumn = options.columns.id;
+  const batchSize = Math.max(1, options.batchSize ?? 1024);
+  const source = openDecompressed(file, part.compression, options.signal);
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const total = file === STDIN ? Infinity : part.bytes;
+
+  let documents: CorpusDocument[] = [];
+  let reported = 0;
+  let row = part.rowStart;
+  let line = 0;
+  let sawBytes = false;
+  let pending: Uint8Array[] = [];
+  const batches: CorpusBatch[] = [];
+
+  const take = (): CorpusBatch => {
+    const consumed = Math.min(source.consumed, total);
+    const batch = { part, documents, bytesRead: consumed - reported };
+    reported = consumed;
+    documents = [];
+    return batch;
+  };
+
+  const parseLine = (content: string) => {
+    line++;
+    if (content.length === 0 || content === '\r') return;
+    if (line === 1 && content.charCodeAt(0) === 0xfeff) content = content.slice(1);
+    let record: unknown;
+    try {
+      record = JSON.parse(content);
+    } catch (error) {
+      if (content.trim() === '') return;
+      throw new ContamError('BAD_JSON', `not valid JSON: ${(error as Error).message}`, { file, where: `line ${line}`, cause: error, hint: 'each line of a JSONL file must be one JSON object' });
+    }
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+      throw new ContamError('BAD_JSON', `expected a JSON object, got ${record === null ? 'null' : Array.isArray(record) ? 'an array' : `a ${typeof record}`}`, {
+        file,
+        where: `line ${line}`,
+        hint: 'each line of a JSONL file must be one JSON object',
+      });
+    }
+    const fields = record as Record<string, unknown>;
+    let text = fields[textColumn];
+    if (typeof text !== 'string') {
+      if (text === null) text = '';
+      else if (text === undefined) {
+        throw new ContamError('MISSING_COLUMN', `no '${textColumn}' field; the record has: ${Object.keys(fields).join(', ') || '(no fields)'}`, {
+          file,
+          where: `line ${line}`,
+          hint: 'name the text field with --text-column',
+        });
+      } else {
+        throw new ContamError('BAD_VALUE', `the '${textColumn}' field is ${describe(text)}, not text`, { file, where: `line ${line}`, hint: 'the text field must be a string' });
+      }
+    }
+    documents.push({ file, row, id: idOf(fields[idColumn]), text: text as string });
+    row++;
+    if (documents.length >= batchSize) batches.push(take());
+  };
+
+  const parseBlock = (block: Uint8Array) => {
+    let text: string;
+    try {
+      text = decoder.decode(block);
+    } catch (error) {
+      throw utf8Error(block, file, line, error);
+    }
+    let start = 0;
+    const end = text.length;
+    while (start < end) {
+      let nl = text.indexOf('\n', start);
+      if (nl < 0) nl = end;
+      parseLine(text.slice(start, nl));
+      start = nl + 1;
+    }
+  };
+
+  for await (const chunk of source) {
+    if (chunk.length === 0) continue;
+    sawBytes = true;
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last < 0) {
+      pending.push(chunk);
+      continue;
+    }
+    let block = chunk.subarray(0, last + 1);
+    if (pending.length > 0) {
+      pending.push(block);
+      block = Buffer.concat(pending);
+      pending = [];
+    }
+    if (last + 1 < chunk.length) pending.push(chunk.subarray(last + 1));
+    parseBlock(block);
+    for (const batch of batches) yield batch;
+    batches.length = 0;
+  }
+  if (pending.length > 0) parseBlock(pending.length === 1 ? pending[0]! : Buffer.concat(pending));
+  for (const batch of batches) yield batch;
+  if (!sawBytes) throw new ContamError('EMPTY_INPUT', 'the file is empty', { file, hint: 'remove it from the corpus or fill it' });
+  if (row === part.rowStart) throw new ContamError('EMPTY_INPUT', 'the file holds no records, only blank lines', { file, hint: 'remove it from the corpus or fill it' });
+  const final = take();
+  if (file !== STDIN) final.bytesRead = part.bytes - (reported - final.bytesRead);
+  if (final.documents.length > 0 || final.bytesRead > 0) yield final;
+}
+
+function idOf(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** On a decode failure, find the line of the first invalid byte sequence (the common path pays nothing). */
+function utf8Error(block: Uint8Array, file: string, linesBefore: number, cause: unknown): ContamError {
+  let line = linesBefore + 1;
+  let start = 0;
+  for (;;) {
+    const nl = block.indexOf(NEWLINE, start);
+    const end = nl < 0 ? block.length : nl;
+    if (!isUtf8(block.subarray(start, end))) break;
+    if (nl < 0) break;
+    line++;
+    start = nl + 1;
+  }
+  return new ContamError('BAD_UTF8', 'the text is not valid UTF-8', { file, where: `line ${line}`, cause, hint: 'convert the file to UTF-8 (iconv -t UTF-8)' });
+}

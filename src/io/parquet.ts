@@ -1,0 +1,220 @@
+/**
+ * Parquet corpus reader, on hyparquet with every codec of hyparquet-compressors
+ * (snappy, gzip, zstd, brotli, lz4).
+ *
+ * A part is one row group (from the footer). Reads go through an AsyncBuffer
+ * over a file handle that fetches only the byte ranges hyparquet asks for: the
+ * footer, then the text and id column chunks of the part's row group, never
+ * the whole file and never other columns. Memory is bounded by one row group's
+ * two columns.
+ *
+ * Parquet has real nulls (unlike JSON lines, where a missing field and a null
+ * one are told apart by the writer): a null text reads as the empty string,
+ * a null id as null. Strings are decoded with a strict UTF-8 decoder, so bad
+ * bytes are an error rather than U+FFFD in the report.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type ColumnData, type FileMetaData } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { ContamError } from '../errors.js';
+import type { CorpusBatch, CorpusDocument, CorpusPart, CorpusReadOptions } from '../types.js';
+
+/** An AsyncBuffer over an open file, counting the bytes it reads. */
+export interface FileAsyncBuffer extends AsyncBuffer {
+  /** Bytes read through `slice` so far. */
+  readonly bytesFetched: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Open a file as a hyparquet AsyncBuffer that reads only the ranges asked for.
+ *
+ * @throws ContamError `FILE_NOT_FOUND` when the file cannot be opened
+ */
+export async function openFileBuffer(file: string): Promise<FileAsyncBuffer> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    throw new ContamError('FILE_NOT_FOUND', `cannot open: ${(error as Error).message}`, { file, cause: error, hint: 'check the corpus path' });
+  }
+  const { size } = await handle.stat();
+  let fetched = 0;
+  return {
+    byteLength: size,
+    get bytesFetched() {
+      return fetched;
+    },
+    async slice(start: number, end = size): Promise<ArrayBuffer> {
+      const from = Math.max(0, start);
+      const length = Math.max(0, Math.min(end, size) - from);
+      const out = new ArrayBuffer(length);
+      const view = new Uint8Array(out);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(view, done, length - done, from + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      fetched += done;
+      return out;
+    },
+    close: () => handle.close(),
+  };
+}
+
+async function readMetadata(file: string, buffer: AsyncBuffer): Promise<FileMetaData> {
+  if (buffer.byteLength === 0) throw new ContamError('EMPTY_INPUT', 'the file is empty', { file, hint: 'remove it from the corpus or fill it' });
+  try {
+    // A small first fetch: footers of corpus shards are kilobytes, and every part reads it again.
+    return await parquetMetadataAsync(buffer, { initialFetchSize: 1 << 16 });
+  } catch (error) {
+    throw new ContamError('BAD_PARQUET', `cannot read the Parquet footer: ${(error as Error).message}`, { file, cause: error, hint: 'the file may be truncated or not Parquet' });
+  }
+}
+
+/**
+ * One part per row group, `bytes` being the row group's compressed column
+ * chunks; the rest of the file (magic, footer) is counted in part 0, so the
+ * parts' bytes sum to the file size. A file without row groups is one empty part.
+ */
+export async function planParquetParts(file: string): Promise<CorpusPart[]> {
+  const buffer = await openFileBuffer(file);
+  try {
+    const metadata = await readMetadata(file, buffer);
+    const parts: CorpusPart[] = [];
+    let rowStart = 0;
+    let sum = 0;
+    metadata.row_groups.forEach((group, index) => {
+      let bytes = 0;
+      for (const column of group.columns) bytes += Number(column.meta_data?.total_compressed_size ?? 0);
+      const rows = Number(group.num_rows);
+      parts.push({ file, format: 'parquet', compression: null, index, rowStart, rows, bytes });
+      rowStart += rows;
+      sum += bytes;
+    });
+    if (parts.length === 0) return [{ file, format: 'parquet', compression: null, index: 0, rowStart: 0, rows: 0, bytes: buffer.byteLength }];
+    parts[0]!.bytes += Math.max(0, buffer.byteLength - sum);
+    return parts;
+  } finally {
+    await buffer.close();
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+class BadUtf8 extends Error {}
+
+const parsers = {
+  stringFromBytes(bytes: Uint8Array | undefined): string | undefined {
+    if (bytes === undefined) return undefined;
+    try {
+      return strictUtf8.decode(bytes);
+    } catch {
+      throw new BadUtf8('invalid UTF-8');
+    }
+  },
+};
+
+/**
+ * Read the documents of one Parquet part (row group) in batches of
+ * `batchSize`; `bytesRead` spreads the part's bytes over its batches by rows.
+ *
+ * @throws ContamError `MISSING_COLUMN` (listing the columns), `BAD_VALUE`
+ *   (row), `BAD_UTF8`, `BAD_PARQUET`, `EMPTY_INPUT`
+ */
+export async function* readParquetDocuments(part: CorpusPart, options: CorpusReadOptions): AsyncGenerator<CorpusBatch> {
+  const file = part.file;
+  const batchSize = Math.max(1, options.batchSize ?? 1024);
+  const buffer = await openFileBuffer(file);
+  let texts: ArrayLike<unknown>;
+  let ids: ArrayLike<unknown> | null = null;
+  let rowStart: number;
+  try {
+    const metadata = await readMetadata(file, buffer);
+    const group = metadata.row_groups[part.index];
+    if (!group) {
+      if (part.index === 0 && metadata.row_groups.length === 0) {
+        yield { part, documents: [], bytesRead: part.bytes };
+        return;
+      }
+      throw new ContamError('BAD_PARQUET', `the file has no row group ${part.index}`, { file, hint: 'the file changed since it was planned; scan again' });
+    }
+    const columns = parquetSchema(metadata).children.map((c) => c.element.name);
+    if (!columns.includes(options.columns.text)) {
+      throw new ContamError('MISSING_COLUMN', `no '${options.columns.text}' column; the file has: ${columns.join(', ')}`, { file, hint: 'name the text column with --text-column' });
+    }
+    rowStart = metadata.row_groups.slice(0, part.index).reduce((sum, g) => sum + Number(g.num_rows), 0);
+    const rowEnd = rowStart + Number(group.num_rows);
+    const read = async (column: string): Promise<unknown[]> => {
+      const chunks: ColumnData[] = [];
+      try {
+        await parquetRead({ file: buffer, metadata, columns: [column], rowStart, rowEnd, compressors, parsers, onChunk: (chunk) => chunks.push(chunk) });
+        return assemble(chunks, rowStart, rowEnd);
+      } catch (error) {
+        if (error instanceof BadUtf8) {
+          throw new ContamError('BAD_UTF8', `the '${column}' column holds invalid UTF-8`, { file, where: `row group ${part.index}`, cause: error, hint: 'rewrite the column as UTF-8' });
+        }
+        throw new ContamError('BAD_PARQUET', `cannot read column '${column}': ${(error as Error).message}`, { file, where: `row group ${part.index}`, cause: error, hint: 'the file may be truncated or corrupt' });
+      }
+    };
+    texts = await read(options.columns.text);
+    if (columns.includes(options.columns.id)) ids = await read(options.columns.id);
+    if (texts.length !== rowEnd - rowStart) {
+      throw new ContamError('BAD_PARQUET', `row group ${part.index} should hold ${rowEnd - rowStart} rows, read ${texts.length}`, { file, hint: 'the file may be corrupt' });
+    }
+  } finally {
+    await buffer.close();
+  }
+
+  const n = texts.length;
+  let reported = 0;
+  for (let start = 0; start < n || (n === 0 && start === 0); start += batchSize) {
+    if (options.signal?.aborted) throw new ContamError('INTERRUPTED', 'reading was interrupted', { file });
+    const end = Math.min(n, start + batchSize);
+    const documents: CorpusDocument[] = new Array(end - start);
+    for (let i = start; i < end; i++) {
+      const row = rowStart + i;
+      let text = texts[i];
+      if (typeof text !== 'string') {
+        if (text === null || text === undefined) text = '';
+        else throw new ContamError('BAD_VALUE', `the '${options.columns.text}' column holds ${describe(text)}, not text`, { file, where: `row ${row}`, hint: 'the text column must be a string column' });
+      }
+      documents[i - start] = { file, row, id: ids === null ? null : idOf(ids[i]), text: text as string };
+    }
+    // Spread the part's bytes by rows; the last batch takes the rounding.
+    const upTo = n === 0 || end === n ? part.bytes : Math.floor((part.bytes * end) / n);
+    yield { part, documents, bytesRead: upTo - reported };
+    reported = upTo;
+    if (n === 0) break;
+  }
+}
+
+function idOf(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
+  if (typeof value === 'object') return JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  return String(value);
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Uint8Array) return 'binary data';
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value}`;
+}
+
+/** Place column chunks (which may reach outside the rows asked for) into one array of the part's rows. */
+function assemble(chunks: ColumnData[], rowStart: number, rowEnd: number): unknown[] {
+  const out: unknown[] = new Array(rowEnd - rowStart).fill(null);
+  let filled = 0;
+  for (const chunk of chunks) {
+    const data = chunk.columnData as ArrayLike<unknown>;
+    const from = Math.max(chunk.rowStart, rowStart);
+    const to = Math.min(chunk.rowEnd, rowEnd);
+    for (let r = from; r < to; r++) out[r - rowStart] = data[r - chunk.rowStart];
+    filled += Math.max(0, to - from);
+  }
+  if (filled !== rowEnd - rowStart) throw new Error(`read ${filled} of ${rowEnd - rowStart} rows`);
+  return out;
+}
