@@ -1,4 +1,9 @@
 /** The registry of commands: each file in src/cli/ exports one factory. */
 import type { Command } from 'commander';
+import { checkCommand } from './check.js';
+import { indexCommand } from './index-command.js';
+import { mergeCommand } from './merge.js';
+import { reportCommand } from './report.js';
+import { scanCommand } from './scan.js';
 
-export const COMMANDS: (() => Command)[] = [];
+export const COMMANDS: (() => Command)[] = [checkCommand, indexCommand, scanCommand, mergeCommand, reportCommand];

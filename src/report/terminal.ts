@@ -47,8 +47,9 @@ export function topContaminated(report: Report, n: number): ReportSample[] {
 function highlight(text: string, spans: [number, number][], color: boolean): string {
   let out = '';
   let at = 0;
-  for (const [s, e] of spans) {
+  for (const [s, e0] of spans) {
     const start = Math.max(s, at);
+    const e = Math.min(e0, text.length);
     if (e <= start) continue;
     out += text.slice(at, start);
     out += color ? `\x1b[1;33m${text.slice(start, e)}\x1b[0m` : `»${text.slice(start, e)}«`;

@@ -1,0 +1,34 @@
+/** `contam check`: `index` then `scan`, in one go. */
+import { Command } from 'commander';
+import { writeIndexFile } from '../index/file.js';
+import { indexBenchmarks } from '../pipeline.js';
+import { addEvalOption, addIndexOptions, addOutputOptions, addScanOptions, evalSpecs, indexOptions } from './options.js';
+import { runScan } from './run-scan.js';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function checkCommand(): Command {
+  const cmd = new Command('check').description('index benchmark files and scan a corpus for them: the main job');
+  addEvalOption(cmd);
+  cmd.requiredOption('-c, --corpus <path>', 'corpus file, directory or glob (repeatable)', collect);
+  addIndexOptions(cmd);
+  addScanOptions(cmd);
+  addOutputOptions(cmd, 'report');
+  cmd
+    .option('--save-index <file>', 'also write the index, to reuse with `contam scan`')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  contam check --eval gsm8k=../shared/data/gsm8k/test.jsonl#question,answer --corpus ./my-corpus/ -o report.json
+  contam check --eval mmlu/test.jsonl --eval hellaswag/val.jsonl --corpus 'crawl/**/*.parquet' --min-overlap 0.7 --ngram 8`,
+    )
+    .action(async (opts) => {
+      const { index } = await indexBenchmarks(evalSpecs(opts), indexOptions(opts));
+      if (opts.saveIndex) await writeIndexFile(index, opts.saveIndex);
+      await runScan(index, opts.corpus, opts);
+    });
+  return cmd;
+}

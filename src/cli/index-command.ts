@@ -1,0 +1,42 @@
+/** `contam index`: eval files -> a `.cidx` index file. */
+import { Command } from 'commander';
+import { writeIndexFile } from '../index/file.js';
+import { describeIndex } from '../index/describe.js';
+import { indexBenchmarks } from '../pipeline.js';
+import { createLogger, writeResult } from './common.js';
+import { addEvalOption, addIndexOptions, evalSpecs, indexOptions } from './options.js';
+
+export function indexCommand(): Command {
+  const cmd = new Command('index').description('read benchmark files and build an index of their shingles');
+  addEvalOption(cmd);
+  addIndexOptions(cmd);
+  cmd
+    .requiredOption('-o, --output <file>', 'the index file to write (.cidx)')
+    .option('--json', 'print what was indexed as JSON on stdout')
+    .option('-q, --quiet', 'print nothing')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  contam index --eval mmlu=mmlu/test.jsonl --eval truthfulqa=truthfulqa/TruthfulQA.csv -o evals.cidx
+  contam index --eval gsm8k=gsm8k/test.jsonl#question,answer:label --ngram 8 -o gsm8k-8.cidx`,
+    )
+    .action(async (opts) => {
+      const log = createLogger(opts.quiet);
+      const { index } = await indexBenchmarks(evalSpecs(opts), indexOptions(opts));
+      await writeIndexFile(index, opts.output);
+      const info = describeIndex(index);
+      if (opts.json) await writeResult(`${JSON.stringify(info, null, 2)}\n`);
+      else if (!opts.quiet) {
+        for (const b of info.benchmarks) {
+          log.info(`${b.name}: ${b.samples} samples from ${b.path} (${b.shape ? `${b.shape} shape` : 'fields'}: ${b.fields.join(', ')}), ${b.ngram}-grams: ${b.shingles} shingles, ${b.too_short} too short${info.minhash ? `, ${b.minhash_samples} with MinHash signatures` : ''}`);
+        }
+        if (info.minhash) {
+          const m = info.minhash;
+          log.info(`minhash: ${m.shingle}-gram shingles, ${m.bands} bands x ${m.rows} rows: candidates from Jaccard ~${m.jaccard_threshold.toFixed(3)} ((1/${m.bands})^(1/${m.rows})), verified at containment >= ${m.min_containment}`);
+        }
+        log.info(`index: ${info.shingles} shingles (${info.keys} distinct), Bloom filter ${info.bloom_bytes} bytes, ${info.bloom_hashes} hashes, false-positive rate ${info.bloom_fpr.toPrecision(2)} -> ${opts.output}`);
+      }
+    });
+  return cmd;
+}

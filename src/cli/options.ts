@@ -1,0 +1,137 @@
+/**
+ * Options shared by several commands, declared once so that `index`, `scan`
+ * and `check` spell and validate them the same way.
+ */
+import os from 'node:os';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { IndexOptions } from '../index/build.js';
+import { parseEvalArgument } from '../io/evals.js';
+import type { ScanOptions } from '../scan/corpus-scanner.js';
+import type { ShardSpec } from '../scan/scan.js';
+import type { BenchmarkSpec } from '../types.js';
+import { parseFractionOption, parseIntegerOption } from './common.js';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function addEvalOption(cmd: Command): Command {
+  return cmd.requiredOption(
+    '-e, --eval <spec>',
+    'benchmark file as [name=]path[#field,field:label,...] (repeatable); known shapes pick their fields',
+    collect,
+  );
+}
+
+export function evalSpecs(opts: { eval?: string[] }): BenchmarkSpec[] {
+  return (opts.eval ?? []).map(parseEvalArgument);
+}
+
+export function addIndexOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--unit <unit>', 'shingle unit').choices(['word', 'token']).default('word'))
+    .addOption(new Option('--encoding <name>', 'tiktoken encoding for --unit token').choices(['cl100k_base', 'o200k_base']).default('cl100k_base'))
+    .option('-n, --ngram <n>', "shingle length in units, or 'auto' (GPT-3: 5th percentile of each benchmark's sample lengths, clipped to 8..13)", parseNgram, 13)
+    .option('--min-words <n>', 'fields shorter than --ngram are matched whole down to this many units; shorter ones are "too short"', parseIntegerOption('--min-words', 1, 1000), 8)
+    .option('--fpr <rate>', 'Bloom filter false-positive rate (hits are verified, so this only costs time)', parseFractionOption('--fpr'), 0.001)
+    .option('--no-minhash', 'turn off MinHash/LSH near-duplicate detection')
+    .option('--minhash-ngram <n>', 'shingle length for MinHash', parseIntegerOption('--minhash-ngram', 1, 100), 5)
+    .option('--bands <n>', 'LSH bands', parseIntegerOption('--bands', 1, 1000), 20)
+    .option('--rows <n>', 'rows per LSH band', parseIntegerOption('--rows', 1, 100), 3)
+    .option('--min-containment <fraction>', "fraction of a sample's MinHash shingles a window must contain to count", parseFractionOption('--min-containment'), 0.5);
+}
+
+function parseNgram(value: string): number | 'auto' {
+  return value === 'auto' ? 'auto' : parseIntegerOption('--ngram', 1, 1000)(value);
+}
+
+export interface IndexCliOptions {
+  unit: 'word' | 'token';
+  encoding: 'cl100k_base' | 'o200k_base';
+  ngram: number | 'auto';
+  minWords: number;
+  fpr: number;
+  minhash: boolean;
+  minhashNgram: number;
+  bands: number;
+  rows: number;
+  minContainment: number;
+}
+
+export function indexOptions(opts: IndexCliOptions): IndexOptions {
+  return {
+    unit: opts.unit,
+    encoding: opts.encoding,
+    ngram: opts.ngram,
+    minWords: opts.minWords,
+    fpr: opts.fpr,
+    minhash: opts.minhash ? { shingle: opts.minhashNgram, bands: opts.bands, rows: opts.rows, minContainment: opts.minContainment } : false,
+  };
+}
+
+export function addScanOptions(cmd: Command): Command {
+  return cmd
+    .option('--text-column <name>', 'corpus column (or JSON key) holding the text', 'text')
+    .option('--id-column <name>', 'corpus column holding the document id (optional in the data)', 'id')
+    .addOption(new Option('--rule <name>', "n-gram rule: any-ngram (GPT-3: any shared n-gram) or ngram-overlap (PaLM: --min-overlap of a sample's n-grams in one document)").choices(['any-ngram', 'ngram-overlap']).default('any-ngram'))
+    .option('--min-overlap <fraction>', "with --rule ngram-overlap: the fraction of a sample's n-grams that must occur in one document (PaLM: 0.7 with --ngram 8); implies that rule", parseFractionOption('--min-overlap'))
+    .option('--max-doc-freq <n>', 'n-grams found in more documents than this cannot convict a sample alone (GPT-3: 10); 0 turns this off', parseIntegerOption('--max-doc-freq', 0), 10)
+    .option('--max-matches <n>', 'matching documents listed per sample (all are counted)', parseIntegerOption('--max-matches', 1, 10000), 10)
+    .option('--batch-size <n>', 'documents per read batch (bounds memory)', parseIntegerOption('--batch-size', 1, 1_000_000), 1024)
+    .option('-w, --workers <n>', 'worker threads (parts: files, Parquet row groups, Arrow batches)', parseIntegerOption('--workers', 1, 1024), os.availableParallelism())
+    .option('--checkpoint <dir>', 'save each finished corpus part here; run again with the same arguments to resume')
+    .option('--fail-on-contamination', 'exit with code 1 when any sample is contaminated');
+}
+
+/**
+ * `--shard I/N`, or `--shard env`: from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT,
+ * or from Kubernetes' JOB_COMPLETION_INDEX with CONTAM_SHARDS.
+ */
+export function parseShard(value: string, env: NodeJS.ProcessEnv = process.env): ShardSpec {
+  let text = value;
+  if (value === 'env') {
+    if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_COUNT !== undefined) {
+      // Slurm arrays may start at SLURM_ARRAY_TASK_MIN; shards are 0-based.
+      const min = Number(env.SLURM_ARRAY_TASK_MIN ?? 0);
+      text = `${Number(env.SLURM_ARRAY_TASK_ID) - min}/${env.SLURM_ARRAY_TASK_COUNT}`;
+    } else if (env.JOB_COMPLETION_INDEX !== undefined && env.CONTAM_SHARDS !== undefined) {
+      text = `${env.JOB_COMPLETION_INDEX}/${env.CONTAM_SHARDS}`;
+    } else {
+      throw new InvalidArgumentError('--shard env needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (Slurm) or JOB_COMPLETION_INDEX and CONTAM_SHARDS (Kubernetes)');
+    }
+  }
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new InvalidArgumentError(`expected --shard to be I/N with 0 <= I < N (or 'env'), got '${value}'`);
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+export interface ScanCliOptions {
+  textColumn: string;
+  idColumn: string;
+  rule: 'any-ngram' | 'ngram-overlap';
+  minOverlap?: number;
+  maxDocFreq: number;
+  maxMatches: number;
+  batchSize: number;
+  workers: number;
+  checkpoint?: string;
+  failOnContamination?: boolean;
+}
+
+export function scanOptions(opts: ScanCliOptions): ScanOptions {
+  return {
+    columns: { text: opts.textColumn, id: opts.idColumn },
+    rule: opts.rule === 'ngram-overlap' || opts.minOverlap !== undefined ? { name: 'min-overlap', minOverlap: opts.minOverlap ?? 0.7 } : { name: 'any-ngram', minOverlap: 0 },
+    maxDocFreq: opts.maxDocFreq,
+    maxMatches: opts.maxMatches,
+    batchSize: opts.batchSize,
+    workers: opts.workers,
+  };
+}
+
+export function addOutputOptions(cmd: Command, what: string): Command {
+  return cmd
+    .option('-o, --output <file>', `write the ${what} to FILE (atomically) instead of stdout`)
+    .option('--json', `print the ${what} as JSON on stdout`)
+    .option('-q, --quiet', 'no progress or logs on stderr');
+}

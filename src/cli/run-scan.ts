@@ -1,0 +1,45 @@
+/**
+ * What `scan` and `check` share after the index exists: run the scan with
+ * progress on stderr, write the JSON report, print the summary, set the exit code.
+ */
+import type { ContamIndex } from '../index/contam-index.js';
+import { serializeReport } from '../report/build.js';
+import { renderSummary } from '../report/terminal.js';
+import { reportFromState, scanCorpusState } from '../scan/scan.js';
+import type { Report } from '../types.js';
+import { colorEnabled, writeResult } from './common.js';
+import { scanOptions, type ScanCliOptions } from './options.js';
+import { ProgressReporter } from './progress.js';
+
+export interface ScanOutputOptions extends ScanCliOptions {
+  output?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export async function runScan(index: ContamIndex, corpus: string[], opts: ScanOutputOptions): Promise<Report> {
+  const progress = new ProgressReporter({ quiet: opts.quiet });
+  let lastProgress = { bytesDone: 0, bytesTotal: 0, documents: 0, partsDone: 0, parts: 0 };
+  const options = scanOptions(opts);
+  const state = await scanCorpusState(index, corpus, {
+    ...options,
+    checkpoint: opts.checkpoint,
+    onProgress: (p) => {
+      lastProgress = p;
+      progress.update(p);
+    },
+  });
+  progress.finish(lastProgress);
+  const report = reportFromState(index, state, options);
+  await emitReport(report, opts);
+  if (opts.failOnContamination && report.benchmarks.some((b) => b.contaminated > 0)) process.exitCode = 1;
+  return report;
+}
+
+/** -o FILE gets the JSON (and stdout the summary); --json puts the JSON on stdout; else the summary. */
+export async function emitReport(report: Report, opts: { output?: string; json?: boolean; quiet?: boolean }): Promise<void> {
+  const json = serializeReport(report);
+  if (opts.output) await writeResult(json, opts.output);
+  if (opts.json) await writeResult(json);
+  else if (!opts.output || !opts.quiet) await writeResult(renderSummary(report, { color: colorEnabled(process.stdout), width: process.stdout.columns ?? 100 }));
+}

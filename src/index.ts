@@ -1,0 +1,43 @@
+/**
+ * contam's library API: everything the CLI does, as typed functions.
+ *
+ *   const { index } = await indexBenchmarks([parseEvalArgument('gsm8k=test.jsonl')]);
+ *   const report = await scanCorpus(index, ['corpus/'], { rule: { name: 'min-overlap', minOverlap: 0.7 } });
+ */
+export * from './types.js';
+export { ContamError, isContamError, type ContamErrorCode } from './errors.js';
+export { VERSION } from './version.js';
+
+// Pipeline
+export { indexBenchmarks, check } from './pipeline.js';
+
+// io: readers and writers
+export { parseEvalArgument, readEvalSamples } from './io/evals.js';
+export { expandCorpusInputs, planCorpusParts, readCorpusPart, readCorpusDocuments } from './io/corpus.js';
+export { writeFileAtomic, AtomicFileWriter } from './io/atomic.js';
+
+// text: normalization and shingles
+export { NORMALIZATION, extractWords, normalizeText, WordBuffer } from './text/normalize.js';
+export { shingleKey, rollingShingleKeys } from './text/shingle.js';
+export { xxh32 } from './text/xxhash32.js';
+export { WordUnits, TokenUnits, createUnitExtractor, type UnitExtractor, type UnitBuffer } from './text/units.js';
+
+// index
+export { buildIndex, shingleConfig, INDEX_FORMAT_VERSION, type IndexOptions } from './index/build.js';
+export { BloomFilter } from './index/bloom.js';
+export { ShingleTable } from './index/shingle-table.js';
+export { readIndexFile, writeIndexFile, encodeIndex, decodeIndex, decodeIndexHeader, type IndexHeader } from './index/file.js';
+export { describeIndex, type IndexDescription } from './index/describe.js';
+export type { ContamIndex } from './index/contam-index.js';
+
+// scan
+export { scanCorpus, scanPart, type PartResult } from './scan/scan.js';
+export { scanDocuments, CorpusScanner, type ScanOptions, type ScanProgress } from './scan/corpus-scanner.js';
+export { DocumentScanner, type SampleDocMatch, type ScanCounters } from './scan/document-scanner.js';
+export { MatchAccumulator, type MatchRecord } from './scan/accumulator.js';
+
+// report
+export { buildReport, serializeReport, meetsRule } from './report/build.js';
+export { renderSummary } from './report/terminal.js';
+export { readReportFile } from './report/read.js';
+export { formatRate, formatCount, formatBytes } from './report/format.js';
