@@ -76,6 +76,8 @@ export interface ContamIndex {
   widths: number[];
   /** The MinHash/LSH index, when config.near is set. */
   near: NearIndex | null;
+  /** Where the index was read from, and its checksum (for merges and checkpoints). */
+  source?: { path: string; checksum: number };
 }
 
 export function sampleCount(index: ContamIndex): number {

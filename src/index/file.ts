@@ -14,6 +14,7 @@
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { ContamError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { xxh32 } from '../text/xxhash32.js';
@@ -248,5 +249,7 @@ export async function readIndexFile(file: string): Promise<ContamIndex> {
     }
     throw error;
   }
-  return decodeIndex(bytes, file);
+  const index = decodeIndex(bytes, file);
+  index.source = { path: path.resolve(file), checksum: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(12, true) };
+  return index;
 }

@@ -16,6 +16,7 @@ import { MatchAccumulator } from './accumulator.js';
 import { CorpusScanner, resolveColumns, resolveRule, type ScanOptions } from './corpus-scanner.js';
 import { emptyCounters, type ScanCounters } from './document-scanner.js';
 import { scanPartsInParallel } from './parallel.js';
+import { openCheckpoint } from './checkpoint.js';
 
 export type { ScanOptions, ScanProgress } from './corpus-scanner.js';
 
@@ -57,10 +58,80 @@ export async function scanPart(
   };
 }
 
-/** Scan corpus files, directories or globs against an index and build the report. */
-export async function scanCorpus(index: ContamIndex, inputs: string[], options: ScanOptions = {}): Promise<Report> {
+/** Which of the scan's parts a shard takes: `index` of `count` (0-based). */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+/**
+ * Everything a scan found, in a form that merges: shards and checkpoints are
+ * ScanStates, and a report is built from one (`buildReport`).
+ */
+export interface ScanState {
+  /** All corpus files, in scan order (MatchRecord.file indexes this list), whichever parts were scanned. */
+  files: string[];
+  /** Parts scanned, as positions in the full plan. */
+  parts: number[];
+  /** Parts in the full plan. */
+  partCount: number;
+  documents: number;
+  bytes: number;
+  accumulator: MatchAccumulator;
+  docFreq: Map<number, number>;
+  counters: ScanCounters;
+}
+
+/** Fold one part's result into a state. */
+export function addPartResult(state: ScanState, part: number, result: PartResult): void {
+  state.parts.push(part);
+  state.accumulator.merge(result.accumulator);
+  for (const [e, n] of result.docFreq) state.docFreq.set(e, (state.docFreq.get(e) ?? 0) + n);
+  state.documents += result.documents;
+  state.bytes += result.bytes;
+  for (const key of Object.keys(state.counters) as (keyof ScanCounters)[]) state.counters[key] += result.counters[key];
+}
+
+/** Merge states of disjoint part sets of the same plan. */
+export function mergeScanStates(states: ScanState[]): ScanState {
+  const first = states[0]!;
+  const merged: ScanState = { files: first.files, parts: [], partCount: first.partCount, documents: 0, bytes: 0, accumulator: new MatchAccumulator(first.accumulator.maxMatches), docFreq: new Map(), counters: emptyCounters() };
+  for (const state of states) {
+    addPartResult(merged, -1, { documents: state.documents, characters: 0, bytes: state.bytes, counters: state.counters, accumulator: state.accumulator, docFreq: [...state.docFreq] });
+    merged.parts.pop();
+    merged.parts.push(...state.parts);
+  }
+  merged.parts.sort((x, y) => x - y);
+  return merged;
+}
+
+/**
+ * Assign parts to `count` shards: largest first, each to the shard with the
+ * fewest bytes so far (ties to the lowest shard). Deterministic for a plan.
+ */
+export function assignShards(parts: CorpusPart[], count: number): number[][] {
+  const order = parts.map((_, i) => i).sort((x, y) => parts[y]!.bytes - parts[x]!.bytes || x - y);
+  const load = new Array<number>(count).fill(0);
+  const shards: number[][] = Array.from({ length: count }, () => []);
+  for (const i of order) {
+    let best = 0;
+    for (let k = 1; k < count; k++) if (load[k]! < load[best]!) best = k;
+    shards[best]!.push(i);
+    load[best]! += parts[i]!.bytes;
+  }
+  return shards.map((list) => list.sort((x, y) => x - y));
+}
+
+export interface ScanStateOptions extends ScanOptions {
+  shard?: ShardSpec;
+  /** Folder for per-part checkpoints: finished parts are skipped when the scan is run again. */
+  checkpoint?: string;
+}
+
+/** Scan (a shard of) the corpus and return the mergeable state. */
+export async function scanCorpusState(index: ContamIndex, inputs: string[], options: ScanStateOptions = {}): Promise<ScanState> {
   const columns = resolveColumns(options.columns);
-  const rule = resolveRule(options.rule);
+  resolveRule(options.rule);
   const maxMatches = options.maxMatches ?? 10;
   const workers = options.workers ?? os.availableParallelism();
   if (!Number.isInteger(workers) || workers < 1) {
@@ -69,17 +140,37 @@ export async function scanCorpus(index: ContamIndex, inputs: string[], options: 
   const files = await expandCorpusInputs(inputs);
   const parts = await planCorpusParts(files);
   const fileIndex = new Map(files.map((f, i) => [f, i] as const));
-  const tasks = parts.map((part) => ({ part, file: fileIndex.get(part.file)! }));
-  const bytesTotal = parts.reduce((sum, p) => sum + p.bytes, 0);
-  let documents = 0;
-  let bytesDone = 0;
-  let partsDone = 0;
-  const progress = () => options.onProgress?.({ bytesDone, bytesTotal, documents, partsDone, parts: parts.length });
+  let chosen = parts.map((_, i) => i);
+  if (options.shard) {
+    const { index: k, count } = options.shard;
+    if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(k) && k >= 0 && k < count)) {
+      throw new ContamError('BAD_ARGUMENT', `expected --shard I/N with 0 <= I < N, got ${k}/${count}`);
+    }
+    chosen = assignShards(parts, count)[k]!;
+  }
+  const state: ScanState = { files, parts: [], partCount: parts.length, documents: 0, bytes: 0, accumulator: new MatchAccumulator(maxMatches), docFreq: new Map(), counters: emptyCounters() };
+  const checkpoint = options.checkpoint ? await openCheckpoint(options.checkpoint, index, files, parts, { columns, maxMatches, shard: options.shard ?? null }) : null;
+  const todo: number[] = [];
+  for (const i of chosen) {
+    const saved = checkpoint ? await checkpoint.load(i) : null;
+    if (saved) addPartResult(state, i, saved);
+    else todo.push(i);
+  }
+  const bytesTotal = chosen.reduce((sum, i) => sum + parts[i]!.bytes, 0);
+  let documents = state.documents;
+  let bytesDone = state.bytes;
+  let partsDone = state.parts.length;
+  const progress = () => options.onProgress?.({ bytesDone, bytesTotal, documents, partsDone, parts: chosen.length });
+  const finish = async (i: number, result: PartResult) => {
+    if (checkpoint) await checkpoint.save(i, result);
+    addPartResult(state, i, result);
+    partsDone++;
+  };
 
-  let results: PartResult[];
+  const tasks = todo.map((i) => ({ part: parts[i]!, file: fileIndex.get(parts[i]!.file)! }));
   // stdin cannot be read from a worker thread; neither is one part worth a thread.
   if (workers > 1 && tasks.length > 1 && !files.includes('-')) {
-    results = await scanPartsInParallel(index, tasks, {
+    await scanPartsInParallel(index, tasks, {
       workers,
       columns,
       maxMatches,
@@ -90,34 +181,40 @@ export async function scanCorpus(index: ContamIndex, inputs: string[], options: 
         documents += docs;
         progress();
       },
-      onPart: () => {
-        partsDone++;
-      },
+      onPart: (t, result) => finish(todo[t]!, result),
     });
   } else {
     const units = await createUnitExtractor(index.config);
-    results = [];
-    for (const task of tasks) {
-      results.push(
-        await scanPart(index, task.part, task.file, { columns, maxMatches, batchSize: options.batchSize, signal: options.signal, units }, (batch) => {
-          documents += batch.documents.length;
-          bytesDone += batch.bytesRead;
-          progress();
-        }),
-      );
-      partsDone++;
+    for (let t = 0; t < tasks.length; t++) {
+      const task = tasks[t]!;
+      const result = await scanPart(index, task.part, task.file, { columns, maxMatches, batchSize: options.batchSize, signal: options.signal, units }, (batch) => {
+        documents += batch.documents.length;
+        bytesDone += batch.bytesRead;
+        progress();
+      });
+      await finish(todo[t]!, result);
     }
   }
   progress();
-  const accumulator = new MatchAccumulator(maxMatches);
-  const counters = emptyCounters();
-  const docFreq = new Map<number, number>();
-  let totalDocuments = 0;
-  for (const result of results) {
-    accumulator.merge(result.accumulator);
-    for (const [e, n] of result.docFreq) docFreq.set(e, (docFreq.get(e) ?? 0) + n);
-    totalDocuments += result.documents;
-    for (const key of Object.keys(counters) as (keyof ScanCounters)[]) counters[key] += result.counters[key];
-  }
-  return buildReport({ index, accumulator, files, corpus: { documents: totalDocuments, bytes: bytesTotal }, rule, columns, docFreq, maxDocFreq: options.maxDocFreq });
+  state.parts.sort((x, y) => x - y);
+  return state;
+}
+
+/** The report of a (merged) scan state. */
+export function reportFromState(index: ContamIndex, state: ScanState, options: ScanOptions = {}): Report {
+  return buildReport({
+    index,
+    accumulator: state.accumulator,
+    files: state.files,
+    corpus: { documents: state.documents, bytes: state.bytes },
+    rule: resolveRule(options.rule),
+    columns: resolveColumns(options.columns),
+    docFreq: state.docFreq,
+    maxDocFreq: options.maxDocFreq,
+  });
+}
+
+/** Scan corpus files, directories or globs against an index and build the report. */
+export async function scanCorpus(index: ContamIndex, inputs: string[], options: ScanStateOptions = {}): Promise<Report> {
+  return reportFromState(index, await scanCorpusState(index, inputs, options), options);
 }

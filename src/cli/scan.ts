@@ -1,0 +1,58 @@
+/** `contam scan`: corpus files through an index -> report (or, with --shard, a partial scan for `contam merge`). */
+import { Command } from 'commander';
+import { ContamError } from '../errors.js';
+import { readIndexFile } from '../index/file.js';
+import { serializePartial } from '../scan/partial.js';
+import { scanCorpusState } from '../scan/scan.js';
+import { writeResult } from './common.js';
+import { addOutputOptions, addScanOptions, parseShard, scanOptions } from './options.js';
+import { ProgressReporter } from './progress.js';
+import { runScan } from './run-scan.js';
+
+export function scanCommand(): Command {
+  const cmd = new Command('scan')
+    .description('scan corpus files (JSONL, .jsonl.gz, .jsonl.zst, Parquet, Arrow; files, directories, globs, - for stdin) against an index')
+    .argument('<corpus...>', 'corpus files, directories or globs')
+    .requiredOption('-i, --index <file>', 'index file from `contam index`')
+    .option('--shard <I/N|env>', 'scan only shard I of N (0-based; balanced by bytes) and write a partial scan for `contam merge`; env reads SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX with CONTAM_SHARDS', (v) => parseShard(v));
+  addScanOptions(cmd);
+  addOutputOptions(cmd, 'report');
+  cmd
+    .addHelpText(
+      'after',
+      `
+Examples:
+  contam scan --index evals.cidx corpus/part-*.jsonl.gz -o report.json
+  contam scan --index evals.cidx data/ --text-column content --rule ngram-overlap --min-overlap 0.7 --json > report.json
+  contam scan --index evals.cidx crawl/ --shard 3/16 --checkpoint ckpt-3 -o part-3.json   # then: contam merge part-*.json -o report.json`,
+    )
+    .action(async (corpus: string[], opts) => {
+      const index = await readIndexFile(opts.index);
+      if (!opts.shard) {
+        await runScan(index, corpus, opts);
+        return;
+      }
+      const progress = new ProgressReporter({ quiet: opts.quiet });
+      const options = scanOptions(opts);
+      let last = { bytesDone: 0, bytesTotal: 0, documents: 0, partsDone: 0, parts: 0 };
+      const state = await scanCorpusState(index, corpus, {
+        ...options,
+        shard: opts.shard,
+        checkpoint: opts.checkpoint,
+        onProgress: (p) => {
+          last = p;
+          progress.update(p);
+        },
+      });
+      progress.finish(last);
+      if (!index.source) throw new ContamError('BAD_INDEX', 'the index has no file to record for the merge');
+      const text = serializePartial(
+        state,
+        index.source,
+        { columns: options.columns as { text: string; id: string }, rule: options.rule!, maxMatches: options.maxMatches!, maxDocFreq: options.maxDocFreq! },
+        opts.shard,
+      );
+      await writeResult(text, opts.output);
+    });
+  return cmd;
+}
