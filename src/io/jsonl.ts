@@ -14,7 +14,7 @@
 import { isUtf8 } from 'node:buffer';
 import { ContamError } from '../errors.js';
 import type { CorpusBatch, CorpusDocument, CorpusPart, CorpusReadOptions } from '../types.js';
-import { openDecompressed } from './compression.js';
+import { openDecompressed, type ByteSource } from './compression.js';
 import { STDIN } from './files.js';
 
 const NEWLINE = 10;
@@ -29,12 +29,20 @@ const NEWLINE = 10;
  * @throws ContamError `BAD_JSON` (1-based line), `BAD_UTF8` (line),
  *   `BAD_COMPRESSION` (byte), `MISSING_COLUMN`, `BAD_VALUE` (line), `EMPTY_INPUT`
  */
-export async function* readJsonlDocuments(part: CorpusPart, options: CorpusReadOptions): AsyncGenerator<CorpusBatch> {
+export function readJsonlDocuments(part: CorpusPart, options: CorpusReadOptions): AsyncGenerator<CorpusBatch> {
+  return readJsonlChunks(part, openDecompressed(part.file, part.compression, options.signal), options);
+}
+
+/**
+ * The parsing core of readJsonlDocuments over any source of (decompressed)
+ * chunks, cut anywhere, even inside a UTF-8 sequence; `source.consumed` gives
+ * the on-disk bytes behind the chunks yielded so far.
+ */
+export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, options: CorpusReadOptions): AsyncGenerator<CorpusBatch> {
   const file = part.file;
   const textColumn = options.columns.text;
   const idColumn = options.columns.id;
   const batchSize = Math.max(1, options.batchSize ?? 1024);
-  const source = openDecompressed(file, part.compression, options.signal);
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const total = file === STDIN ? Infinity : part.bytes;
 
