@@ -37,6 +37,18 @@ function workerUrl(): URL {
   return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 }
 
+/**
+ * Start a scan worker. Built, the worker is plain JavaScript. Under tsx (tests,
+ * benches) it is TypeScript, and Node 20 does not carry loader hooks into worker
+ * threads, so a tiny bootstrap registers tsx in the worker before importing it.
+ */
+function startWorker(workerData: WorkerSetup): Worker {
+  const url = workerUrl();
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+  const code = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(code, { eval: true, workerData });
+}
+
 /** Scan `tasks` (parts with their file numbers) on worker threads; results come back keyed by task position. */
 export async function scanPartsInParallel(index: ContamIndex, tasks: { part: CorpusPart; file: number }[], options: ParallelOptions): Promise<PartResult[]> {
   const results: PartResult[] = new Array(tasks.length);
@@ -65,7 +77,7 @@ export async function scanPartsInParallel(index: ContamIndex, tasks: { part: Cor
       worker.postMessage(task);
     };
     for (let w = 0; w < count; w++) {
-      const worker = new Worker(workerUrl(), { workerData: setup });
+      const worker = startWorker(setup);
       workers.push(worker);
       worker.on('message', (message: WorkerMessage) => {
         if (failed) return;

@@ -1,0 +1,70 @@
+import test from 'ava';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildIndex } from '../../src/index/build.js';
+import { serializeReport } from '../../src/report/build.js';
+import { assignShards, mergeScanStates, reportFromState, scanCorpus, scanCorpusState } from '../../src/scan/scan.js';
+import { writeCorpus } from '../helpers/corpus.js';
+import { gsm8kSamples } from '../helpers/samples.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'contam-scan-'));
+writeCorpus(dir);
+
+test('the report is byte-identical for 1 and 2 worker threads', async (t) => {
+  const index = await buildIndex([gsm8kSamples(40)]);
+  const one = serializeReport(await scanCorpus(index, [dir], { workers: 1 }));
+  const two = serializeReport(await scanCorpus(index, [dir], { workers: 2 }));
+  t.is(two, one);
+  t.true(JSON.parse(one).benchmarks[0].contaminated > 5);
+});
+
+test('shards partition the parts, balanced by bytes, and their merge equals the whole scan', async (t) => {
+  const index = await buildIndex([gsm8kSamples(40)]);
+  const whole = serializeReport(await scanCorpus(index, [dir], { workers: 1 }));
+  for (const count of [1, 3, 5]) {
+    const states = [];
+    for (let k = 0; k < count; k++) states.push(await scanCorpusState(index, [dir], { workers: 1, shard: { index: k, count } }));
+    t.deepEqual(states.flatMap((s) => s.parts).sort((x, y) => x - y), Array.from({ length: 12 }, (_, i) => i));
+    // Merge in reverse order: order must not matter.
+    t.is(serializeReport(reportFromState(index, mergeScanStates(states.reverse()))), whole, `${count} shards`);
+  }
+});
+
+test('shard assignment puts the largest parts first on the least loaded shard', (t) => {
+  const parts = [5, 1, 4, 3, 2].map((bytes, i) => ({ file: `f${i}`, format: 'jsonl' as const, compression: null, index: 0, rowStart: 0, rows: null, bytes }));
+  // 5 -> shard 0, 4 -> shard 1, 3 -> shard 1 (4 < 5), 2 -> shard 0 (5 < 7), 1 -> shard 0 (7 = 7, lowest)
+  t.deepEqual(assignShards(parts, 2), [[0, 1, 4], [2, 3]]);
+});
+
+test('a checkpointed scan resumes: finished parts are loaded, not rescanned, and the report is the same', async (t) => {
+  const index = await buildIndex([gsm8kSamples(40)]);
+  const ckpt = mkdtempSync(path.join(os.tmpdir(), 'contam-ckpt-'));
+  const whole = serializeReport(await scanCorpus(index, [dir], { workers: 1 }));
+  // First run: only shard 0 of 2 (as if killed half-way), into the checkpoint folder of the full scan.
+  const controller = new AbortController();
+  let seen = 0;
+  await t.throwsAsync(
+    scanCorpusState(index, [dir], {
+      workers: 1,
+      checkpoint: ckpt,
+      signal: controller.signal,
+      onProgress: (p) => {
+        seen = p.partsDone;
+        if (p.partsDone >= 5) controller.abort();
+      },
+    }),
+    { code: 'INTERRUPTED' } as never,
+  );
+  t.true(seen >= 5);
+  let documentsRead = 0;
+  const resumed = await scanCorpusState(index, [dir], { workers: 1, checkpoint: ckpt, onProgress: (p) => (documentsRead = p.documents) });
+  t.is(serializeReport(reportFromState(index, resumed)), whole);
+  t.true(resumed.documents === 240 && documentsRead === 240);
+});
+
+test('a checkpoint folder of another scan is refused', async (t) => {
+  const ckpt = mkdtempSync(path.join(os.tmpdir(), 'contam-ckpt-'));
+  await scanCorpusState(await buildIndex([gsm8kSamples(40)]), [dir], { workers: 1, checkpoint: ckpt });
+  await t.throwsAsync(scanCorpusState(await buildIndex([gsm8kSamples(20)]), [dir], { workers: 1, checkpoint: ckpt }), { code: 'BAD_ARGUMENT', message: /another scan/ } as never);
+});
