@@ -143,7 +143,8 @@ export async function readEvalSamples(spec: BenchmarkSpec): Promise<{ source: Be
     rowWhere = (row) => `question ${row}`;
     if (rows.length === 0) throw new ContamError('EMPTY_INPUT', 'the file holds no questions', { file });
   }
-  const idField = shape ? (hasField(rows[0], shape.idField) ? shape.idField : null) : guessIdField(rows[0]);
+  // The shape's id field when the file has it, else any of the usual id fields.
+  const idField = shape && hasField(rows[0], shape.idField) ? shape.idField : guessIdField(rows[0]);
   const fields = spec.fields ?? shape?.fields ?? defaultFields(rows, idField);
   if (fields.length === 0) {
     throw new ContamError('MISSING_FIELD', 'found no text fields in the rows', {
