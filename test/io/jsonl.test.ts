@@ -1,0 +1,131 @@
+/**
+ * The JSONL reader: records survive any chunking of the bytes (even inside a
+ * UTF-8 sequence or a CRLF), blank lines are skipped but counted in line
+ * numbers, and each kind of bad input fails with its code and its line.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { readJsonlChunks, readJsonlDocuments } from '../../src/io/jsonl.js';
+import type { ByteSource } from '../../src/io/compression.js';
+import type { CorpusDocument, CorpusPart } from '../../src/types.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-io-jsonl-'));
+test.after.always(() => rmSync(tmp, { recursive: true, force: true }));
+const columns = { text: 'text', id: 'id' };
+
+function part(file: string, bytes: number): CorpusPart {
+  return { file, format: 'jsonl', compression: null, index: 0, rowStart: 0, rows: null, bytes };
+}
+
+/** A ByteSource yielding `data` cut at the given offsets. */
+function chunked(data: Uint8Array, cuts: number[]): ByteSource {
+  const state = { consumed: 0 };
+  return {
+    get consumed() {
+      return state.consumed;
+    },
+    async *[Symbol.asyncIterator]() {
+      let from = 0;
+      for (const cut of [...cuts, data.length]) {
+        state.consumed = cut;
+        yield data.subarray(from, cut);
+        from = cut;
+      }
+    },
+  };
+}
+
+async function collect(source: ByteSource, bytes: number, batchSize = 2): Promise<{ docs: CorpusDocument[]; bytesRead: number[] }> {
+  const docs: CorpusDocument[] = [];
+  const bytesRead: number[] = [];
+  for await (const batch of readJsonlChunks(part('mem.jsonl', bytes), source, { columns, batchSize })) {
+    docs.push(...batch.documents);
+    bytesRead.push(batch.bytesRead);
+  }
+  return { docs, bytesRead };
+}
+
+async function failure(file: string, content: string | Uint8Array): Promise<{ code: string; message: string }> {
+  const full = path.join(tmp, file);
+  writeFileSync(full, content);
+  try {
+    for await (const _ of readJsonlDocuments(part(full, Buffer.byteLength(content)), { columns }));
+  } catch (error) {
+    return error as { code: string; message: string };
+  }
+  throw new Error('expected an error');
+}
+
+const text = '\ufeff{"id": "a", "text": "héllo wörld — 日本 🚀"}\r\n\n   \n{"id": 7, "text": "second\\nline"}\n{"text": null, "other": 1}\n{"id": null, "text": "last, no newline"}';
+const want: CorpusDocument[] = [
+  { file: 'mem.jsonl', row: 0, id: 'a', text: 'héllo wörld — 日本 🚀' },
+  { file: 'mem.jsonl', row: 1, id: '7', text: 'second\nline' },
+  { file: 'mem.jsonl', row: 2, id: null, text: '' },
+  { file: 'mem.jsonl', row: 3, id: null, text: 'last, no newline' },
+];
+
+test('every two-way split of the bytes (inside multibyte characters too) gives the same documents', async (t) => {
+  const data = Buffer.from(text);
+  for (let cut = 0; cut <= data.length; cut++) {
+    const { docs } = await collect(chunked(data, [cut]), data.length);
+    t.deepEqual(docs, want, `cut at ${cut}`);
+  }
+});
+
+test('one-byte chunks give the same documents, and bytesRead sums to the part', async (t) => {
+  const data = Buffer.from(text);
+  const cuts = Array.from({ length: data.length - 1 }, (_, i) => i + 1);
+  const { docs, bytesRead } = await collect(chunked(data, cuts), data.length, 1);
+  t.deepEqual(docs, want);
+  t.is(bytesRead.reduce((a, b) => a + b, 0), data.length);
+  t.true(bytesRead.every((b) => b >= 0));
+});
+
+test('batches hold at most batchSize documents, rows continue across batches', async (t) => {
+  const data = Buffer.from(Array.from({ length: 10 }, (_, i) => JSON.stringify({ text: `doc ${i}` })).join('\n'));
+  const sizes: number[] = [];
+  for await (const batch of readJsonlChunks(part('mem.jsonl', data.length), chunked(data, [17, 40]), { columns, batchSize: 3 })) sizes.push(batch.documents.length);
+  t.deepEqual(sizes, [3, 3, 3, 1]);
+});
+
+test('a real file reads the same as chunks', async (t) => {
+  const file = path.join(tmp, 'real.jsonl');
+  writeFileSync(file, text);
+  const docs: CorpusDocument[] = [];
+  for await (const batch of readJsonlDocuments(part(file, Buffer.byteLength(text)), { columns })) docs.push(...batch.documents);
+  t.deepEqual(docs, want.map((d) => ({ ...d, file })));
+});
+
+test('a line that is not JSON is BAD_JSON naming the 1-based line (blank lines counted)', async (t) => {
+  const error = await failure('bad.jsonl', '{"text": "a"}\n\n{"text": broken\n');
+  t.is(error.code, 'BAD_JSON');
+  t.regex(error.message, /bad\.jsonl:line 3: not valid JSON/);
+  const array = await failure('array.jsonl', '{"text": "a"}\n["text"]\n');
+  t.is(array.code, 'BAD_JSON');
+  t.regex(array.message, /array\.jsonl:line 2: expected a JSON object, got an array/);
+});
+
+test('invalid UTF-8 is BAD_UTF8 naming the line', async (t) => {
+  const bytes = Buffer.concat([Buffer.from('{"text": "ok"}\n{"text": "ok"}\n{"text": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
+  const error = await failure('latin1.jsonl', bytes);
+  t.is(error.code, 'BAD_UTF8');
+  t.regex(error.message, /latin1\.jsonl:line 3: the text is not valid UTF-8/);
+});
+
+test('a missing text field is MISSING_COLUMN listing the fields; a non-string text is BAD_VALUE', async (t) => {
+  const missing = await failure('missing.jsonl', '{"text": "a"}\n{"content": "b", "id": 1}\n');
+  t.is(missing.code, 'MISSING_COLUMN');
+  t.regex(missing.message, /missing\.jsonl:line 2: no 'text' field; the record has: content, id/);
+  const number = await failure('number.jsonl', '{"text": 12}\n');
+  t.is(number.code, 'BAD_VALUE');
+  t.regex(number.message, /number\.jsonl:line 1: the 'text' field is a number, not text/);
+  const object = await failure('object.jsonl', '{"text": {"a": 1}}\n');
+  t.is(object.code, 'BAD_VALUE');
+});
+
+test('an empty file, or one of blank lines only, is EMPTY_INPUT', async (t) => {
+  t.is((await failure('empty.jsonl', '')).code, 'EMPTY_INPUT');
+  t.is((await failure('blank.jsonl', '\n \n\r\n')).code, 'EMPTY_INPUT');
+});
