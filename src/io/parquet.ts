@@ -116,6 +116,49 @@ const parsers = {
   },
 };
 
+/** The text and id values of one row group, and the file row of its first. */
+export interface RowGroupColumns {
+  rowStart: number;
+  texts: unknown[];
+  ids: unknown[] | null;
+}
+
+/**
+ * Read the text and id columns of a part's row group through any AsyncBuffer
+ * (tests pass a counting one); null for the single part of a file without row
+ * groups.
+ */
+export async function readParquetRowGroup(part: CorpusPart, columnNames: CorpusReadOptions['columns'], buffer: AsyncBuffer): Promise<RowGroupColumns | null> {
+  const file = part.file;
+  const metadata = await readMetadata(file, buffer);
+  const group = metadata.row_groups[part.index];
+  if (!group) {
+    if (part.index === 0 && metadata.row_groups.length === 0) return null;
+    throw new ContamError('BAD_PARQUET', `the file has no row group ${part.index}`, { file, hint: 'the file changed since it was planned; scan again' });
+  }
+  const columns = parquetSchema(metadata).children.map((c) => c.element.name);
+  if (!columns.includes(columnNames.text)) {
+    throw new ContamError('MISSING_COLUMN', `no '${columnNames.text}' column; the file has: ${columns.join(', ')}`, { file, hint: 'name the text column with --text-column' });
+  }
+  const rowStart = metadata.row_groups.slice(0, part.index).reduce((sum, g) => sum + Number(g.num_rows), 0);
+  const rowEnd = rowStart + Number(group.num_rows);
+  const read = async (column: string): Promise<unknown[]> => {
+    const chunks: ColumnData[] = [];
+    try {
+      await parquetRead({ file: buffer, metadata, columns: [column], rowStart, rowEnd, compressors, parsers, onChunk: (chunk) => chunks.push(chunk) });
+      return assemble(chunks, rowStart, rowEnd);
+    } catch (error) {
+      if (error instanceof BadUtf8) {
+        throw new ContamError('BAD_UTF8', `the '${column}' column holds invalid UTF-8`, { file, where: `row group ${part.index}`, cause: error, hint: 'rewrite the column as UTF-8' });
+      }
+      throw new ContamError('BAD_PARQUET', `cannot read column '${column}': ${(error as Error).message}`, { file, where: `row group ${part.index}`, cause: error, hint: 'the file may be truncated or corrupt' });
+    }
+  };
+  const texts = await read(columnNames.text);
+  const ids = columns.includes(columnNames.id) ? await read(columnNames.id) : null;
+  return { rowStart, texts, ids };
+}
+
 /**
  * Read the documents of one Parquet part (row group) in batches of
  * `batchSize`; `bytesRead` spreads the part's bytes over its batches by rows.
@@ -127,46 +170,17 @@ export async function* readParquetDocuments(part: CorpusPart, options: CorpusRea
   const file = part.file;
   const batchSize = Math.max(1, options.batchSize ?? 1024);
   const buffer = await openFileBuffer(file);
-  let texts: ArrayLike<unknown>;
-  let ids: ArrayLike<unknown> | null = null;
-  let rowStart: number;
+  let group: RowGroupColumns | null;
   try {
-    const metadata = await readMetadata(file, buffer);
-    const group = metadata.row_groups[part.index];
-    if (!group) {
-      if (part.index === 0 && metadata.row_groups.length === 0) {
-        yield { part, documents: [], bytesRead: part.bytes };
-        return;
-      }
-      throw new ContamError('BAD_PARQUET', `the file has no row group ${part.index}`, { file, hint: 'the file changed since it was planned; scan again' });
-    }
-    const columns = parquetSchema(metadata).children.map((c) => c.element.name);
-    if (!columns.includes(options.columns.text)) {
-      throw new ContamError('MISSING_COLUMN', `no '${options.columns.text}' column; the file has: ${columns.join(', ')}`, { file, hint: 'name the text column with --text-column' });
-    }
-    rowStart = metadata.row_groups.slice(0, part.index).reduce((sum, g) => sum + Number(g.num_rows), 0);
-    const rowEnd = rowStart + Number(group.num_rows);
-    const read = async (column: string): Promise<unknown[]> => {
-      const chunks: ColumnData[] = [];
-      try {
-        await parquetRead({ file: buffer, metadata, columns: [column], rowStart, rowEnd, compressors, parsers, onChunk: (chunk) => chunks.push(chunk) });
-        return assemble(chunks, rowStart, rowEnd);
-      } catch (error) {
-        if (error instanceof BadUtf8) {
-          throw new ContamError('BAD_UTF8', `the '${column}' column holds invalid UTF-8`, { file, where: `row group ${part.index}`, cause: error, hint: 'rewrite the column as UTF-8' });
-        }
-        throw new ContamError('BAD_PARQUET', `cannot read column '${column}': ${(error as Error).message}`, { file, where: `row group ${part.index}`, cause: error, hint: 'the file may be truncated or corrupt' });
-      }
-    };
-    texts = await read(options.columns.text);
-    if (columns.includes(options.columns.id)) ids = await read(options.columns.id);
-    if (texts.length !== rowEnd - rowStart) {
-      throw new ContamError('BAD_PARQUET', `row group ${part.index} should hold ${rowEnd - rowStart} rows, read ${texts.length}`, { file, hint: 'the file may be corrupt' });
-    }
+    group = await readParquetRowGroup(part, options.columns, buffer);
   } finally {
     await buffer.close();
   }
-
+  if (group === null) {
+    yield { part, documents: [], bytesRead: part.bytes };
+    return;
+  }
+  const { texts, ids, rowStart } = group;
   const n = texts.length;
   let reported = 0;
   for (let start = 0; start < n || (n === 0 && start === 0); start += batchSize) {

@@ -1,0 +1,136 @@
+/**
+ * The Parquet reader: reads are lazy (a part fetches its own row group's text
+ * and id chunks plus the footer, not other columns or groups), nulls and
+ * numeric ids, and errors by code.
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { parquetWriteFile } from 'hyparquet-writer';
+import { openFileBuffer, planParquetParts, readParquetDocuments, readParquetRowGroup } from '../../src/io/parquet.js';
+import type { CorpusDocument, CorpusPart } from '../../src/types.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-io-parquet-'));
+test.after.always(() => rmSync(tmp, { recursive: true, force: true }));
+const columns = { text: 'text', id: 'id' };
+
+async function readPart(part: CorpusPart, cols = columns): Promise<CorpusDocument[]> {
+  const docs: CorpusDocument[] = [];
+  for await (const batch of readParquetDocuments(part, { columns: cols })) docs.push(...batch.documents);
+  return docs;
+}
+
+async function failure(part: CorpusPart, cols = columns): Promise<{ code: string; message: string }> {
+  try {
+    await readPart(part, cols);
+  } catch (error) {
+    return error as { code: string; message: string };
+  }
+  throw new Error('expected an error');
+}
+
+/** Random-looking bytes as hex, so no codec can shrink the junk column. */
+function junk(seed: number, length: number): string {
+  let x = seed >>> 0 || 1;
+  let s = '';
+  while (s.length < length) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    s += (x >>> 0).toString(16).padStart(8, '0');
+  }
+  return s.slice(0, length);
+}
+
+test('a part reads only its row group text and id chunks and the footer, never the other column or groups', async (t) => {
+  const file = path.join(tmp, 'lazy.parquet');
+  const n = 40;
+  await parquetWriteFile({
+    filename: file,
+    codec: 'UNCOMPRESSED',
+    rowGroupSize: 10,
+    columnData: [
+      { name: 'id', data: Array.from({ length: n }, (_, i) => i), type: 'INT32' },
+      { name: 'text', data: Array.from({ length: n }, (_, i) => `document number ${i}`), type: 'STRING' },
+      { name: 'junk', data: Array.from({ length: n }, (_, i) => junk(i + 1, 20_000)), type: 'STRING' },
+    ],
+  });
+  const size = statSync(file).size;
+  const parts = await planParquetParts(file);
+  t.deepEqual(parts.map((p) => [p.index, p.rowStart, p.rows]), [
+    [0, 0, 10],
+    [1, 10, 10],
+    [2, 20, 10],
+    [3, 30, 10],
+  ]);
+  t.is(parts.reduce((s, p) => s + p.bytes, 0), size);
+
+  const buffer = await openFileBuffer(file);
+  let group;
+  try {
+    group = await readParquetRowGroup(parts[2]!, columns, buffer);
+  } finally {
+    await buffer.close();
+  }
+  t.deepEqual(group!.texts, Array.from({ length: 10 }, (_, k) => `document number ${20 + k}`));
+  t.deepEqual(group!.ids, Array.from({ length: 10 }, (_, k) => 20 + k));
+  // The junk column alone is 800 kB; the part fetched the 64 kB footer probe and two small column chunks.
+  t.true(size > 800_000);
+  t.true(buffer.bytesFetched < 70_000, `fetched ${buffer.bytesFetched} bytes`);
+
+  const docs = await readPart(parts[2]!);
+  t.deepEqual(docs.map((d) => [d.row, d.id, d.text]), Array.from({ length: 10 }, (_, k) => [20 + k, String(20 + k), `document number ${20 + k}`]));
+});
+
+test('openFileBuffer reads exactly the ranges asked for', async (t) => {
+  const file = path.join(tmp, 'bytes.bin');
+  writeFileSync(file, Buffer.from(Array.from({ length: 256 }, (_, i) => i)));
+  const buffer = await openFileBuffer(file);
+  t.is(buffer.byteLength, 256);
+  t.deepEqual([...new Uint8Array(await buffer.slice(10, 14))], [10, 11, 12, 13]);
+  t.deepEqual([...new Uint8Array(await buffer.slice(250))], [250, 251, 252, 253, 254, 255]);
+  t.is(buffer.bytesFetched, 10);
+  await buffer.close();
+});
+
+test('null text reads as the empty string, null id as null, numeric ids as strings', async (t) => {
+  const file = path.join(tmp, 'nulls.parquet');
+  await parquetWriteFile({
+    filename: file,
+    columnData: [
+      { name: 'id', data: [1n, null, 3n], type: 'INT64' },
+      { name: 'text', data: ['a', null, 'c'], type: 'STRING' },
+    ],
+  });
+  const [part] = await planParquetParts(file);
+  t.deepEqual(
+    (await readPart(part!)).map((d) => [d.row, d.id, d.text]),
+    [
+      [0, '1', 'a'],
+      [1, null, ''],
+      [2, '3', 'c'],
+    ],
+  );
+});
+
+test('a missing text column is MISSING_COLUMN listing the columns; a numeric text column is BAD_VALUE naming the row', async (t) => {
+  const file = path.join(tmp, 'numbers.parquet');
+  await parquetWriteFile({ filename: file, columnData: [{ name: 'n', data: [1, 2], type: 'INT32' }] });
+  const [part] = await planParquetParts(file);
+  const missing = await failure(part!);
+  t.is(missing.code, 'MISSING_COLUMN');
+  t.regex(missing.message, /numbers\.parquet: no 'text' column; the file has: n/);
+  const value = await failure(part!, { text: 'n', id: 'id' });
+  t.is(value.code, 'BAD_VALUE');
+  t.regex(value.message, /numbers\.parquet:row 0: the 'n' column holds a number, not text/);
+});
+
+test('an empty file is EMPTY_INPUT; a file that is not Parquet is BAD_PARQUET', async (t) => {
+  const empty = path.join(tmp, 'empty.parquet');
+  writeFileSync(empty, '');
+  t.is(((await t.throwsAsync(planParquetParts(empty))) as { code?: string }).code, 'EMPTY_INPUT');
+  const text = path.join(tmp, 'text.parquet');
+  writeFileSync(text, '{"text": "this is JSON, not Parquet"}\n');
+  t.is(((await t.throwsAsync(planParquetParts(text))) as { code?: string }).code, 'BAD_PARQUET');
+});
