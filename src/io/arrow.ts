@@ -16,7 +16,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
-import { compressionRegistry, CompressionType, DataType, Message, RecordBatchReader, type RecordBatch, type Vector } from 'apache-arrow';
+import { compressionRegistry, CompressionType, DataType, Message, RecordBatchReader, type Data, type RecordBatch, type Vector } from 'apache-arrow';
 import { Footer } from 'apache-arrow/ipc/metadata/file';
 import { decompress as zstdDecompress } from 'fzstd';
 import { decompress as lz4Decompress } from 'lz4js';
@@ -247,18 +247,18 @@ function makeEmitter(part: CorpusPart, options: CorpusReadOptions, firstRow: num
 /** Validate the UTF-8 bytes behind a string column once per batch (apache-arrow decodes leniently). */
 function checkUtf8(vector: Vector, file: string, index: number, column: string): void {
   for (const data of vector.data) {
-    let target = data;
-    if (DataType.isDictionary(data.type) && data.dictionary) {
-      for (const d of data.dictionary.data) validate(d.type, d.values, d.valueOffsets);
-      continue;
+    if (DataType.isDictionary(data.type)) {
+      for (const d of data.dictionary?.data ?? []) validate(d);
+    } else {
+      validate(data);
     }
-    validate(target.type, target.values, target.valueOffsets);
   }
-  function validate(type: DataType, values: unknown, offsets: unknown): void {
-    if (!(DataType.isUtf8(type) || DataType.isLargeUtf8(type)) || !(values instanceof Uint8Array)) return;
-    const o = offsets as ArrayLike<number | bigint> | undefined;
-    const from = o && o.length > 0 ? Number(o[0]) : 0;
-    const to = o && o.length > 0 ? Number(o[o.length - 1]) : values.length;
+  function validate(data: Data): void {
+    const { values, valueOffsets } = data as unknown as { values: unknown; valueOffsets: ArrayLike<number | bigint> | undefined };
+    if (!(DataType.isUtf8(data.type) || DataType.isLargeUtf8(data.type)) || !(values instanceof Uint8Array) || !valueOffsets) return;
+    // Offsets buffers are padded: the end is at [offset + length], not at the last element.
+    const from = Number(valueOffsets[data.offset] ?? 0);
+    const to = Number(valueOffsets[data.offset + data.length] ?? 0);
     if (!isUtf8(values.subarray(from, to))) {
       throw new ContamError('BAD_UTF8', `the '${column}' column holds invalid UTF-8`, { file, where: `record batch ${index}`, hint: 'rewrite the column as UTF-8' });
     }

@@ -185,17 +185,14 @@ export function unregisterArrowEncoders(): void {
 /** An Arrow table of the documents in record batches of `batchRows`, plus a constant `lang` column (compressible to RLE). */
 export function arrowTable(docs: TestDocument[], text: ArrowText, batchRows = 16): Table {
   const type: DataType = text === 'utf8' ? new Utf8() : text === 'large-utf8' ? new LargeUtf8() : new Dictionary(new Utf8(), new Int32());
+  // One table sliced into batches: the batches share one dictionary, which the IPC file format requires.
+  const whole = new Table({
+    id: vectorFromArray(docs.map((d) => d.id), new Utf8()),
+    text: vectorFromArray(docs.map((d) => d.text), type),
+    lang: vectorFromArray(docs.map(() => 0), new Int32()),
+  });
   const tables: Table[] = [];
-  for (let start = 0; start < docs.length; start += batchRows) {
-    const slice = docs.slice(start, start + batchRows);
-    tables.push(
-      new Table({
-        id: vectorFromArray(slice.map((d) => d.id), new Utf8()),
-        text: vectorFromArray(slice.map((d) => d.text), type),
-        lang: vectorFromArray(slice.map(() => 0), new Int32()),
-      }),
-    );
-  }
+  for (let start = 0; start < docs.length; start += batchRows) tables.push(whole.slice(start, start + batchRows));
   return tables[0]!.concat(...tables.slice(1));
 }
 

@@ -47,6 +47,7 @@ test.before(async () => {
   files.push(await writeArrow(path.join(dir, 'docs-utf8.arrow'), arrowTable(docs, 'utf8'), 'file'));
   files.push(await writeArrow(path.join(dir, 'docs-large.arrow'), arrowTable(docs, 'large-utf8'), 'file'));
   files.push(await writeArrow(path.join(dir, 'docs-dict.arrows'), arrowTable(docs, 'dictionary'), 'stream'));
+  files.push(await writeArrow(path.join(dir, 'docs-dict.arrow'), arrowTable(docs, 'dictionary'), 'file'));
   files.push(await writeArrow(path.join(dir, 'docs-utf8.arrows'), arrowTable(docs, 'utf8'), 'stream'));
   registerArrowEncoders();
   try {
@@ -69,7 +70,7 @@ async function readAll(part: CorpusPart, batchSize?: number): Promise<CorpusBatc
 
 test('every format and compression yields the same (row, id, text) sequence', async (t) => {
   t.is(docs.length, 53);
-  t.is(files.length, 15);
+  t.is(files.length, 16);
   for (const file of files) {
     const parts = await planCorpusParts([file]);
     const got = [];
@@ -91,7 +92,7 @@ test('the bytes of a file parts sum to its size, and each part batches sum to th
 });
 
 test('Parquet and Arrow IPC files split into one part per row group / record batch, with row starts from the footer', async (t) => {
-  for (const name of ['docs-zstd-plain.parquet', 'docs-snappy-dict.parquet', 'docs-utf8.arrow', 'docs-lz4.arrow']) {
+  for (const name of ['docs-zstd-plain.parquet', 'docs-snappy-dict.parquet', 'docs-utf8.arrow', 'docs-dict.arrow', 'docs-lz4.arrow']) {
     const parts = await planCorpusParts([path.join(dir, name)]);
     t.deepEqual(
       parts.map((p) => [p.index, p.rowStart, p.rows]),
