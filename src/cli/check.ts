@@ -13,7 +13,7 @@ export function checkCommand(): Command {
   const cmd = new Command('check').description('index benchmark files and scan a corpus for them: the main job');
   addEvalOption(cmd);
   cmd.requiredOption('-c, --corpus <path>', 'corpus file, directory or glob (repeatable)', collect);
-  addIndexOptions(cmd);
+  addIndexOptions(cmd, true);
   addScanOptions(cmd);
   addOutputOptions(cmd, 'report');
   cmd

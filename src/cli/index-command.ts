@@ -9,7 +9,7 @@ import { addEvalOption, addIndexOptions, evalSpecs, indexOptions } from './optio
 export function indexCommand(): Command {
   const cmd = new Command('index').description('read benchmark files and build an index of their shingles');
   addEvalOption(cmd);
-  addIndexOptions(cmd);
+  addIndexOptions(cmd, false);
   cmd
     .requiredOption('-o, --output <file>', 'the index file to write (.cidx)')
     .option('--json', 'print what was indexed as JSON on stdout')

@@ -27,14 +27,20 @@ export function evalSpecs(opts: { eval?: string[] }): BenchmarkSpec[] {
   return (opts.eval ?? []).map(parseEvalArgument);
 }
 
-export function addIndexOptions(cmd: Command): Command {
+/**
+ * MinHash costs scan speed (near-duplicate windows at several lengths), so the
+ * one-shot `check` turns it on by default and `index`, the terabyte workflow's
+ * first step, asks for it with --minhash.
+ */
+export function addIndexOptions(cmd: Command, minhashByDefault: boolean): Command {
+  if (minhashByDefault) cmd.option('--no-minhash', 'turn off MinHash/LSH near-duplicate detection (faster scans)');
+  else cmd.option('--minhash', 'add MinHash/LSH near-duplicate detection to the index (slower scans)', false);
   return cmd
     .addOption(new Option('--unit <unit>', 'shingle unit').choices(['word', 'token']).default('word'))
     .addOption(new Option('--encoding <name>', 'tiktoken encoding for --unit token').choices(['cl100k_base', 'o200k_base']).default('cl100k_base'))
     .option('-n, --ngram <n>', "shingle length in units, or 'auto' (GPT-3: 5th percentile of each benchmark's sample lengths, clipped to 8..13)", parseNgram, 13)
     .option('--min-words <n>', 'fields shorter than --ngram are matched whole down to this many units; shorter ones are "too short"', parseIntegerOption('--min-words', 1, 1000), 8)
     .option('--fpr <rate>', 'Bloom filter false-positive rate (hits are verified, so this only costs time)', parseFractionOption('--fpr'), 0.001)
-    .option('--no-minhash', 'turn off MinHash/LSH near-duplicate detection')
     .option('--minhash-ngram <n>', 'shingle length for MinHash', parseIntegerOption('--minhash-ngram', 1, 100), 5)
     .option('--bands <n>', 'LSH bands', parseIntegerOption('--bands', 1, 1000), 20)
     .option('--rows <n>', 'rows per LSH band', parseIntegerOption('--rows', 1, 100), 3)

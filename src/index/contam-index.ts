@@ -114,6 +114,7 @@ export interface SharedIndex {
   bloomHashes: number;
   arrays: Record<string, Uint32Array | Int32Array | Uint8Array>;
   nearBuckets: number[];
+  nearBloomHashes: number;
 }
 
 export function shareIndex(index: ContamIndex): SharedIndex {
@@ -157,9 +158,11 @@ export function shareIndex(index: ContamIndex): SharedIndex {
             nearLshStart: index.near.lsh.start,
             nearLshCount: index.near.lsh.count,
             nearLshPostings: index.near.lsh.postings,
+            nearLshBloom: index.near.lshBloom.bits,
           }
         : {}),
     },
     nearBuckets: index.near?.buckets ?? [],
+    nearBloomHashes: index.near?.lshBloom.hashes ?? 0,
   };
 }

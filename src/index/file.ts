@@ -45,6 +45,7 @@ export interface IndexHeader {
   bloom: { bits: number; hashes: number; fpr: number };
   widths: number[];
   near_buckets: number[];
+  near_bloom_hashes: number;
   sections: SectionEntry[];
 }
 
@@ -95,6 +96,7 @@ export function encodeIndex(index: ContamIndex): Uint8Array {
     add('near.lsh.start', 'u32', index.near.lsh.start);
     add('near.lsh.count', 'u32', index.near.lsh.count);
     add('near.lsh.postings', 'u32', index.near.lsh.postings);
+    add('near.lshBloom', 'u32', index.near.lshBloom.bits);
   }
   typed.push(['strings', 'json', new TextEncoder().encode(JSON.stringify(strings))]);
 
@@ -120,6 +122,7 @@ export function encodeIndex(index: ContamIndex): Uint8Array {
     bloom: { bits: index.bloom.size, hashes: index.bloom.hashes, fpr: index.bloom.expectedFpr(index.keys) },
     widths: index.widths,
     near_buckets: index.near?.buckets ?? [],
+    near_bloom_hashes: index.near?.lshBloom.hashes ?? 0,
     sections,
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
@@ -232,6 +235,7 @@ export function decodeIndex(bytes: Uint8Array, file = 'index'): ContamIndex {
           keyB: u32('near.keyB'),
           keyWord: u32('near.keyWord'),
           lsh: new ShingleTable(u32('near.lsh.keyA'), u32('near.lsh.keyB'), u32('near.lsh.start'), u32('near.lsh.count'), u32('near.lsh.postings')),
+          lshBloom: new BloomFilter(u32('near.lshBloom'), header.near_bloom_hashes),
           buckets: header.near_buckets,
         }
       : null,

@@ -1,9 +1,8 @@
 /**
- * MinHash signatures by one-permutation hashing with optimal densification
- * (Li, Owen and Zhang 2012; Shrivastava 2017): each shingle key falls into one
- * of K bins and each bin keeps its minimum, so a signature costs one pass over
- * the shingles instead of K; empty bins borrow from a pseudo-randomly chosen
- * filled bin. The probability that two signatures agree in a bin is the
+ * MinHash signatures by one-permutation hashing with densification (Li, Owen
+ * and Zhang 2012; Shrivastava and Li 2014): each shingle key falls into one of
+ * K bins and each bin keeps its minimum, so a signature costs one pass over the
+ * shingles instead of K; empty bins borrow from their filled neighbour. The probability that two signatures agree in a bin is the
  * Jaccard similarity of the two shingle sets.
  *
  * LSH banding: K = bands x rows; a pair becomes a candidate when all rows of
@@ -43,27 +42,49 @@ export function minhashSignature(keysA: Uint32Array, keysB: Uint32Array, from: n
   return true;
 }
 
-/** Optimal densification: an empty bin takes the value of the first filled bin its own probe sequence meets. */
-let filledScratch = new Uint8Array(256);
+/**
+ * The same signature from precomputed bins (`bins[i]` = keysB[i] mod K), for
+ * scans that take many overlapping windows of one key sequence.
+ */
+export function minhashSignatureFromBins(values: Uint32Array, bins: Uint16Array, from: number, to: number, out: Uint32Array): boolean {
+  out.fill(EMPTY_BIN);
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
+    const bin = bins[i]!;
+    const v = values[i]!;
+    if (v < out[bin]!) out[bin] = v;
+  }
+  densify(out);
+  return true;
+}
 
+/**
+ * Densification by rotation (Shrivastava and Li 2014): an empty bin takes the
+ * value of the nearest filled bin to its right, plus a constant times the
+ * distance, so that equal sets still give equal signatures and the estimate
+ * stays close to Jaccard. One backward pass: O(K) however many bins are empty.
+ */
 export function densify(sig: Uint32Array): void {
   const k = sig.length;
-  let empty = 0;
-  for (let i = 0; i < k; i++) if (sig[i] === EMPTY_BIN) empty++;
-  if (empty === 0 || empty === k) return;
-  if (filledScratch.length < k) filledScratch = new Uint8Array(k);
-  const filled = filledScratch;
-  for (let i = 0; i < k; i++) filled[i] = sig[i] === EMPTY_BIN ? 0 : 1;
-  for (let i = 0; i < k; i++) {
-    if (filled[i]) continue;
-    let attempt = 1;
-    for (;;) {
-      const j = fmix32((Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(attempt, 0x85ebca6b)) >>> 0) % k;
-      if (filled[j]) {
-        sig[i] = sig[j]!;
-        break;
-      }
-      attempt++;
+  let f = -1;
+  for (let i = k - 1; i >= 0; i--) {
+    if (sig[i] !== EMPTY_BIN) {
+      f = i;
+      break;
+    }
+  }
+  if (f < 0) return;
+  let current = sig[f]!;
+  let distance = 0;
+  for (let step = 1; step < k; step++) {
+    const i = (f - step + k) % k;
+    const v = sig[i]!;
+    if (v !== EMPTY_BIN) {
+      current = v;
+      distance = 0;
+    } else {
+      distance++;
+      sig[i] = (current + Math.imul(distance, 0x9e3779b1)) >>> 0;
     }
   }
 }

@@ -4,13 +4,14 @@
  * containment) and a MinHash signature split into LSH bands.
  *
  * Samples are grouped by length into buckets whose scan window is about the
- * sample's length (24, 48, 96, 192, 384 words), because MinHash estimates
+ * sample's length (12, 24, 48, 96, 192, 384 words), because MinHash estimates
  * Jaccard similarity, which only approximates containment when the window and
  * the sample are of similar size. Band keys carry the bucket so a window is
  * compared only with samples of its own size class.
  */
 import { shingleKey } from '../text/shingle.js';
 import { bandHash, lshThreshold, minhashSignature } from './minhash.js';
+import { BloomFilter } from './bloom.js';
 import { ShingleTable } from './shingle-table.js';
 
 export interface NearConfig {
@@ -26,9 +27,10 @@ export interface NearConfig {
 
 export const NEAR_DEFAULTS: NearConfig = { shingle: 5, bands: 20, rows: 3, minContainment: 0.5 };
 
-/** Samples shorter than this many units get no signature (exact whole-field matching covers them). */
-export const NEAR_MIN_UNITS = 16;
-export const NEAR_WINDOWS = [24, 48, 96, 192, 384];
+/** Samples shorter than this many units get no signature. */
+export const NEAR_MIN_UNITS = 8;
+/** Window length of each length bucket: bucket b holds samples of 8 * 2^b to 8 * 2^(b+1) - 1 units. */
+export const NEAR_WINDOWS = [12, 24, 48, 96, 192, 384];
 
 export interface NearIndex {
   config: NearConfig;
@@ -42,6 +44,8 @@ export interface NearIndex {
   keyWord: Uint32Array;
   /** (bandHash, band | bucket << 16) -> samples. */
   lsh: ShingleTable;
+  /** The band keys again, in a small Bloom filter: most window bands match no sample, and this answers that from cache. */
+  lshBloom: BloomFilter;
   /** Buckets that hold at least one sample. */
   buckets: number[];
 }
@@ -117,6 +121,8 @@ export function buildNearIndex(
   }
   keyStart[samples] = keysA.length;
   const table = ShingleTable.build(Uint32Array.from(lshA), Uint32Array.from(lshB));
+  const lshBloom = BloomFilter.forCapacity(lshA.length, 0.01);
+  for (let i = 0; i < lshA.length; i++) lshBloom.add(lshA[i]! >>> 0, lshB[i]! >>> 0);
   // ShingleTable posts entry numbers; map them to sample ids in place.
   const postings = table.postings;
   for (let i = 0; i < postings.length; i++) postings[i] = lshSample[postings[i]!]!;
@@ -133,6 +139,7 @@ export function buildNearIndex(
     keyB: copy(keysB),
     keyWord: copy(keysWord),
     lsh: table,
+    lshBloom,
     buckets: [...present].sort((x, y) => x - y),
   };
 }

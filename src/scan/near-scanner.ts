@@ -9,7 +9,7 @@
  */
 import type { NearIndex } from '../index/near-index.js';
 import { NEAR_WINDOWS } from '../index/near-index.js';
-import { bandHash, minhashSignature } from '../index/minhash.js';
+import { bandHash, minhashSignatureFromBins } from '../index/minhash.js';
 import { rollingShingleKeys } from '../text/shingle.js';
 
 export interface NearMatch {
@@ -38,6 +38,7 @@ export class NearScanner {
   private readonly near: NearIndex;
   private keysA = new Uint32Array(4096);
   private keysB = new Uint32Array(4096);
+  private bins = new Uint16Array(4096);
   private readonly sig: Uint32Array;
   windows = 0;
   candidates = 0;
@@ -54,8 +55,11 @@ export class NearScanner {
     if (this.keysA.length < count) {
       this.keysA = new Uint32Array(count * 2);
       this.keysB = new Uint32Array(count * 2);
+      this.bins = new Uint16Array(count * 2);
     }
     const total = rollingShingleKeys(hashes, count, n, this.keysA, this.keysB);
+    const k = this.sig.length;
+    for (let i = 0; i < total; i++) this.bins[i] = (this.keysB[i]! >>> 0) % k;
     const best = new Map<number, NearMatch>();
     const tried = new Set<string>();
     const { bands, rows } = near.config;
@@ -65,17 +69,20 @@ export class NearScanner {
       for (let w = 0; w < total; w += stride) {
         const end = Math.min(total, w + size);
         this.windows++;
-        minhashSignature(this.keysA, this.keysB, w, end, this.sig);
+        minhashSignatureFromBins(this.keysA, this.bins, w, end, this.sig);
         for (let band = 0; band < bands; band++) {
-          const slot = near.lsh.find(bandHash(this.sig, band, rows), band | (bucket << 16));
+          const key = bandHash(this.sig, band, rows);
+          const tag = band | (bucket << 16);
+          if (!near.lshBloom.has(key, tag)) continue;
+          const slot = near.lsh.find(key, tag);
           if (slot < 0) continue;
           const from = near.lsh.start[slot]!;
           const to = from + near.lsh.count[slot]!;
           for (let k = from; k < to; k++) {
             const sample = near.lsh.postings[k]!;
-            const key = `${sample}:${w}`;
-            if (tried.has(key)) continue;
-            tried.add(key);
+            const seen = `${sample}:${w}`;
+            if (tried.has(seen)) continue;
+            tried.add(seen);
             this.candidates++;
             const match = this.verify(sample, Math.max(0, w - stride), Math.min(total, end + stride), starts, ends);
             const previous = best.get(sample);

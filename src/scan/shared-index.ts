@@ -28,6 +28,7 @@ export function indexFromShared(shared: SharedIndex): ContamIndex {
             keyB: u32('nearKeyB'),
             keyWord: u32('nearKeyWord'),
             lsh: new ShingleTable(u32('nearLshA'), u32('nearLshB'), u32('nearLshStart'), u32('nearLshCount'), u32('nearLshPostings')),
+            lshBloom: new BloomFilter(u32('nearLshBloom'), shared.nearBloomHashes),
             buckets: shared.nearBuckets,
           }
         : null,

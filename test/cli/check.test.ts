@@ -138,7 +138,7 @@ test('the same inputs give a byte-identical report, and `contam report` prints t
 
 test('index then scan gives the same report as check', async (t) => {
   const cidx = path.join(tmp, 'evals.cidx');
-  const indexed = await contam(['index', ...evals, '-o', cidx, '--quiet']);
+  const indexed = await contam(['index', ...evals, '--minhash', '-o', cidx, '--quiet']);
   t.is(indexed.code, 0, indexed.stderr);
   const scanned = await contam(['scan', '--index', cidx, 'fixtures/corpus/*', '--json', '--quiet']);
   t.is(scanned.code, 0, scanned.stderr);

@@ -32,14 +32,17 @@ test('identical sets give identical signatures, whatever the order of their keys
   t.deepEqual(signature(keys, 96), signature([...keys].reverse(), 96));
 });
 
-test('densification fills every empty bin from a filled one, and leaves filled bins alone', (t) => {
+test('densification fills every empty bin from its nearest filled neighbour to the right, and leaves filled bins alone', (t) => {
   const sig = new Uint32Array(16).fill(EMPTY_BIN);
   sig[3] = 7;
   sig[11] = 9;
   densify(sig);
-  t.true(sig.every((v) => v === 7 || v === 9));
   t.is(sig[3], 7);
   t.is(sig[11], 9);
+  // Bin 10 is one step left of bin 11; bin 12 wraps around to bin 3 (7 steps).
+  t.is(sig[10], (9 + 0x9e3779b1) >>> 0);
+  t.is(sig[12], (7 + Math.imul(7, 0x9e3779b1)) >>> 0);
+  t.false(sig.includes(EMPTY_BIN));
   // A set with fewer keys than bins still gets a full signature.
   t.false(Array.from(signature(keySet(3, random(1)), 64)).includes(EMPTY_BIN));
 });
