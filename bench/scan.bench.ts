@@ -1,24 +1,28 @@
 /**
- * Scan throughput on one core, against baselines run in the same process.
+ * Scan throughput and memory, against baselines run on the same files.
  *
- *   node --import=tsx bench/scan.bench.ts [--mb 200] [--baseline-mb 50] [--token-mb 10]
+ *   node --import=tsx bench/scan.bench.ts [--mb 1000] [--small-mb 200] [--baseline-mb 50] [--token-mb 10]
  *
  * Index: the real benchmarks of ../shared/data (GSM8K, MMLU, HellaSwag, ARC,
- * TruthfulQA, HumanEval). Corpus: JSONL generated from ../shared/data/corpus
- * (bench/corpus-gen.ts). Prints MB/s and docs/s of `scanCorpus` (reading and
- * JSON parsing included), of the baseline lm-evaluation-harness's Janitor
- * uses (a Set of normalized n-gram strings), and, for --unit token, of
- * tiktoken's own encoding of the same text.
+ * TruthfulQA, HumanEval), word 13-grams, no MinHash. Corpus: real prose from
+ * ../shared/data/corpus repeated to size (bench/corpus-gen.ts), as 16 JSONL
+ * files and as one zstd Parquet file (row groups of 8,192 rows). Each
+ * measurement runs in its own process (bench/scan-run.ts) so its peak RSS is
+ * its own. Prints, per format: reading alone (the floor any scanner pays), the
+ * scan on one worker and on all cores, their ratio, and peak RSS at two corpus
+ * sizes; then the Janitor-style baseline (a Set of normalized 13-gram strings)
+ * and, for --unit token, tiktoken's own encoding speed.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { createReadStream } from 'node:fs';
+import { writeIndexFile } from '../src/index/file.js';
+import { parseEvalArgument, readEvalSamples } from '../src/io/evals.js';
 import { indexBenchmarks } from '../src/pipeline.js';
-import { parseEvalArgument } from '../src/io/evals.js';
-import { scanCorpus } from '../src/scan/scan.js';
-import { readEvalSamples } from '../src/io/evals.js';
+import { scanDocuments } from '../src/scan/corpus-scanner.js';
 import { generateCorpus } from './corpus-gen.js';
 
 const args = process.argv.slice(2);
@@ -26,11 +30,14 @@ const arg = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const totalMb = arg('mb', 200);
+const bigMb = arg('mb', 1000);
+const smallMb = arg('small-mb', 200);
 const baselineMb = arg('baseline-mb', 50);
 const tokenMb = arg('token-mb', 10);
+const cores = os.availableParallelism();
 
 const data = path.resolve(import.meta.dirname, '../../shared/data');
+const out = path.resolve(import.meta.dirname, 'out');
 const evals = [
   `gsm8k=${data}/gsm8k/test.jsonl`,
   `mmlu=${data}/mmlu/test.jsonl`,
@@ -40,64 +47,101 @@ const evals = [
   `humaneval=${data}/humaneval/HumanEval.jsonl.gz`,
 ].map(parseEvalArgument);
 
-const rss = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
-const mbps = (bytes: number, ms: number) => (bytes / 1e6 / (ms / 1000)).toFixed(1);
+/** Split one JSONL file into `n` files of about equal size, so parts can go to different cores. */
+async function split(file: string, n: number): Promise<string[]> {
+  const dir = `${file}.split${n}`;
+  const files = Array.from({ length: n }, (_, i) => path.join(dir, `part-${String(i).padStart(2, '0')}.jsonl`));
+  if (existsSync(files[n - 1]!)) return files;
+  mkdirSync(dir, { recursive: true });
+  const total = (await import('node:fs')).statSync(file).size;
+  let k = 0;
+  let written = 0;
+  let stream = createWriteStream(`${files[0]}.tmp`);
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    if (written > ((k + 1) * total) / n && k < n - 1) {
+      await new Promise((r) => stream.end(r));
+      renameSync(`${files[k]}.tmp`, files[k]!);
+      k++;
+      stream = createWriteStream(`${files[k]}.tmp`);
+    }
+    const chunk = `${line}\n`;
+    written += Buffer.byteLength(chunk);
+    if (!stream.write(chunk)) await new Promise((r) => stream.once('drain', r));
+  }
+  await new Promise((r) => stream.end(r));
+  renameSync(`${files[k]}.tmp`, files[k]!);
+  return files.slice(0, k + 1);
+}
 
-console.log(`# scan throughput, one core (node ${process.version})`);
-const out = path.resolve(import.meta.dirname, 'out');
-const generated = await generateCorpus(out, totalMb * 1e6, ['jsonl']);
-const files = generated.jsonl!;
+function run(mode: string, index: string, files: string[]) {
+  const line = execFileSync(process.execPath, ['--import=tsx', path.join(import.meta.dirname, 'scan-run.ts'), mode, index, ...files], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(line.trim().split('\n').pop()!) as { mode: string; bytes: number; documents: number; seconds: number; mbps: number; rss_mb: number };
+}
 
+console.log(`# scan throughput (node ${process.version}, ${cores} cores)`);
 let t0 = performance.now();
-const { index } = await indexBenchmarks(evals);
-console.log(`index: ${index.samples.row.length} samples, ${index.entries.segment.length} shingles, built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const { index } = await indexBenchmarks(evals, { minhash: false });
+const indexFile = path.join(out, 'bench.cidx');
+mkdirSync(out, { recursive: true });
+await writeIndexFile(index, indexFile);
+console.log(`index: ${index.samples.row.length} samples of 6 benchmarks, ${index.entries.segment.length} 13-gram shingles, built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-// --- contam, words, 13-grams -------------------------------------------------
-t0 = performance.now();
-const report = await scanCorpus(index, files);
-const contamMs = performance.now() - t0;
-const bytes = report.corpus.bytes;
-const contamRate = bytes / 1e6 / (contamMs / 1000);
-console.log(`contam scan (word 13-grams): ${(bytes / 1e6).toFixed(0)} MB, ${report.corpus.documents} docs in ${(contamMs / 1000).toFixed(1)} s = ${mbps(bytes, contamMs)} MB/s, ${(report.corpus.documents / (contamMs / 1000)).toFixed(0)} docs/s; peak RSS ${rss()} MB; ${report.benchmarks.reduce((s, b) => s + b.contaminated, 0)} samples contaminated`);
+const small = await generateCorpus(out, smallMb * 1e6, ['jsonl']);
+const big = await generateCorpus(out, bigMb * 1e6, ['jsonl', 'parquet']);
+const sets: [string, string[], string[]][] = [
+  ['JSONL (16 files)', await split(big.jsonl![0]!, 16), await split(small.jsonl![0]!, 16)],
+  ['zstd Parquet', big.parquet!, []],
+];
+for (const [name, files, smallFiles] of sets) {
+  const read = run('read', indexFile, files);
+  const one = run('scan-1', indexFile, files);
+  const all = run(`scan-${cores}`, indexFile, files);
+  console.log(`${name}: ${(read.bytes / 1e6).toFixed(0)} MB on disk, ${read.documents} documents`);
+  console.log(`  read + decompress only:  ${read.mbps} MB/s (1 core), peak RSS ${read.rss_mb} MB`);
+  console.log(`  scan, 1 worker:          ${one.mbps} MB/s per core, ${(one.documents / one.seconds).toFixed(0)} docs/s, peak RSS ${one.rss_mb} MB; ${(read.mbps / one.mbps).toFixed(2)}x slower than reading alone`);
+  console.log(`  scan, ${cores} workers:         ${all.mbps} MB/s (${(all.mbps / one.mbps).toFixed(2)}x one worker), peak RSS ${all.rss_mb} MB`);
+  if (smallFiles.length) {
+    const s = run('scan-1', indexFile, smallFiles);
+    console.log(`  memory: ${(s.bytes / 1e6).toFixed(0)} MB corpus peaks at ${s.rss_mb} MB RSS, ${(one.bytes / 1e6).toFixed(0)} MB at ${one.rss_mb} MB (1 worker)`);
+  }
+}
 
-// --- baseline: the Janitor's approach, a Set of normalized n-gram strings ----------
-const PUNCT = new RegExp(`[${'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'.replace(/[\]\\^-]/g, '\\$&')}]`, 'g');
-const janitorNormalize = (s: string) => s.toLowerCase().replace(PUNCT, '');
+// --- baseline: the Janitor's approach, a Set of normalized 13-gram strings, same files, same process ---------
+const PUNCT = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
+const janitor = (s: string) => s.toLowerCase().replace(PUNCT, '').split(/\s+/).filter(Boolean);
 const grams = new Set<string>();
 for (const spec of evals) {
-  const { samples } = await readEvalSamples(spec);
-  for (const sample of samples) {
+  for (const sample of (await readEvalSamples(spec)).samples) {
     for (const segment of sample.segments) {
-      const w = janitorNormalize(segment.text).split(/\s+/).filter(Boolean);
+      const w = janitor(segment.text);
       for (let i = 0; i + 13 <= w.length; i++) grams.add(w.slice(i, i + 13).join(' '));
     }
   }
 }
-let baseBytes = 0;
-let baseHits = 0;
-t0 = performance.now();
-outer: for (const file of files) {
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const line of lines) {
-    baseBytes += Buffer.byteLength(line) + 1;
-    const text = (JSON.parse(line) as { text: string }).text;
-    const w = janitorNormalize(text).split(/\s+/).filter(Boolean);
-    for (let i = 0; i + 13 <= w.length; i++) if (grams.has(w.slice(i, i + 13).join(' '))) baseHits++;
-    if (baseBytes >= baselineMb * 1e6) break outer;
-  }
+const texts: string[] = [];
+let textBytes = 0;
+for await (const line of createInterface({ input: createReadStream(small.jsonl![0]!), crlfDelay: Infinity })) {
+  texts.push((JSON.parse(line) as { text: string }).text);
+  textBytes += Buffer.byteLength(line) + 1;
+  if (textBytes >= baselineMb * 1e6) break;
 }
-const baseMs = performance.now() - t0;
-const baseRate = baseBytes / 1e6 / (baseMs / 1000);
-console.log(`baseline (Set of 13-gram strings, Janitor normalization): ${(baseBytes / 1e6).toFixed(0)} MB in ${(baseMs / 1000).toFixed(1)} s = ${baseRate.toFixed(1)} MB/s (${baseHits} n-gram hits)`);
-console.log(`ratio contam / baseline: ${(contamRate / baseRate).toFixed(1)}x`);
+t0 = performance.now();
+let hits = 0;
+for (const text of texts) {
+  const w = janitor(text);
+  for (let i = 0; i + 13 <= w.length; i++) if (grams.has(w.slice(i, i + 13).join(' '))) hits++;
+}
+const baseRate = textBytes / 1e6 / ((performance.now() - t0) / 1000);
+t0 = performance.now();
+await scanDocuments(index, texts.map((text, row) => ({ file: 'b', row, id: null, text })));
+const ourRate = textBytes / 1e6 / ((performance.now() - t0) / 1000);
+console.log(`baseline, same ${(textBytes / 1e6).toFixed(0)} MB in memory: Set of 13-gram strings ${baseRate.toFixed(1)} MB/s (${hits} hits); contam ${ourRate.toFixed(1)} MB/s = ${(ourRate / baseRate).toFixed(1)}x`);
 
-// --- tokens ------------------------------------------------------------------------
-const { index: tokenIndex } = await indexBenchmarks(evals.slice(0, 2), { unit: 'token' });
+// --- tokens ------------------------------------------------------------------------------------------
+const { index: tokenIndex } = await indexBenchmarks(evals, { unit: 'token', minhash: false });
 const sample: string[] = [];
 let sampleBytes = 0;
-for (const line of readFileSync(files[0]!, 'utf8').split('\n')) {
-  if (!line) continue;
-  const text = (JSON.parse(line) as { text: string }).text;
+for (const text of texts) {
   sample.push(text);
   sampleBytes += Buffer.byteLength(text);
   if (sampleBytes >= tokenMb * 1e6) break;
@@ -105,12 +149,10 @@ for (const line of readFileSync(files[0]!, 'utf8').split('\n')) {
 const tiktoken = await import('@dqbd/tiktoken');
 const enc = tiktoken.get_encoding('cl100k_base');
 t0 = performance.now();
-let tokens = 0;
-for (const text of sample) tokens += enc.encode_ordinary(text).length;
-const tikMs = performance.now() - t0;
-const { scanDocuments } = await import('../src/scan/corpus-scanner.js');
+for (const text of sample) enc.encode_ordinary(text);
+const tikRate = sampleBytes / 1e6 / ((performance.now() - t0) / 1000);
 t0 = performance.now();
-await scanDocuments(tokenIndex, sample.map((text, row) => ({ file: 'sample', row, id: null, text })));
-const tokMs = performance.now() - t0;
-console.log(`tiktoken cl100k_base encode alone: ${(sampleBytes / 1e6).toFixed(1)} MB = ${mbps(sampleBytes, tikMs)} MB/s (${tokens} tokens)`);
-console.log(`contam scan (token 13-grams, cl100k_base): ${mbps(sampleBytes, tokMs)} MB/s = ${((tikMs / tokMs) * 100).toFixed(0)}% of tiktoken's speed`);
+await scanDocuments(tokenIndex, sample.map((text, row) => ({ file: 't', row, id: null, text })));
+const tokRate = sampleBytes / 1e6 / ((performance.now() - t0) / 1000);
+console.log(`tokens (cl100k_base, ${(sampleBytes / 1e6).toFixed(0)} MB): tiktoken encoding alone ${tikRate.toFixed(2)} MB/s; contam token 13-gram scan ${tokRate.toFixed(2)} MB/s = ${((tokRate / tikRate) * 100).toFixed(0)}% of tiktoken`);
+

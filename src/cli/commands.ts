@@ -5,5 +5,6 @@ import { indexCommand } from './index-command.js';
 import { mergeCommand } from './merge.js';
 import { reportCommand } from './report.js';
 import { scanCommand } from './scan.js';
+import { slurmCommand } from './slurm.js';
 
-export const COMMANDS: (() => Command)[] = [checkCommand, indexCommand, scanCommand, mergeCommand, reportCommand];
+export const COMMANDS: (() => Command)[] = [checkCommand, indexCommand, scanCommand, mergeCommand, slurmCommand, reportCommand];

@@ -1,0 +1,12 @@
+/** `npm run bench`: every benchmark in turn (each prints its own figures). */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+const benches = ['scan.bench.ts', 'read.bench.ts', 'portrait.bench.ts', 'html.bench.ts'];
+for (const bench of benches) {
+  const file = path.join(import.meta.dirname, bench);
+  if (!existsSync(file)) continue;
+  console.log(`\n== ${bench}`);
+  execFileSync(process.execPath, ['--import=tsx', file, ...process.argv.slice(2)], { stdio: 'inherit' });
+}

@@ -1,0 +1,33 @@
+/**
+ * One scan measurement in its own process (so peak RSS is this run's alone):
+ *   node --import=tsx bench/scan-run.ts <mode> <index.cidx> <files...>
+ * mode: read (read and decompress only, touching every text), scan-1, scan-N (N workers).
+ * Prints one JSON line: {mode, bytes, documents, seconds, mbps, rss_mb}.
+ */
+import { statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { readIndexFile } from '../src/index/file.js';
+import { planCorpusParts, readCorpusPart } from '../src/io/corpus.js';
+import { scanCorpus } from '../src/scan/scan.js';
+
+const [mode, indexFile, ...files] = process.argv.slice(2);
+const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
+let documents = 0;
+const t0 = performance.now();
+if (mode === 'read') {
+  let chars = 0;
+  for (const part of await planCorpusParts(files)) {
+    for await (const batch of readCorpusPart(part, { columns: { text: 'text', id: 'id' } })) {
+      documents += batch.documents.length;
+      for (const d of batch.documents) chars += d.text.length;
+    }
+  }
+  if (chars < 0) console.log(chars);
+} else {
+  const workers = Number(mode!.split('-')[1]);
+  const index = await readIndexFile(indexFile!);
+  const report = await scanCorpus(index, files, { workers });
+  documents = report.corpus.documents;
+}
+const seconds = (performance.now() - t0) / 1000;
+console.log(JSON.stringify({ mode, bytes, documents, seconds: Number(seconds.toFixed(2)), mbps: Number((bytes / 1e6 / seconds).toFixed(1)), rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
