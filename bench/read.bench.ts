@@ -1,0 +1,82 @@
+/**
+ * Corpus reading speed, one core: ~300 MB of real prose (bench/corpus-gen.ts)
+ * as JSONL, .jsonl.gz, .jsonl.zst and zstd Parquet, each read through
+ * planCorpusParts + readCorpusPart exactly as the scan does, documents
+ * touched (their length summed) but not scanned. Beside each, a baseline
+ * measured in the same run: the bytes alone (read, and decompressed where
+ * there is compression) without parsing, so the cost of parsing shows.
+ *
+ *   node --import=tsx bench/read.bench.ts [targetMB=300] [formats=jsonl,jsonl.gz,jsonl.zst,parquet]
+ *
+ * MB/s on disk counts the file's bytes; MB/s decompressed counts the plain
+ * JSONL bytes the file holds (the same for every format), so formats compare.
+ */
+import path from 'node:path';
+import { openDecompressed } from '../src/io/compression.js';
+import { corpusFormatOf } from '../src/io/files.js';
+import { planCorpusParts, readCorpusPart } from '../src/io/corpus.js';
+import { generateCorpus, hasZstdCli, sizeOf } from './corpus-gen.js';
+
+const targetMB = Number(process.argv[2] ?? 300);
+const formats = (process.argv[3] ?? 'jsonl,jsonl.gz,jsonl.zst,parquet').split(',');
+const dir = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'out');
+
+if (formats.includes('jsonl.zst') && !hasZstdCli()) {
+  process.stderr.write('zstd CLI MISSING: the .jsonl.zst corpus cannot be generated and is skipped (install it: apt-get install -y zstd)\n');
+}
+const t0 = performance.now();
+const corpus = await generateCorpus(dir, targetMB * 1e6, ['jsonl', ...formats.filter((f) => f !== 'jsonl')]);
+process.stderr.write(`corpus ready in ${((performance.now() - t0) / 1000).toFixed(1)} s in ${dir}\n`);
+const plainBytes = sizeOf(corpus.jsonl!);
+
+const mb = (bytes: number) => bytes / 1e6;
+const rows: string[][] = [['format', 'MB on disk', 'docs', 'seconds', 'MB/s disk', 'MB/s decompressed', 'docs/s', 'baseline MB/s disk (bytes only)']];
+
+async function baseline(file: string): Promise<number> {
+  const { format, compression } = corpusFormatOf(file);
+  if (format !== 'jsonl') return NaN;
+  const start = performance.now();
+  let n = 0;
+  for await (const chunk of openDecompressed(file, compression)) n += chunk.length;
+  if (n === 0) throw new Error('empty');
+  return mb(sizeOf([file])) / ((performance.now() - start) / 1000);
+}
+
+for (const format of formats) {
+  const files = corpus[format] ?? [];
+  if (files.length === 0) {
+    rows.push([format, 'skipped (zstd CLI missing)', '', '', '', '', '', '']);
+    continue;
+  }
+  const disk = sizeOf(files);
+  const parts = await planCorpusParts(files);
+  const start = performance.now();
+  let docs = 0;
+  let chars = 0;
+  let bytes = 0;
+  for (const part of parts) {
+    for await (const batch of readCorpusPart(part, { columns: { text: 'text', id: 'id' } })) {
+      docs += batch.documents.length;
+      bytes += batch.bytesRead;
+      for (const d of batch.documents) chars += d.text.length;
+    }
+  }
+  const seconds = (performance.now() - start) / 1000;
+  if (bytes !== disk) throw new Error(`${format}: bytesRead summed to ${bytes}, the files hold ${disk}`);
+  if (chars === 0) throw new Error('no text read');
+  const base = await baseline(files[0]!);
+  rows.push([
+    format,
+    mb(disk).toFixed(1),
+    String(docs),
+    seconds.toFixed(2),
+    (mb(disk) / seconds).toFixed(1),
+    (mb(plainBytes) / seconds).toFixed(1),
+    Math.round(docs / seconds).toString(),
+    Number.isNaN(base) ? 'n/a' : base.toFixed(1),
+  ]);
+}
+
+const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c]!)).join('  '));
+console.log(`plain JSONL: ${mb(plainBytes).toFixed(1)} MB; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; node ${process.version}`);
