@@ -87,3 +87,23 @@ test('data that is not gzip or zstd at all is BAD_COMPRESSION', async (t) => {
 test('a missing file is FILE_NOT_FOUND', async (t) => {
   t.is((await failure(path.join(tmp, 'nope.jsonl'), null)).code, 'FILE_NOT_FOUND');
 });
+
+test('stdin (-) is read with its compression sniffed from the magic bytes', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const script = path.join(tmp, 'stdin.mts');
+  const corpus = path.resolve('src/io/corpus.ts');
+  writeFileSync(
+    script,
+    `import { planCorpusParts, readCorpusPart } from ${JSON.stringify(corpus)};
+const [part] = await planCorpusParts(['-']);
+let docs = 0, bytes = 0;
+for await (const b of readCorpusPart(part, { columns: { text: 'text', id: 'id' } })) { docs += b.documents.length; bytes += b.bytesRead; }
+process.stdout.write(JSON.stringify({ docs, bytes }));\n`,
+  );
+  const run = (input: Uint8Array) => JSON.parse(execFileSync(process.execPath, ['--import=tsx', script], { input }).toString()) as { docs: number; bytes: number };
+  const gz = gzipSync(first10);
+  const zst = readFileSync('fixtures/io/shakespeare-10.jsonl.zst');
+  t.deepEqual(run(first10), { docs: 10, bytes: first10.length });
+  t.deepEqual(run(gz), { docs: 10, bytes: gz.length });
+  t.deepEqual(run(zst), { docs: 10, bytes: zst.length });
+});
