@@ -7,7 +7,7 @@
  * `.arrow` files without the ARROW1 magic, as Hugging Face datasets writes
  * them): one part per file, read front to back in chunks. Compressed bodies
  * (LZ4_FRAME, ZSTD) are decoded by codecs registered in apache-arrow's
- * `compressionRegistry` on import (lz4js, fzstd).
+ * `compressionRegistry` on import (lz4js, zstd compiled to WebAssembly).
  *
  * Text columns may be Utf8, LargeUtf8 or Dictionary<Utf8>; their byte buffers
  * are checked once per batch with a strict UTF-8 validator, because
@@ -18,11 +18,11 @@ import { isUtf8 } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { compressionRegistry, CompressionType, DataType, Message, RecordBatchReader, type Data, type RecordBatch, type Vector } from 'apache-arrow';
 import { Footer } from 'apache-arrow/ipc/metadata/file';
-import { decompress as zstdDecompress } from 'fzstd';
 import { decompress as lz4Decompress } from 'lz4js';
 import { ContamError } from '../errors.js';
 import type { CorpusBatch, CorpusDocument, CorpusPart, CorpusReadOptions } from '../types.js';
 import { readFileChunks } from './compression.js';
+import { zstdDecompress } from './zstd.js';
 
 /** The decoders contam registers with apache-arrow (exported so tests can add encoders beside them). */
 export const arrowCodecs = {

@@ -15,9 +15,13 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type ColumnData, type FileMetaData } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import { compressors as baseCompressors } from 'hyparquet-compressors';
 import { ContamError } from '../errors.js';
 import type { CorpusBatch, CorpusDocument, CorpusPart, CorpusReadOptions } from '../types.js';
+import { zstdDecompress } from './zstd.js';
+
+// zstd pages through WebAssembly zstd (2-4x fzstd's speed on real text); every other codec as hyparquet-compressors has it.
+const compressors = { ...baseCompressors, ZSTD: (input: Uint8Array, outputLength: number) => zstdDecompress(input, outputLength) };
 
 /** An AsyncBuffer over an open file, counting the bytes it reads. */
 export interface FileAsyncBuffer extends AsyncBuffer {
