@@ -1,0 +1,44 @@
+/**
+ * Output writers, one per corpus/benchmark format, each atomic (a temporary
+ * file renamed into place on commit): JSONL (plain, gzip, zstd), Parquet
+ * (hyparquet-writer, the input's codec where an encoder exists) and Arrow IPC
+ * (apache-arrow, file or stream format).
+ */
+export { JsonlWriter, openByteSink, zstdAvailable, type ByteSink } from './writer-jsonl.js';
+export { ParquetFileWriter, parquetCompressors, writableCodec, topLevelNames, type ParquetOutputOptions } from './writer-parquet.js';
+export { ArrowFileWriter, takeRows } from './writer-arrow.js';
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ContamError } from '../errors.js';
+import { writeError } from './atomic.js';
+
+/**
+ * Fill a folder atomically: `fill` writes into a temporary folder beside
+ * `target`, which is renamed to `target` only when `fill` succeeds (and removed
+ * when it fails), so an interrupted run leaves no half-written folder.
+ *
+ * @throws ContamError `BAD_ARGUMENT` when `target` exists and is not an empty
+ *   folder (contam never deletes a user's files), `WRITE_FAILED`, `DISK_FULL`
+ */
+export async function writeFolderAtomic<T>(target: string, fill: (folder: string) => Promise<T>): Promise<T> {
+  const existing = await fs.readdir(target).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : error.code === 'ENOTDIR' ? ['(a file)'] : Promise.reject(writeError(target, error))));
+  if (existing !== null && existing.length > 0) {
+    throw new ContamError('BAD_ARGUMENT', 'the output already exists and is not an empty folder', { file: target, hint: 'remove it or choose another output folder' });
+  }
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await fs.mkdir(tmp, { recursive: false });
+  } catch (error) {
+    throw writeError(target, error);
+  }
+  try {
+    const result = await fill(tmp);
+    if (existing !== null) await fs.rmdir(target);
+    await fs.rename(tmp, target);
+    return result;
+  } catch (error) {
+    await fs.rm(tmp, { recursive: true, force: true }).catch(() => {});
+    throw error instanceof ContamError ? error : writeError(target, error);
+  }
+}
