@@ -245,8 +245,18 @@ export interface Report {
   tool: { name: 'contam'; version: string };
   config: ReportConfig;
   corpus: { files: number; documents: number; bytes: number };
+  /** What --skip-bad skipped: bad documents, and files or parts that could not be read on. Empty without it. */
+  skipped: SkippedInput[];
   benchmarks: ReportBenchmark[];
   samples: ReportSample[];
+}
+
+export interface SkippedInput {
+  file: string;
+  /** `line 12`, `row 3`, `row group 2`, or null for a whole file. */
+  where: string | null;
+  code: string;
+  message: string;
 }
 
 // ---------------------------------------------------------------------------
@@ -310,4 +320,9 @@ export interface CorpusReadOptions {
   /** Documents per batch. @default 1024 */
   batchSize?: number;
   signal?: AbortSignal;
+  /**
+   * With this, a bad document (a line that is not JSON, a text that is not a string,
+   * invalid UTF-8 in one line) is handed here and skipped instead of ending the read.
+   */
+  onBadDocument?: (error: import('./errors.js').ContamError) => void;
 }

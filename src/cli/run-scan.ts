@@ -24,6 +24,7 @@ export async function runScan(index: ContamIndex, corpus: string[], opts: ScanOu
   const state = await scanCorpusState(index, corpus, {
     ...options,
     checkpoint: opts.checkpoint,
+    skipBad: opts.skipBad,
     onProgress: (p) => {
       lastProgress = p;
       progress.update(p);

@@ -39,6 +39,7 @@ Examples:
         ...options,
         shard: opts.shard,
         checkpoint: opts.checkpoint,
+        skipBad: opts.skipBad,
         onProgress: (p) => {
           last = p;
           progress.update(p);

@@ -229,15 +229,20 @@ function makeEmitter(part: CorpusPart, options: CorpusReadOptions, firstRow: num
     for (let start = 0; start < n; start += batchSize) {
       if (options.signal?.aborted) throw new ContamError('INTERRUPTED', 'reading was interrupted', { file });
       const end = Math.min(n, start + batchSize);
-      const documents: CorpusDocument[] = new Array(end - start);
+      const documents: CorpusDocument[] = [];
       for (let i = start; i < end; i++) {
         const row = rowOffset + i;
         let text: unknown = texts.get(i);
         if (typeof text !== 'string') {
           if (text === null || text === undefined) text = '';
-          else throw new ContamError('BAD_VALUE', `the '${textColumn}' column holds ${describe(text)}, not text`, { file, where: `row ${row}`, hint: 'the text column must be a Utf8, LargeUtf8 or Dictionary<Utf8> column' });
+          else {
+            const error = new ContamError('BAD_VALUE', `the '${textColumn}' column holds ${describe(text)}, not text`, { file, where: `row ${row}`, hint: 'the text column must be a Utf8, LargeUtf8 or Dictionary<Utf8> column' });
+            if (!options.onBadDocument) throw error;
+            options.onBadDocument(error);
+            continue;
+          }
         }
-        documents[i - start] = { file, row, id: ids ? idOf(ids.get(i)) : null, text: text as string };
+        documents.push({ file, row, id: ids ? idOf(ids.get(i)) : null, text: text as string });
       }
       yield documents;
     }

@@ -62,6 +62,11 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
     return batch;
   };
 
+  const bad = (error: ContamError) => {
+    if (!options.onBadDocument) throw error;
+    options.onBadDocument(error);
+  };
+
   const parseLine = (content: string) => {
     line++;
     if (content.length === 0 || content === '\r') return;
@@ -71,27 +76,33 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
       record = JSON.parse(content);
     } catch (error) {
       if (content.trim() === '') return;
-      throw new ContamError('BAD_JSON', `not valid JSON: ${(error as Error).message}`, { file, where: `line ${line}`, cause: error, hint: 'each line of a JSONL file must be one JSON object' });
+      bad(new ContamError('BAD_JSON', `not valid JSON: ${(error as Error).message}`, { file, where: `line ${line}`, cause: error, hint: 'each line of a JSONL file must be one JSON object' }));
+      return;
     }
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-      throw new ContamError('BAD_JSON', `expected a JSON object, got ${record === null ? 'null' : Array.isArray(record) ? 'an array' : `a ${typeof record}`}`, {
+      bad(new ContamError('BAD_JSON', `expected a JSON object, got ${record === null ? 'null' : Array.isArray(record) ? 'an array' : `a ${typeof record}`}`, {
         file,
         where: `line ${line}`,
         hint: 'each line of a JSONL file must be one JSON object',
-      });
+      }));
+      return;
     }
     const fields = record as Record<string, unknown>;
     let text = fields[textColumn];
     if (typeof text !== 'string') {
       if (text === null) text = '';
       else if (text === undefined) {
-        throw new ContamError('MISSING_COLUMN', `no '${textColumn}' field; the record has: ${Object.keys(fields).join(', ') || '(no fields)'}`, {
+        bad(new ContamError('MISSING_COLUMN', `no '${textColumn}' field; the record has: ${Object.keys(fields).join(', ') || '(no fields)'}`, {
           file,
           where: `line ${line}`,
           hint: 'name the text field with --text-column',
-        });
+        }));
+        row++;
+        return;
       } else {
-        throw new ContamError('BAD_VALUE', `the '${textColumn}' field is ${describe(text)}, not text`, { file, where: `line ${line}`, hint: 'the text field must be a string' });
+        bad(new ContamError('BAD_VALUE', `the '${textColumn}' field is ${describe(text)}, not text`, { file, where: `line ${line}`, hint: 'the text field must be a string' }));
+        row++;
+        return;
       }
     }
     documents.push({ file, row, id: idOf(fields[idColumn]), text: text as string });
@@ -104,7 +115,22 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
     try {
       text = decoder.decode(block);
     } catch (error) {
-      throw utf8Error(block, file, line, error);
+      if (!options.onBadDocument) throw utf8Error(block, file, line, error);
+      // Skipping bad documents: decode line by line, handing over the lines that are not UTF-8.
+      let start = 0;
+      while (start < block.length) {
+        let nl = block.indexOf(NEWLINE, start);
+        if (nl < 0) nl = block.length;
+        const bytes = block.subarray(start, nl);
+        if (isUtf8(bytes)) parseLine(decoder.decode(bytes));
+        else {
+          line++;
+          bad(new ContamError('BAD_UTF8', 'the text is not valid UTF-8', { file, where: `line ${line}`, hint: 'convert the file to UTF-8 (iconv -t UTF-8)' }));
+          row++;
+        }
+        start = nl + 1;
+      }
+      return;
     }
     let start = 0;
     const end = text.length;

@@ -190,15 +190,20 @@ export async function* readParquetDocuments(part: CorpusPart, options: CorpusRea
   for (let start = 0; start < n || (n === 0 && start === 0); start += batchSize) {
     if (options.signal?.aborted) throw new ContamError('INTERRUPTED', 'reading was interrupted', { file });
     const end = Math.min(n, start + batchSize);
-    const documents: CorpusDocument[] = new Array(end - start);
+    const documents: CorpusDocument[] = [];
     for (let i = start; i < end; i++) {
       const row = rowStart + i;
       let text = texts[i];
       if (typeof text !== 'string') {
         if (text === null || text === undefined) text = '';
-        else throw new ContamError('BAD_VALUE', `the '${options.columns.text}' column holds ${describe(text)}, not text`, { file, where: `row ${row}`, hint: 'the text column must be a string column' });
+        else {
+          const error = new ContamError('BAD_VALUE', `the '${options.columns.text}' column holds ${describe(text)}, not text`, { file, where: `row ${row}`, hint: 'the text column must be a string column' });
+          if (!options.onBadDocument) throw error;
+          options.onBadDocument(error);
+          continue;
+        }
       }
-      documents[i - start] = { file, row, id: ids === null ? null : idOf(ids[i]), text: text as string };
+      documents.push({ file, row, id: ids === null ? null : idOf(ids[i]), text: text as string });
     }
     // Spread the part's bytes by rows; the last batch takes the rounding.
     const upTo = n === 0 || end === n ? part.bytes : Math.floor((part.bytes * end) / n);

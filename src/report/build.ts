@@ -8,7 +8,7 @@ import type { ContamIndex } from '../index/contam-index.js';
 import { INDEX_FORMAT_VERSION } from '../index/build.js';
 import { lshThreshold } from '../index/minhash.js';
 import type { MatchAccumulator } from '../scan/accumulator.js';
-import type { CorpusColumns, Report, ReportBenchmark, ReportSample, VerdictRule } from '../types.js';
+import type { CorpusColumns, Report, ReportBenchmark, ReportSample, SkippedInput, VerdictRule } from '../types.js';
 import { VERSION } from '../version.js';
 
 export interface ReportInput {
@@ -23,6 +23,7 @@ export interface ReportInput {
   docFreq?: Map<number, number>;
   /** @default 10; 0 turns the boilerplate guard off. */
   maxDocFreq?: number;
+  skipped?: SkippedInput[];
 }
 
 /** Bridge gaps of up to `gap` units between covered ranges (Llama 2's skip-gram budget). */
@@ -178,6 +179,8 @@ export function buildReport(input: ReportInput): Report {
       },
     },
     corpus: { files: files.length, documents: input.corpus.documents, bytes: input.corpus.bytes },
+    // Sorted by file order, then position, so any worker count or shard split lists them alike.
+    skipped: [...(input.skipped ?? [])].sort((x, y) => files.indexOf(x.file) - files.indexOf(y.file) || (x.where ?? '').localeCompare(y.where ?? '', 'en', { numeric: true }) || x.message.localeCompare(y.message)),
     benchmarks,
     samples,
   };

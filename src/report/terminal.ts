@@ -71,6 +71,9 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
   const corpus = report.corpus;
   lines.push(bold(`contam: ${formatCount(corpus.documents)} documents in ${formatCount(corpus.files)} file${corpus.files === 1 ? '' : 's'} (${formatBytes(corpus.bytes)})`));
   lines.push(dim(`rule: ${ruleText(report)}`));
+  if (report.skipped?.length) {
+    lines.push(`skipped (--skip-bad): ${report.skipped.length} bad input${report.skipped.length === 1 ? '' : 's'}, e.g. ${report.skipped[0]!.message}`);
+  }
   lines.push('');
   const rows = [['benchmark', 'samples', 'contaminated', 'too short', 'rate']];
   for (const b of report.benchmarks) {

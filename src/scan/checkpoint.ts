@@ -30,6 +30,7 @@ interface SavedPart {
   counters: ScanCounters;
   accumulator: SerializedAccumulator;
   docFreq: [number, number][];
+  skipped: PartResult['skipped'];
 }
 
 /** A fingerprint of what makes two scans the same scan. */
@@ -90,7 +91,7 @@ export async function openCheckpoint(dir: string, index: ContamIndex, files: str
       } catch {
         throw new ContamError('BAD_ARGUMENT', 'a checkpoint file is damaged', { file: partFile(part), hint: 'remove it; that part will be scanned again' });
       }
-      return { documents: saved.documents, characters: saved.characters, bytes: saved.bytes, counters: saved.counters, accumulator: MatchAccumulator.fromJSON(saved.accumulator), docFreq: saved.docFreq };
+      return { documents: saved.documents, characters: saved.characters, bytes: saved.bytes, counters: saved.counters, accumulator: MatchAccumulator.fromJSON(saved.accumulator), docFreq: saved.docFreq, skipped: saved.skipped };
     },
     async save(part, result) {
       const saved: SavedPart = {
@@ -100,6 +101,7 @@ export async function openCheckpoint(dir: string, index: ContamIndex, files: str
         counters: result.counters,
         accumulator: result.accumulator.toJSON(),
         docFreq: result.docFreq,
+        skipped: result.skipped,
       };
       await writeFileAtomic(partFile(part), JSON.stringify(saved));
     },

@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import { ContamError } from '../errors.js';
 import { shareIndex, type ContamIndex } from '../index/contam-index.js';
-import type { CorpusColumns, CorpusPart } from '../types.js';
+import type { CorpusColumns, CorpusPart, SkippedInput } from '../types.js';
 import { MatchAccumulator, type SerializedAccumulator } from './accumulator.js';
 import { emptyCounters, type ScanCounters } from './document-scanner.js';
 import type { PartResult } from './scan.js';
@@ -20,6 +20,7 @@ export interface ParallelOptions {
   maxMatches: number;
   batchSize?: number;
   signal?: AbortSignal;
+  skipBad?: boolean;
   /** Called per batch read by any worker. */
   onBatch?: (bytes: number, documents: number) => void;
   /** Called when a part is finished, with its result (for checkpoints). */
@@ -29,7 +30,7 @@ export interface ParallelOptions {
 type WorkerMessage =
   | { type: 'ready' }
   | { type: 'progress'; id: number; bytes: number; documents: number }
-  | { type: 'done'; id: number; result: { documents: number; characters: number; bytes: number; counters: ScanCounters; accumulator: SerializedAccumulator; docFreq: [number, number][] } }
+  | { type: 'done'; id: number; result: { documents: number; characters: number; bytes: number; counters: ScanCounters; accumulator: SerializedAccumulator; docFreq: [number, number][]; skipped: SkippedInput[] } }
   | { type: 'error'; id: number; error: { contam?: Parameters<typeof ContamError.fromJSON>[0]; message?: string } };
 
 function workerUrl(): URL {
@@ -54,7 +55,7 @@ export async function scanPartsInParallel(index: ContamIndex, tasks: { part: Cor
   const results: PartResult[] = new Array(tasks.length);
   if (tasks.length === 0) return results;
   const order = tasks.map((_, i) => i).sort((x, y) => tasks[y]!.part.bytes - tasks[x]!.part.bytes || x - y);
-  const setup: WorkerSetup = { index: shareIndex(index), columns: options.columns, maxMatches: options.maxMatches, batchSize: options.batchSize };
+  const setup: WorkerSetup = { index: shareIndex(index), columns: options.columns, maxMatches: options.maxMatches, batchSize: options.batchSize, skipBad: options.skipBad };
   const count = Math.max(1, Math.min(options.workers, tasks.length));
   const workers: Worker[] = [];
   let next = 0;
@@ -87,7 +88,7 @@ export async function scanPartsInParallel(index: ContamIndex, tasks: { part: Cor
           fail(message.error.contam ? ContamError.fromJSON(message.error.contam) : new Error(`scan worker failed: ${message.error.message}`));
         } else {
           const r = message.result;
-          const result: PartResult = { documents: r.documents, characters: r.characters, bytes: r.bytes, counters: r.counters ?? emptyCounters(), accumulator: MatchAccumulator.fromJSON(r.accumulator), docFreq: r.docFreq };
+          const result: PartResult = { documents: r.documents, characters: r.characters, bytes: r.bytes, counters: r.counters ?? emptyCounters(), accumulator: MatchAccumulator.fromJSON(r.accumulator), docFreq: r.docFreq, skipped: r.skipped };
           results[message.id] = result;
           Promise.resolve(options.onPart?.(message.id, result)).then(() => {
             finished++;

@@ -33,6 +33,7 @@ export interface PartialScan {
   bytes: number;
   counters: ScanCounters;
   doc_freq: [number, number][];
+  skipped: ScanState['skipped'];
   accumulator: SerializedAccumulator;
 }
 
@@ -50,6 +51,7 @@ export function serializePartial(state: ScanState, index: { path: string; checks
     bytes: state.bytes,
     counters: state.counters,
     doc_freq: [...state.docFreq].sort((x, y) => x[0] - y[0]),
+    skipped: state.skipped,
     accumulator: state.accumulator.toJSON(),
   };
   return `${JSON.stringify(partial)}\n`;
@@ -78,6 +80,7 @@ function stateOf(p: PartialScan): ScanState {
     accumulator: MatchAccumulator.fromJSON(p.accumulator),
     docFreq: new Map(p.doc_freq),
     counters: p.counters,
+    skipped: p.skipped,
   };
 }
 

@@ -6,12 +6,12 @@
  * merge is order-independent, so any split of the parts gives the same report.
  */
 import os from 'node:os';
-import { ContamError } from '../errors.js';
+import { ContamError, isContamError } from '../errors.js';
 import type { ContamIndex } from '../index/contam-index.js';
 import { expandCorpusInputs, planCorpusParts, readCorpusPart } from '../io/corpus.js';
 import { buildReport } from '../report/build.js';
 import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
-import type { CorpusBatch, CorpusColumns, CorpusPart, Report } from '../types.js';
+import type { CorpusBatch, CorpusColumns, CorpusPart, Report, SkippedInput } from '../types.js';
 import { MatchAccumulator } from './accumulator.js';
 import { CorpusScanner, resolveColumns, resolveRule, type ScanOptions } from './corpus-scanner.js';
 import { emptyCounters, type ScanCounters } from './document-scanner.js';
@@ -29,6 +29,12 @@ export interface PartResult {
   accumulator: MatchAccumulator;
   /** Documents each index entry was verified in, as [entry, documents] ascending by entry. */
   docFreq: [number, number][];
+  /** Bad documents and unreadable remainders skipped under --skip-bad. */
+  skipped: SkippedInput[];
+}
+
+function skippedOf(error: ContamError, file: string): SkippedInput {
+  return { file: error.file ?? file, where: error.where ?? null, code: error.code, message: error.message };
 }
 
 /** Scan one corpus part on this thread. */
@@ -36,17 +42,28 @@ export async function scanPart(
   index: ContamIndex,
   part: CorpusPart,
   file: number,
-  options: { columns: CorpusColumns; maxMatches: number; batchSize?: number; signal?: AbortSignal; units?: UnitExtractor },
+  options: { columns: CorpusColumns; maxMatches: number; batchSize?: number; signal?: AbortSignal; units?: UnitExtractor; skipBad?: boolean },
   onBatch?: (batch: CorpusBatch) => void,
 ): Promise<PartResult> {
   const units = options.units ?? (await createUnitExtractor(index.config));
   const scanner = new CorpusScanner(index, units, options.maxMatches);
+  const skipped: SkippedInput[] = [];
   let bytes = 0;
-  for await (const batch of readCorpusPart(part, { columns: options.columns, batchSize: options.batchSize, signal: options.signal })) {
-    if (options.signal?.aborted) throw new ContamError('INTERRUPTED', 'the scan was interrupted');
-    for (const document of batch.documents) scanner.scanDocument(document, file);
-    bytes += batch.bytesRead;
-    onBatch?.(batch);
+  try {
+    const onBadDocument = options.skipBad ? (error: ContamError) => skipped.push(skippedOf(error, part.file)) : undefined;
+    for await (const batch of readCorpusPart(part, { columns: options.columns, batchSize: options.batchSize, signal: options.signal, onBadDocument })) {
+      if (options.signal?.aborted) throw new ContamError('INTERRUPTED', 'the scan was interrupted');
+      for (const document of batch.documents) scanner.scanDocument(document, file);
+      bytes += batch.bytesRead;
+      onBatch?.(batch);
+    }
+  } catch (error) {
+    // Under --skip-bad, a part that cannot be read on is skipped from there; what was read counts.
+    if (!options.skipBad || !isContamError(error) || error.code === 'INTERRUPTED') throw error;
+    skipped.push(skippedOf(error, part.file));
+    const rest = part.bytes - bytes;
+    if (rest > 0) onBatch?.({ part, documents: [], bytesRead: rest });
+    bytes = part.bytes;
   }
   return {
     documents: scanner.documents,
@@ -55,6 +72,7 @@ export async function scanPart(
     counters: scanner.scanner.counters,
     accumulator: scanner.accumulator,
     docFreq: [...scanner.scanner.docFreq].sort((x, y) => x[0] - y[0]),
+    skipped,
   };
 }
 
@@ -80,6 +98,7 @@ export interface ScanState {
   accumulator: MatchAccumulator;
   docFreq: Map<number, number>;
   counters: ScanCounters;
+  skipped: SkippedInput[];
 }
 
 /** Fold one part's result into a state. */
@@ -89,15 +108,16 @@ export function addPartResult(state: ScanState, part: number, result: PartResult
   for (const [e, n] of result.docFreq) state.docFreq.set(e, (state.docFreq.get(e) ?? 0) + n);
   state.documents += result.documents;
   state.bytes += result.bytes;
+  state.skipped.push(...result.skipped);
   for (const key of Object.keys(state.counters) as (keyof ScanCounters)[]) state.counters[key] += result.counters[key];
 }
 
 /** Merge states of disjoint part sets of the same plan. */
 export function mergeScanStates(states: ScanState[]): ScanState {
   const first = states[0]!;
-  const merged: ScanState = { files: first.files, parts: [], partCount: first.partCount, documents: 0, bytes: 0, accumulator: new MatchAccumulator(first.accumulator.maxMatches), docFreq: new Map(), counters: emptyCounters() };
+  const merged: ScanState = { files: first.files, parts: [], partCount: first.partCount, documents: 0, bytes: 0, accumulator: new MatchAccumulator(first.accumulator.maxMatches), docFreq: new Map(), counters: emptyCounters(), skipped: [] };
   for (const state of states) {
-    addPartResult(merged, -1, { documents: state.documents, characters: 0, bytes: state.bytes, counters: state.counters, accumulator: state.accumulator, docFreq: [...state.docFreq] });
+    addPartResult(merged, -1, { documents: state.documents, characters: 0, bytes: state.bytes, counters: state.counters, accumulator: state.accumulator, docFreq: [...state.docFreq], skipped: state.skipped });
     merged.parts.pop();
     merged.parts.push(...state.parts);
   }
@@ -124,6 +144,8 @@ export function assignShards(parts: CorpusPart[], count: number): number[][] {
 
 export interface ScanStateOptions extends ScanOptions {
   shard?: ShardSpec;
+  /** Skip bad documents, unreadable files and parts, listing them in the report, instead of stopping. */
+  skipBad?: boolean;
   /** Folder for per-part checkpoints: finished parts are skipped when the scan is run again. */
   checkpoint?: string;
 }
@@ -138,7 +160,21 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
     throw new ContamError('BAD_ARGUMENT', `expected --workers to be a whole number from 1 up, got ${workers}`);
   }
   const files = await expandCorpusInputs(inputs);
-  const parts = await planCorpusParts(files);
+  const planSkipped: SkippedInput[] = [];
+  let parts: CorpusPart[];
+  if (!options.skipBad) parts = await planCorpusParts(files);
+  else {
+    // Plan file by file so that one unreadable file (a broken footer, an empty file) is skipped alone.
+    parts = [];
+    for (const file of files) {
+      try {
+        parts.push(...(await planCorpusParts([file])));
+      } catch (error) {
+        if (!isContamError(error)) throw error;
+        planSkipped.push(skippedOf(error, file));
+      }
+    }
+  }
   const fileIndex = new Map(files.map((f, i) => [f, i] as const));
   let chosen = parts.map((_, i) => i);
   if (options.shard) {
@@ -148,7 +184,8 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
     }
     chosen = assignShards(parts, count)[k]!;
   }
-  const state: ScanState = { files, parts: [], partCount: parts.length, documents: 0, bytes: 0, accumulator: new MatchAccumulator(maxMatches), docFreq: new Map(), counters: emptyCounters() };
+  // Files skipped at planning belong to the first shard only, so merged shards list them once.
+  const state: ScanState = { files, parts: [], partCount: parts.length, documents: 0, bytes: 0, accumulator: new MatchAccumulator(maxMatches), docFreq: new Map(), counters: emptyCounters(), skipped: !options.shard || options.shard.index === 0 ? planSkipped : [] };
   const checkpoint = options.checkpoint ? await openCheckpoint(options.checkpoint, index, files, parts, { columns, maxMatches, shard: options.shard ?? null }) : null;
   const todo: number[] = [];
   for (const i of chosen) {
@@ -176,6 +213,7 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
       maxMatches,
       batchSize: options.batchSize,
       signal: options.signal,
+      skipBad: options.skipBad,
       onBatch: (bytes, docs) => {
         bytesDone += bytes;
         documents += docs;
@@ -187,7 +225,7 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
     const units = await createUnitExtractor(index.config);
     for (let t = 0; t < tasks.length; t++) {
       const task = tasks[t]!;
-      const result = await scanPart(index, task.part, task.file, { columns, maxMatches, batchSize: options.batchSize, signal: options.signal, units }, (batch) => {
+      const result = await scanPart(index, task.part, task.file, { columns, maxMatches, batchSize: options.batchSize, signal: options.signal, units, skipBad: options.skipBad }, (batch) => {
         documents += batch.documents.length;
         bytesDone += batch.bytesRead;
         progress();
@@ -211,6 +249,7 @@ export function reportFromState(index: ContamIndex, state: ScanState, options: S
     columns: resolveColumns(options.columns),
     docFreq: state.docFreq,
     maxDocFreq: options.maxDocFreq,
+    skipped: state.skipped,
   });
 }
 

@@ -16,6 +16,7 @@ export interface WorkerSetup {
   columns: CorpusColumns;
   maxMatches: number;
   batchSize?: number;
+  skipBad?: boolean;
 }
 
 export interface PartTask {
@@ -30,14 +31,14 @@ const units = await createUnitExtractor(index.config);
 const port = parentPort!;
 
 port.on('message', (task: PartTask) => {
-  scanPart(index, task.part, task.file, { columns: setup.columns, maxMatches: setup.maxMatches, batchSize: setup.batchSize, units }, (batch) =>
+  scanPart(index, task.part, task.file, { columns: setup.columns, maxMatches: setup.maxMatches, batchSize: setup.batchSize, units, skipBad: setup.skipBad }, (batch) =>
     port.postMessage({ type: 'progress', id: task.id, bytes: batch.bytesRead, documents: batch.documents.length }),
   ).then(
     (result) =>
       port.postMessage({
         type: 'done',
         id: task.id,
-        result: { documents: result.documents, characters: result.characters, bytes: result.bytes, counters: result.counters, accumulator: result.accumulator.toJSON(), docFreq: result.docFreq },
+        result: { documents: result.documents, characters: result.characters, bytes: result.bytes, counters: result.counters, accumulator: result.accumulator.toJSON(), docFreq: result.docFreq, skipped: result.skipped },
       }),
     (error: unknown) =>
       port.postMessage({
