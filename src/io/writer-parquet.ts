@@ -5,35 +5,30 @@
  *
  * Codecs: hyparquet-writer compresses SNAPPY itself and takes any other codec
  * as a caller-supplied page compressor. contam supplies GZIP and BROTLI from
- * node:zlib, and ZSTD through the `zstd` command-line tool (Node 20 has no
- * zstd encoder) when it is installed. LZ4, LZ4_RAW and LZO have no encoder
- * here: such input is written with SNAPPY instead, and `codec` says so.
+ * node:zlib, and ZSTD from zstd's own C code compiled to WebAssembly
+ * (@bokuweb/zstd-wasm, level 3; pages are bounded, so its whole-buffer API
+ * fits). LZ4, LZ4_RAW and LZO have no encoder here: such input is written
+ * with SNAPPY instead, and `codec` says so.
  * The schema (SchemaElement list) and key-value metadata are the input's own.
  */
-import { spawnSync } from 'node:child_process';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { CompressionCodec, KeyValue, SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { ContamError } from '../errors.js';
 import { AtomicFileWriter } from './atomic.js';
-import { zstdAvailable } from './writer-jsonl.js';
+import { compress as zstdWasmCompress, init as zstdInit } from '@bokuweb/zstd-wasm';
+
+await zstdInit();
 
 type Compressor = (input: Uint8Array) => Uint8Array;
 
-function zstdCompress(input: Uint8Array): Uint8Array {
-  const result = spawnSync('zstd', ['-q', '-3', '-c'], { input, maxBuffer: Math.max(1 << 20, input.length * 2 + 1024) });
-  if (result.status !== 0) throw new Error(`zstd exited with code ${result.status}`);
-  return new Uint8Array(result.stdout.buffer, result.stdout.byteOffset, result.stdout.byteLength);
-}
-
 /** The page compressors contam can supply, by codec (SNAPPY is hyparquet-writer's own). */
 export function parquetCompressors(): Partial<Record<CompressionCodec, Compressor>> {
-  const out: Partial<Record<CompressionCodec, Compressor>> = {
+  return {
     GZIP: (input) => gzipSync(input),
     BROTLI: (input) => brotliCompressSync(input),
+    ZSTD: (input) => zstdWasmCompress(input, 3),
   };
-  if (zstdAvailable()) out.ZSTD = zstdCompress;
-  return out;
 }
 
 /** The codec output can be written with when the input used `codec`: itself when supported, else SNAPPY. */
