@@ -1,0 +1,106 @@
+/**
+ * Clean eval subsets in each benchmark format: exact kept rows, original bytes
+ * for JSONL and CSV, removed.jsonl and lm-eval ids; and a scan of the clean
+ * subsets against the same corpus finds nothing.
+ */
+import test from 'ava';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { csvRecordTexts, filterEvals } from '../../src/filter/evals.js';
+import { parseEvalArgument } from '../../src/io/evals.js';
+import { indexBenchmarks } from '../../src/pipeline.js';
+import { scanCorpus } from '../../src/scan/scan.js';
+import { gsm8kSamples, proseDocuments } from '../helpers/samples.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-evals-'));
+const gsm = gsm8kSamples(10).samples.map((s) => ({ question: s.segments[0]!.text, answer: s.segments[1]!.text }));
+// Row 10 is too short to judge (under 8 words in every field).
+const rows = [...gsm, { question: 'What is two plus two?', answer: 'Four.' }];
+const planted = [1, 4, 7];
+const expectedKept = [0, 2, 3, 5, 6, 8, 9];
+
+const prose = proseDocuments().filter((d) => !rows.some((r) => d.text.includes(r.question.slice(0, 30)) || d.text.includes(r.answer.slice(0, 30))));
+const corpusDir = path.join(tmp, 'corpus');
+mkdirSync(corpusDir);
+writeFileSync(
+  path.join(corpusDir, 'c.jsonl'),
+  prose
+    .slice(0, 12)
+    .map((d, i) => JSON.stringify({ id: `d${i}`, text: i < planted.length ? `${d.text.slice(0, 300)}\n${rows[planted[i]!]!.question}\n${d.text.slice(300)}` : d.text }))
+    .join('\n') + '\n',
+);
+
+const evalDir = path.join(tmp, 'evals');
+mkdirSync(evalDir);
+const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const files = {
+  jsonl: rows.map((r, i) => JSON.stringify({ idx: i, question: r.question, answer: r.answer })).join('\n') + '\n',
+  csv: ['idx,question,answer\r\n', ...rows.map((r, i) => `${i},${csvCell(r.question)},${csvCell(r.answer)}\r\n`)].join(''),
+  json: JSON.stringify({ version: 2, data: rows.map((r, i) => ({ idx: i, question: r.question, answer: r.answer })) }, null, 2),
+};
+writeFileSync(path.join(evalDir, 'a.jsonl'), files.jsonl);
+writeFileSync(path.join(evalDir, 'b.csv'), files.csv);
+writeFileSync(path.join(evalDir, 'c.json'), files.json);
+writeFileSync(
+  path.join(evalDir, 'd.parquet'),
+  new Uint8Array(
+    parquetWriteBuffer({
+      columnData: [
+        { name: 'idx', data: Int32Array.from(rows, (_, i) => i), type: 'INT32' },
+        { name: 'question', data: rows.map((r) => r.question), type: 'STRING' },
+        { name: 'answer', data: rows.map((r) => r.answer), type: 'STRING' },
+      ],
+    }),
+  ),
+);
+const specs = ['ja=a.jsonl', 'cs=b.csv', 'js=c.json', 'pq=d.parquet'].map((s) => parseEvalArgument(`${s.split('=')[0]}=${path.join(evalDir, s.split('=')[1]!)}#question,answer:label`));
+
+test('each format keeps exactly the clean rows, unchanged, and lists the removed ones', async (t) => {
+  const { index } = await indexBenchmarks(specs, { minhash: false });
+  const report = await scanCorpus(index, [corpusDir], { workers: 1 });
+  t.deepEqual(report.benchmarks.map((b) => [b.contaminated, b.too_short]), [[3, 1], [3, 1], [3, 1], [3, 1]]);
+  const out = path.join(tmp, 'clean');
+  const summary = await filterEvals(report, out, { lmEval: true });
+  t.deepEqual(summary.benchmarks.map((b) => b.kept), [7, 7, 7, 7]);
+
+  const jsonlLines = files.jsonl.split('\n');
+  t.is(readFileSync(path.join(out, 'ja.jsonl'), 'utf8'), expectedKept.map((r) => jsonlLines[r]).join('\n') + '\n');
+  const csvLines = files.csv.split('\r\n');
+  t.is(readFileSync(path.join(out, 'cs.csv'), 'utf8'), [csvLines[0], ...expectedKept.map((r) => csvLines[r + 1])].join('\r\n') + '\r\n');
+  const json = JSON.parse(readFileSync(path.join(out, 'js.json'), 'utf8'));
+  t.deepEqual(json, { version: 2, data: expectedKept.map((r) => ({ idx: r, ...rows[r] })) });
+  t.true(readFileSync(path.join(out, 'js.json'), 'utf8').startsWith('{\n  "version": 2'), 'indentation kept');
+  const pq = readFileSync(path.join(out, 'pq.parquet'));
+  const got = await parquetReadObjects({ file: pq.buffer.slice(pq.byteOffset, pq.byteOffset + pq.byteLength) as ArrayBuffer, compressors });
+  t.deepEqual(got, expectedKept.map((r) => ({ idx: r, ...rows[r] })));
+
+  const removed = readFileSync(path.join(out, 'removed.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  t.deepEqual(
+    removed.filter((r) => r.benchmark === 'ja').map((r) => [r.row, r.id, r.why, r.documents]),
+    [[1, '1', ['ngram'], 1], [4, '4', ['ngram'], 1], [7, '7', ['ngram'], 1], [10, '10', ['too_short'], 0]],
+  );
+  t.deepEqual(JSON.parse(readFileSync(path.join(out, 'lm_eval_samples.json'), 'utf8')), { ja: expectedKept, cs: expectedKept, js: expectedKept, pq: expectedKept });
+
+  // The clean subsets, read back and scanned against the same corpus: nothing.
+  const again = ['ja.jsonl', 'cs.csv', 'js.json', 'pq.parquet'].map((f) => parseEvalArgument(`${path.join(out, f)}#question,answer:label`));
+  const { index: cleanIndex } = await indexBenchmarks(again, { minhash: false });
+  const rescan = await scanCorpus(cleanIndex, [corpusDir], { workers: 1 });
+  t.deepEqual(rescan.benchmarks.map((b) => [b.samples, b.contaminated]), [[7, 0], [7, 0], [7, 0], [7, 0]]);
+});
+
+test('--keep-too-short keeps the unjudged rows; a file edited since the scan is an error', async (t) => {
+  const { index } = await indexBenchmarks([specs[0]!], { minhash: false });
+  const report = await scanCorpus(index, [corpusDir], { workers: 1 });
+  const summary = await filterEvals(report, path.join(tmp, 'keep'), { keepTooShort: true });
+  t.is(summary.benchmarks[0]!.kept, 8);
+  const edited = { ...report, benchmarks: [{ ...report.benchmarks[0]!, samples: 12 }], samples: [...report.samples, { ...report.samples[0]!, row: 11 }] };
+  await t.throwsAsync(filterEvals(edited, path.join(tmp, 'edited')), { code: 'BAD_REPORT' } as never);
+});
+
+test('CSV records keep their quoted newlines and line ends', (t) => {
+  t.deepEqual(csvRecordTexts('a,b\r\n"x\ny",2\r\n\r\n3,4'), ['a,b\r\n', '"x\ny",2\r\n', '3,4']);
+});
