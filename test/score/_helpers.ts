@@ -1,0 +1,118 @@
+/**
+ * Builders for the score tests: real rows of the shared benchmark data,
+ * hand-built scan reports over them, result files written into a temporary
+ * folder, and lighteval-shaped Parquet written by DuckDB.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Report, ReportSample } from '../../src/types.js';
+
+export const DATA = '/work/shared/data';
+
+/** The first `n` rows of a JSONL file of the shared data. */
+export function dataRows<T>(relative: string, n: number): T[] {
+  return readFileSync(path.join(DATA, relative), 'utf8').split('\n').filter(Boolean).slice(0, n).map((l) => JSON.parse(l) as T);
+}
+
+export interface HellaswagRow { idx: number; activity_label: string; ctx: string; endings: string[]; label: number }
+export interface Gsm8kRow { question: string; answer: string }
+
+export function hellaswag(n: number): HellaswagRow[] {
+  return dataRows<HellaswagRow>('hellaswag/val.jsonl', n);
+}
+
+export function gsm8k(n: number): Gsm8kRow[] {
+  return dataRows<Gsm8kRow>('gsm8k/test.jsonl', n);
+}
+
+/** A fresh temporary folder. */
+export function tempDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'contam-score-'));
+}
+
+export function writeJsonl(file: string, lines: unknown[]): string {
+  writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  return file;
+}
+
+export interface SampleSpec {
+  row: number;
+  id?: string;
+  text: string;
+  contaminated?: boolean;
+  too_short?: boolean;
+  leaked?: ReportSample['leaked'];
+}
+
+/** A version-1 report with every field a scan writes, over the given samples. */
+export function makeReport(benchmarks: { name: string; shape?: string | null; samples: number; specs: SampleSpec[] }[]): Report {
+  return {
+    version: 1,
+    tool: { name: 'contam', version: '0.1.0' },
+    config: {
+      unit: 'word', ngram: 13, min_words: 8, encoding: null, normalization: 'nfkc-casefold-html-punct-v1', rule: 'any-ngram', min_overlap: null,
+      text_column: 'text', id_column: 'id', max_matches: 10, max_doc_freq: null, minhash: null,
+      index: { format_version: 1, shingles: 0, bloom_bits: 0, bloom_hashes: 0, bloom_fpr: 0 },
+    },
+    corpus: { files: 1, documents: 1, bytes: 1 },
+    benchmarks: benchmarks.map((b) => {
+      const contaminated = b.specs.filter((s) => s.contaminated && !s.too_short).length;
+      const tooShort = b.specs.filter((s) => s.too_short).length;
+      return {
+        name: b.name, path: `${b.name}.jsonl`, format: 'jsonl' as const, shape: b.shape ?? null, fields: [], samples: b.samples, ngram: 13,
+        contaminated, too_short: tooShort, rate: contaminated / Math.max(1, b.specs.length - tooShort),
+      };
+    }),
+    samples: benchmarks.flatMap((b) =>
+      b.specs.map((s) => ({
+        benchmark: b.name, row: s.row, id: s.id ?? String(s.row), contaminated: Boolean(s.contaminated && !s.too_short), too_short: Boolean(s.too_short),
+        shingles: 10, overlap: s.contaminated ? 1 : 0, longest: 0, containment: 0, boilerplate_shingles: 0, idf_overlap: 0,
+        coverage: { fraction: 0, subsets: ['clean' as const] }, rules: { ngram: { fired: Boolean(s.contaminated), overlap: 0, longest: 0 } },
+        documents: s.contaminated ? 1 : 0, leaked: s.leaked ?? null, text: s.text, matches: [],
+      })),
+    ),
+  };
+}
+
+/** The text a scan stores for a hellaswag row: ctx, then each ending (the reader's hellaswag shape). */
+export function hellaswagText(r: HellaswagRow): string {
+  return [r.ctx, ...r.endings].join('\n');
+}
+
+export function gsm8kText(r: Gsm8kRow): string {
+  return [r.question, r.answer].join('\n');
+}
+
+/** Python's len(): code points. Written independently of src/score/metrics.ts. */
+export function pyLen(s: string): number {
+  return Array.from(s).length;
+}
+
+/** numpy-style argmax, independent of the library's. */
+export function firstMax(values: number[]): number {
+  let best = 0;
+  values.forEach((v, i) => {
+    if (v > values[best]!) best = i;
+  });
+  return best;
+}
+
+/** Write rows to Parquet through DuckDB, with `columns` giving DuckDB types (structs for lighteval 0.11). */
+export async function writeParquet(file: string, rows: unknown[], columns: Record<string, string>): Promise<string> {
+  const source = `${file}.source.jsonl`;
+  writeJsonl(source, rows);
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  await con.run('SET threads = 1; SET preserve_insertion_order = true');
+  const spec = Object.entries(columns).map(([k, v]) => `${k}: '${v}'`).join(', ');
+  await con.run(`COPY (SELECT * FROM read_json('${source}', format = 'newline_delimited', columns = {${spec}})) TO '${file}' (FORMAT PARQUET)`);
+  con.closeSync();
+  return file;
+}
+
+/** The arithmetic mean, summed in order. */
+export function meanOf(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
