@@ -29,6 +29,8 @@ export const NEAR_DEFAULTS: NearConfig = { shingle: 5, bands: 20, rows: 3, minCo
 
 /** Samples shorter than this many units get no signature. */
 export const NEAR_MIN_UNITS = 8;
+/** Nor do samples with fewer distinct shingles than this: a signature of one or two shingles says nothing. */
+export const NEAR_MIN_SHINGLES = 4;
 /** Window length of each length bucket: bucket b holds samples of 8 * 2^b to 8 * 2^(b+1) - 1 units. */
 export const NEAR_WINDOWS = [12, 24, 48, 96, 192, 384];
 
@@ -107,7 +109,7 @@ export function buildNearIndex(
       keysWord.push(p);
     }
     const bucket = bucketOf(units);
-    sampleBucket[s] = distinct.length === 0 ? 255 : bucket;
+    sampleBucket[s] = distinct.length < NEAR_MIN_SHINGLES ? 255 : bucket;
     if (sampleBucket[s] === 255) continue;
     present.add(bucket);
     const a = Uint32Array.from(distinct, (x) => x[0]);
