@@ -5,6 +5,7 @@ import { indexCommand } from './index-command.js';
 import { mergeCommand } from './merge.js';
 import { reportCommand } from './report.js';
 import { scanCommand } from './scan.js';
+import { scoreCommand } from './score.js';
 import { slurmCommand } from './slurm.js';
 
-export const COMMANDS: (() => Command)[] = [checkCommand, indexCommand, scanCommand, mergeCommand, slurmCommand, reportCommand];
+export const COMMANDS: (() => Command)[] = [checkCommand, indexCommand, scanCommand, mergeCommand, slurmCommand, scoreCommand, reportCommand];
