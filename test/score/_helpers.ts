@@ -116,3 +116,85 @@ export async function writeParquet(file: string, rows: unknown[], columns: Recor
 export function meanOf(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
+
+/** Log-likelihoods for a hellaswag row: deterministic, varied, so acc and acc_norm disagree on some rows. */
+export function fakeLogprobs(row: number, choices: number): number[] {
+  return Array.from({ length: choices }, (_, i) => -(((row * 7 + i * 13) % 17) + 0.5 * i + 1.25));
+}
+
+/** acc and acc_norm of a hellaswag row under fakeLogprobs, computed here independently of the library. */
+export function expectedMc(r: HellaswagRow, row: number): { acc: number; acc_norm: number } {
+  const lps = fakeLogprobs(row, r.endings.length);
+  return {
+    acc: firstMax(lps) === r.label ? 1 : 0,
+    acc_norm: firstMax(lps.map((lp, i) => lp / pyLen(r.endings[i]!))) === r.label ? 1 : 0,
+  };
+}
+
+/**
+ * An lm-evaluation-harness --log_samples line for a hellaswag row. `layout`
+ * 'nested' is the early 0.4 form (arguments as pairs, numbers, int target);
+ * 'sanitized' the later one (gen_args dict, values as strings, str target).
+ */
+export function lmEvalHellaswagLine(r: HellaswagRow, row: number, layout: 'nested' | 'sanitized', stored = expectedMc(r, row)): Record<string, unknown> {
+  const query = `${r.activity_label}: ${r.ctx}`;
+  const lps = fakeLogprobs(row, r.endings.length);
+  const doc = { ind: r.idx, activity_label: r.activity_label, ctx: r.ctx, endings: r.endings, label: String(r.label), query, choices: r.endings, gold: r.label };
+  const pairs = r.endings.map((e) => [query, ` ${e}`]);
+  const base = { doc_id: row, doc, filter: 'none', metrics: ['acc', 'acc_norm'], doc_hash: 'h', prompt_hash: 'p', target_hash: 't', acc: stored.acc, acc_norm: stored.acc_norm };
+  if (layout === 'nested') {
+    return { ...base, target: r.label, arguments: pairs, resps: lps.map((lp) => [[lp, false]]), filtered_resps: lps.map((lp) => [lp, false]) };
+  }
+  const args = Object.fromEntries(pairs.map(([c, x], i) => [`gen_args_${i}`, { arg_0: c, arg_1: x }]));
+  return { ...base, target: String(r.label), arguments: args, resps: lps.map((lp) => [[String(lp), 'False']]), filtered_resps: lps.map((lp) => [String(lp), 'False']) };
+}
+
+/** Rows of a lighteval 0.11 details file for hellaswag (struct columns doc, model_response, metric). */
+export function lightevalHellaswagRows(rows: HellaswagRow[], withId: boolean): unknown[] {
+  return rows.map((r, row) => {
+    const choices = r.endings.map((e) => ` ${e}`);
+    const lps = fakeLogprobs(row, choices.length);
+    return {
+      doc: { query: `${r.activity_label}: ${r.ctx}`, choices, gold_index: [r.label], id: withId ? String(r.idx) : '', task_name: 'lighteval|hellaswag|0' },
+      model_response: { text: [], logprobs: lps, argmax_logits_eq_gold: [] },
+      metric: {
+        acc: firstMax(lps) === r.label ? 1 : 0,
+        acc_norm: firstMax(lps.map((lp, i) => lp / pyLen(choices[i]!))) === r.label ? 1 : 0,
+      },
+    };
+  });
+}
+
+export const LIGHTEVAL_COLUMNS = {
+  doc: 'STRUCT(query VARCHAR, choices VARCHAR[], gold_index BIGINT[], id VARCHAR, task_name VARCHAR)',
+  model_response: 'STRUCT(text VARCHAR[], logprobs DOUBLE[], argmax_logits_eq_gold BOOLEAN[])',
+  metric: 'STRUCT(acc DOUBLE, acc_norm DOUBLE)',
+};
+
+/** Rows of a legacy (up to 0.10, Open LLM Leaderboard) details file for hellaswag. */
+export function legacyHellaswagRows(rows: HellaswagRow[]): unknown[] {
+  return rows.map((r, row) => {
+    const choices = r.endings.map((e) => ` ${e}`);
+    const lps = fakeLogprobs(row, choices.length);
+    return {
+      example: `${r.activity_label}: ${r.ctx}`,
+      full_prompt: `${r.activity_label}: ${r.ctx}`,
+      predictions: lps.map((lp) => [lp, 0]),
+      choices,
+      gold_index: [r.label],
+      metrics: {
+        acc: firstMax(lps) === r.label ? 1 : 0,
+        acc_norm: firstMax(lps.map((lp, i) => lp / pyLen(choices[i]!))) === r.label ? 1 : 0,
+      },
+    };
+  });
+}
+
+export const LEGACY_COLUMNS = {
+  example: 'VARCHAR',
+  full_prompt: 'VARCHAR',
+  predictions: 'DOUBLE[][]',
+  choices: 'VARCHAR[]',
+  gold_index: 'BIGINT[]',
+  metrics: 'STRUCT(acc DOUBLE, acc_norm DOUBLE)',
+};
