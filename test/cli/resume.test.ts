@@ -1,0 +1,83 @@
+/**
+ * Faults, as they happen: a scan killed with SIGKILL at random points and
+ * started again with the same arguments ends with the report of an
+ * uninterrupted run; shards scanned by separate processes merge into it.
+ */
+import test from 'ava';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { writeCorpus } from '../helpers/corpus.js';
+import { random } from '../helpers/samples.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+const cli = path.join(root, 'dist/src/cli/main.js');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-resume-'));
+const corpus = path.join(tmp, 'corpus');
+const index = path.join(tmp, 'evals.cidx');
+let wholeMs = 0;
+
+test.before(async () => {
+  writeCorpus(corpus, 24, 150, 9);
+  await run(process.execPath, [cli, 'index', '--eval', 'fixtures/evals/gsm8k.jsonl', '--eval', 'fixtures/evals/mmlu.jsonl', '--minhash', '-o', index, '--quiet'], { cwd: root });
+  const t0 = Date.now();
+  await run(process.execPath, [cli, 'scan', '--index', index, corpus, '-o', path.join(tmp, 'whole.json'), '--quiet', '--workers', '1'], { cwd: root });
+  wholeMs = Date.now() - t0;
+});
+
+function killAfter(args: string[], ms: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+test('a scan killed with SIGKILL at random points resumes to the uninterrupted report', async (t) => {
+  const rand = random(17);
+  const ckpt = path.join(tmp, 'ckpt');
+  const out = path.join(tmp, 'resumed.json');
+  const args = ['scan', '--index', index, corpus, '--checkpoint', ckpt, '-o', out, '--quiet', '--workers', String(1 + Math.floor(rand() * 2))];
+  let killed = 0;
+  for (let i = 0; i < 5; i++) {
+    // Kill somewhere between 40% and 95% of an uninterrupted run's time (start-up included).
+    const code = await killAfter(args, Math.floor(wholeMs * (0.4 + rand() * 0.55)));
+    if (code === null) killed++;
+    t.false(existsSync(out) && code === null, 'a killed scan leaves no report');
+  }
+  t.true(killed >= 3, `${killed} runs were killed mid-scan`);
+  t.true(existsSync(path.join(ckpt, 'manifest.json')), 'the killed runs had started checkpointing');
+  await run(process.execPath, [cli, ...args], { cwd: root });
+  t.is(readFileSync(out, 'utf8'), readFileSync(path.join(tmp, 'whole.json'), 'utf8'));
+});
+
+test('shards scanned by separate processes merge into the single-process report', async (t) => {
+  const parts = [];
+  for (let k = 0; k < 3; k++) {
+    const part = path.join(tmp, `part-${k}.json`);
+    await run(process.execPath, [cli, 'scan', '--index', index, corpus, '--shard', `${k}/3`, '-o', part, '--quiet'], { cwd: root });
+    parts.push(part);
+  }
+  await run(process.execPath, [cli, 'merge', ...parts.reverse(), '-o', path.join(tmp, 'merged.json'), '--quiet'], { cwd: root });
+  t.is(readFileSync(path.join(tmp, 'merged.json'), 'utf8'), readFileSync(path.join(tmp, 'whole.json'), 'utf8'));
+  // A missing shard is refused with the shard named.
+  const missing = await run(process.execPath, [cli, 'merge', parts[0]!, parts[1]!, '-o', path.join(tmp, 'bad.json')], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+  t.is((missing as { code: number }).code, 2);
+  t.regex((missing as { stderr: string }).stderr, /missing shards 2\/3|missing shards 0\/3/);
+  t.false(existsSync(path.join(tmp, 'bad.json')));
+});
+
+test('SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT choose the shard with --shard env', async (t) => {
+  const viaEnv = path.join(tmp, 'env.json');
+  await run(process.execPath, [cli, 'scan', '--index', index, corpus, '--shard', 'env', '-o', viaEnv, '--quiet'], { cwd: root, env: { ...process.env, SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '3' } });
+  const explicit = path.join(tmp, 'explicit.json');
+  await run(process.execPath, [cli, 'scan', '--index', index, corpus, '--shard', '1/3', '-o', explicit, '--quiet'], { cwd: root });
+  t.is(readFileSync(viaEnv, 'utf8'), readFileSync(explicit, 'utf8'));
+  t.deepEqual(JSON.parse(readFileSync(viaEnv, 'utf8')).shard, { index: 1, count: 3 });
+});
