@@ -1,0 +1,139 @@
+/**
+ * Portraits: exact fractions on a crafted corpus (checked against a naive set of
+ * n-gram strings), stride, shards queried together, file checks, and a measured
+ * false-positive rate on n-grams known to be absent.
+ */
+import test from 'ava';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildPortrait } from '../../src/portrait/build.js';
+import { decodePortrait, readPortraitFile } from '../../src/portrait/file.js';
+import { binomialTail, queryPortrait } from '../../src/portrait/query.js';
+import { parseEvalArgument } from '../../src/io/evals.js';
+import { naiveWords } from '../helpers/naive.js';
+import { random } from '../helpers/samples.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-portrait-'));
+const rand = random(11);
+const vocabulary = Array.from({ length: 5000 }, (_, i) => `w${i}`);
+const words = (n: number) => Array.from({ length: n }, () => vocabulary[Math.floor(rand() * vocabulary.length)]!);
+const fresh = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `zz${tag}${i}`);
+
+// Three documents of 200 random words each.
+const docs = [words(200), words(200), words(200)];
+const corpus = path.join(tmp, 'corpus.jsonl');
+writeFileSync(corpus, docs.map((d, i) => JSON.stringify({ id: `d${i}`, text: d.join(' ') })).join('\n') + '\n');
+
+// Samples: a 30-word copy from doc 0 at word 26; 20 copied words then 20 fresh ones;
+// all fresh; 10 words (too short); a copy in the answer field only.
+const samples = [
+  { question: docs[0]!.slice(26, 56).join(' '), answer: 'x' },
+  { question: [...docs[1]!.slice(0, 20), ...fresh(20, 'a')].join(' '), answer: 'x' },
+  { question: fresh(40, 'b').join(' '), answer: 'x' },
+  { question: docs[2]!.slice(0, 10).join(' '), answer: 'x' },
+  { question: fresh(15, 'c').join(' '), answer: docs[2]!.slice(100, 120).join(' ') },
+];
+const evalFile = path.join(tmp, 'bench.jsonl');
+writeFileSync(evalFile, samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
+const spec = parseEvalArgument(`bench=${evalFile}#question,answer:label`);
+
+/** Independent fractions: sets of space-joined n-gram strings. */
+function naiveFractions(stride = 1): number[] {
+  const present = new Set<string>();
+  for (const d of docs) {
+    const w = naiveWords(d.join(' '));
+    for (let p = 0; p + 13 <= w.length; p += stride) present.add(w.slice(p, p + 13).join(' '));
+  }
+  return samples.map((s) => {
+    let total = 0;
+    let found = 0;
+    for (const field of [s.question, s.answer]) {
+      const w = naiveWords(field);
+      for (let p = 0; p + 13 <= w.length; p++) {
+        total++;
+        if (present.has(w.slice(p, p + 13).join(' '))) found++;
+      }
+    }
+    return total === 0 ? 0 : found / total;
+  });
+}
+
+test('fractions present are exact, worked out by hand and by a naive n-gram set', async (t) => {
+  const out = path.join(tmp, 'all.portrait');
+  const summary = await buildPortrait([corpus], out, { fpr: 1e-6 });
+  t.deepEqual(summary.files, [out]);
+  t.is(summary.ngrams, 3 * (200 - 12));
+  const report = await queryPortrait([out], [spec]);
+  // 18 of 18; 8 of 28 (windows inside the 20 copied words); 0 of 28; too short; 8 of (3 + 8).
+  const byHand = [1, 8 / 28, 0, 0, 8 / 11];
+  t.deepEqual(report.samples.map((s) => s.fraction), byHand);
+  t.deepEqual(naiveFractions(), byHand);
+  t.deepEqual(report.samples.map((s) => s.verdict), ['present', 'present', 'absent', 'too_short', 'present']);
+  t.deepEqual(report.samples.map((s) => s.longest_run), [18, 8, 0, 0, 8]);
+  t.true(report.portrait.fpr <= 1e-6);
+});
+
+test('stride k stores every k-th n-gram of each document', async (t) => {
+  const out = path.join(tmp, 'stride.portrait');
+  await buildPortrait([corpus], out, { fpr: 1e-6, stride: 13 });
+  const report = await queryPortrait([out], [spec]);
+  // Sample 0 covers document windows 26..43: multiples of 13 there are 26 and 39.
+  t.is(report.samples[0]!.present, 2);
+  t.deepEqual(report.samples.map((s) => s.fraction), naiveFractions(13));
+});
+
+test('shards of one build are queried together and give the same answer as one file', async (t) => {
+  const out = path.join(tmp, 'sharded.portrait');
+  const summary = await buildPortrait([corpus], out, { fpr: 1e-6, shardSize: 1 });
+  t.deepEqual(summary.files, [0, 1, 2].map((i) => `${out}.00${i}`));
+  t.false(existsSync(out));
+  const report = await queryPortrait([out], [spec]);
+  t.deepEqual(report.portrait.files, summary.files);
+  t.deepEqual(report.samples.map((s) => s.fraction), [1, 8 / 28, 0, 0, 8 / 11]);
+  t.is(report.portrait.documents, 3);
+  // A shard of another build is refused.
+  const other = path.join(tmp, 'other.portrait');
+  await buildPortrait([corpus], other, { fpr: 1e-6, shardSize: 2 });
+  await t.throwsAsync(queryPortrait([`${out}.000`, `${other}.000`], [spec]), { code: 'INDEX_MISMATCH' } as never);
+});
+
+test('a damaged portrait is refused by its checksum; the header records the settings', async (t) => {
+  const out = path.join(tmp, 'check.portrait');
+  await buildPortrait([corpus], out, { fpr: 0.01, ngram: 8, stride: 2 });
+  const { header } = await readPortraitFile(out);
+  t.like(header, { format_version: 1, ngram: 8, stride: 2, fpr_target: 0.01, documents: 3, unit: 'word' });
+  t.true(header.fpr_expected <= 0.01);
+  const bytes = readFileSync(out);
+  bytes[bytes.length - 10]! ^= 1;
+  t.throws(() => decodePortrait(bytes, out), { code: 'BAD_INDEX' } as never);
+});
+
+test('the measured false-positive rate on absent n-grams stays within the expected rate', async (t) => {
+  // A larger corpus: 200 documents of 300 random words (59,600 n-grams) at 1%.
+  const big = path.join(tmp, 'big.jsonl');
+  writeFileSync(big, Array.from({ length: 200 }, (_, i) => JSON.stringify({ id: i, text: words(300).join(' ') })).join('\n') + '\n');
+  const out = path.join(tmp, 'big.portrait');
+  await buildPortrait([big], out, { fpr: 0.01 });
+  // 200 samples of 112 fresh words: 20,000 n-grams that are in no document.
+  const absent = path.join(tmp, 'absent.jsonl');
+  writeFileSync(absent, Array.from({ length: 200 }, (_, i) => JSON.stringify({ text: fresh(112, `q${i}x`).join(' ') })).join('\n') + '\n');
+  const report = await queryPortrait([out], [parseEvalArgument(`absent=${absent}#text`)]);
+  const total = report.samples.reduce((s, r) => s + r.ngrams, 0);
+  const hits = report.samples.reduce((s, r) => s + r.present, 0);
+  t.is(total, 20000);
+  const p = report.portrait.fpr;
+  t.true(p <= 0.01);
+  // Within four standard deviations of the expected rate (deterministic data: no flakiness).
+  t.true(hits / total <= p + 4 * Math.sqrt((p * (1 - p)) / total), `measured ${hits / total}, expected ${p}`);
+  t.log(`measured false-positive rate ${(hits / total).toFixed(5)} against expected ${p.toFixed(5)}`);
+  // And the binomial verdict convicts none of them at alpha = 0.001.
+  t.is(report.benchmarks[0]!.present, 0);
+});
+
+test('binomial tail against direct sums', (t) => {
+  // P(X >= 2), X ~ Bin(3, 0.5) = (3 + 1) / 8.
+  t.is(binomialTail(3, 0.5, 2), 0.5);
+  t.is(binomialTail(10, 0.1, 0), 1);
+  t.true(Math.abs(binomialTail(10, 0.1, 1) - (1 - 0.9 ** 10)) < 1e-12);
+});
