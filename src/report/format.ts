@@ -24,3 +24,23 @@ export function formatBytes(bytes: number): string {
   }
   return u === 0 ? `${bytes} B` : `${v.toFixed(1)} ${units[u]}`;
 }
+
+/**
+ * A score in [0, 1] in points with one decimal, as papers print them:
+ * 0.7125 -> "71.3"; null (an empty subset) -> "–".
+ */
+export function formatScore(score: number | null): string {
+  return score === null ? '–' : (Math.round(score * 1000) / 10).toFixed(1);
+}
+
+/**
+ * A difference of scores in points with one decimal and a sign: -0.0238 -> "-2.4",
+ * 0.004 -> "+0.4", anything that rounds to zero -> "0.0". Rounded on the magnitude,
+ * so a difference and its negation print as mirror images.
+ */
+export function formatDelta(delta: number | null): string {
+  if (delta === null) return '–';
+  const points = Math.round(Math.abs(delta) * 1000) / 10;
+  if (points === 0) return '0.0';
+  return `${delta < 0 ? '-' : '+'}${points.toFixed(1)}`;
+}

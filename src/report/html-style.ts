@@ -64,7 +64,7 @@ td .sub { color: var(--faint); font-size: 12px; margin-left: 4px; }
 tbody tr:last-child td { border-bottom: 0; }
 .table-scroll { overflow-x: auto; }
 
-svg.chart { display: block; width: 100%; height: auto; margin-bottom: 14px; }
+svg.chart { display: block; width: 100%; max-width: 1080px; height: auto; margin-bottom: 14px; }
 svg.chart text { fill: var(--ink); font-family: var(--sans); font-size: 13px; }
 svg.chart text.axis { fill: var(--faint); font-size: 11.5px; }
 svg.chart text.value { fill: var(--muted); font-size: 12.5px; font-variant-numeric: tabular-nums; }
@@ -108,7 +108,8 @@ button:disabled { color: var(--faint); cursor: default; }
 #sample-table col.c-bench { width: 11%; } #sample-table col.c-row { width: 6%; } #sample-table col.c-id { width: 15%; }
 #sample-table col.c-verdict { width: 11%; } #sample-table col.c-overlap { width: 8%; } #sample-table col.c-longest { width: 7%; }
 #sample-table col.c-docs { width: 6%; } #sample-table col.c-text { width: 36%; }
-#sample-table td { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+#sample-table td { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: middle; }
+#sample-table td.mono { font-size: 12.5px; color: var(--muted); }
 #sample-table tbody tr { cursor: pointer; }
 #sample-table tbody tr:hover, #sample-table tbody tr:focus { background: var(--hover); outline: none; }
 th button.sort { border: 0; background: none; padding: 0; color: inherit; font: inherit; font-size: 12.5px; font-weight: 600; }
@@ -127,6 +128,8 @@ dialog::backdrop { background: rgba(10, 14, 20, 0.45); }
 @media (max-width: 820px) { .dialog-body { grid-template-columns: minmax(0, 1fr); } }
 .pane-title { color: var(--muted); font-size: 12.5px; font-weight: 600; margin: 0 0 6px; }
 .text-block { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 14px; line-height: 1.6; background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; margin: 0; }
+.match { border-left: 3px solid transparent; padding-left: 10px; margin-left: -13px; cursor: pointer; }
+.match.current { border-left-color: var(--accent); }
 .match + .match { margin-top: 16px; }
 .match .where { font-size: 12.5px; color: var(--muted); margin: 0 0 6px; overflow-wrap: anywhere; }
 .match .where b { color: var(--ink); font-weight: 600; }
