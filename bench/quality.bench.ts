@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { buildIndex, type IndexOptions } from '../src/index/build.js';
+import { mulberry32 } from '../src/score/bootstrap.js';
 import { parseEvalArgument, readEvalSamples } from '../src/io/evals.js';
 import { scanDocuments, type ScanOptions } from '../src/scan/corpus-scanner.js';
 import type { BenchmarkSource, CorpusDocument, EvalSample, ReportSample } from '../src/types.js';
@@ -35,17 +36,7 @@ const SEED = arg('seed', 1);
 const NEAR = { minContainment: arg('min-containment', 0.5), bands: arg('bands', 20), rows: arg('rows', 3) };
 const ONLY = args.includes('--defaults-only');
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(SEED);
+const rand = mulberry32(SEED);
 const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
 
 const data = path.resolve(import.meta.dirname, '../../shared/data');

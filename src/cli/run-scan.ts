@@ -5,7 +5,7 @@
 import type { ContamIndex } from '../index/contam-index.js';
 import { serializeReport } from '../report/build.js';
 import { renderSummary } from '../report/terminal.js';
-import { reportFromState, scanCorpusState } from '../scan/scan.js';
+import { reportFromState, scanCorpusState, type ScanState, type ShardSpec } from '../scan/scan.js';
 import type { Report } from '../types.js';
 import { colorEnabled, writeResult } from './common.js';
 import { scanOptions, type ScanCliOptions } from './options.js';
@@ -17,21 +17,27 @@ export interface ScanOutputOptions extends ScanCliOptions {
   quiet?: boolean;
 }
 
-export async function runScan(index: ContamIndex, corpus: string[], opts: ScanOutputOptions): Promise<Report> {
+/** Scan with the CLI's options and a progress display on stderr. */
+export async function scanWithProgress(index: ContamIndex, corpus: string[], opts: ScanOutputOptions, shard?: ShardSpec): Promise<ScanState> {
   const progress = new ProgressReporter({ quiet: opts.quiet });
-  let lastProgress = { bytesDone: 0, bytesTotal: 0, documents: 0, partsDone: 0, parts: 0 };
-  const options = scanOptions(opts);
+  let last = { bytesDone: 0, bytesTotal: 0, documents: 0, partsDone: 0, parts: 0 };
   const state = await scanCorpusState(index, corpus, {
-    ...options,
+    ...scanOptions(opts),
+    shard,
     checkpoint: opts.checkpoint,
     skipBad: opts.skipBad,
     onProgress: (p) => {
-      lastProgress = p;
+      last = p;
       progress.update(p);
     },
   });
-  progress.finish(lastProgress);
-  const report = reportFromState(index, state, options);
+  progress.finish(last);
+  return state;
+}
+
+export async function runScan(index: ContamIndex, corpus: string[], opts: ScanOutputOptions): Promise<Report> {
+  const state = await scanWithProgress(index, corpus, opts);
+  const report = reportFromState(index, state, scanOptions(opts));
   await emitReport(report, opts);
   if (opts.failOnContamination && report.benchmarks.some((b) => b.contaminated > 0)) process.exitCode = 1;
   return report;

@@ -3,11 +3,9 @@ import { Command } from 'commander';
 import { ContamError } from '../errors.js';
 import { readIndexFile } from '../index/file.js';
 import { serializePartial } from '../scan/partial.js';
-import { scanCorpusState } from '../scan/scan.js';
 import { writeResult } from './common.js';
 import { addOutputOptions, addScanOptions, parseShard, scanOptions } from './options.js';
-import { ProgressReporter } from './progress.js';
-import { runScan } from './run-scan.js';
+import { runScan, scanWithProgress } from './run-scan.js';
 
 export function scanCommand(): Command {
   const cmd = new Command('scan')
@@ -32,20 +30,8 @@ Examples:
         await runScan(index, corpus, opts);
         return;
       }
-      const progress = new ProgressReporter({ quiet: opts.quiet });
       const options = scanOptions(opts);
-      let last = { bytesDone: 0, bytesTotal: 0, documents: 0, partsDone: 0, parts: 0 };
-      const state = await scanCorpusState(index, corpus, {
-        ...options,
-        shard: opts.shard,
-        checkpoint: opts.checkpoint,
-        skipBad: opts.skipBad,
-        onProgress: (p) => {
-          last = p;
-          progress.update(p);
-        },
-      });
-      progress.finish(last);
+      const state = await scanWithProgress(index, corpus, opts, opts.shard);
       if (!index.source) throw new ContamError('BAD_INDEX', 'the index has no file to record for the merge');
       const text = serializePartial(
         state,
