@@ -23,7 +23,7 @@ test('0.11 struct columns read into choices, log-probs, gold and stored metrics'
   t.is(r1.row, null);
   t.is(r1.id, '1');
   t.is(r1.text, `${rows[1]!.activity_label}: ${rows[1]!.ctx}`);
-  t.deepEqual(r1.logprobs, fakeLogprobs(1, 4));
+  t.deepEqual(r1.logprobs, fakeLogprobs(rows[1]!, 1));
   t.deepEqual(r1.choices, rows[1]!.endings.map((e) => ` ${e}`));
   t.is(r1.gold, rows[1]!.label);
   t.deepEqual(Object.keys(r1.stored).sort(), ['acc', 'acc_norm']);
@@ -41,7 +41,7 @@ test('legacy flat columns read into the same records', async (t) => {
   const results = await readLightevalDetails(file);
   t.is(results.format, 'lighteval-legacy');
   t.is(results.benchmark, 'hellaswag');
-  t.deepEqual(results.records[2]!.logprobs, fakeLogprobs(2, 4));
+  t.deepEqual(results.records[2]!.logprobs, fakeLogprobs(rows[2]!, 2));
   t.is(results.records[2]!.gold, rows[2]!.label);
   t.true(results.records[2]!.text.startsWith(`${rows[2]!.activity_label}: `));
 });

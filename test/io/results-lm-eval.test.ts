@@ -22,7 +22,7 @@ for (const layout of ['nested', 'sanitized'] as const) {
     const r0 = results.records[0]!;
     t.is(r0.row, 0);
     t.is(r0.where, 'line 1');
-    t.deepEqual(r0.logprobs, fakeLogprobs(0, 4));
+    t.deepEqual(r0.logprobs, fakeLogprobs(rows[0]!, 0));
     // the delimiter space is not part of the choice the harness measures
     t.deepEqual(r0.choices, rows[0]!.endings);
     t.is(r0.gold, 3);

@@ -12,8 +12,12 @@ import type { Report, ReportSample } from '../../src/types.js';
 export const DATA = '/work/shared/data';
 
 /** The first `n` rows of a JSONL file of the shared data. */
+const lineCache = new Map<string, string[]>();
+
 export function dataRows<T>(relative: string, n: number): T[] {
-  return readFileSync(path.join(DATA, relative), 'utf8').split('\n').filter(Boolean).slice(0, n).map((l) => JSON.parse(l) as T);
+  let lines = lineCache.get(relative);
+  if (!lines) lineCache.set(relative, (lines = readFileSync(path.join(DATA, relative), 'utf8').split('\n', 200).filter(Boolean)));
+  return lines.slice(0, n).map((l) => JSON.parse(l) as T);
 }
 
 export interface HellaswagRow { idx: number; activity_label: string; ctx: string; endings: string[]; label: number }
@@ -117,14 +121,19 @@ export function meanOf(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-/** Log-likelihoods for a hellaswag row: deterministic, varied, so acc and acc_norm disagree on some rows. */
-export function fakeLogprobs(row: number, choices: number): number[] {
-  return Array.from({ length: choices }, (_, i) => -(((row * 7 + i * 13) % 17) + 0.5 * i + 1.25));
+/**
+ * Log-likelihoods for a hellaswag row: each choice costs a rate per character
+ * of its ending; on even rows the gold ending is cheaper per character (so it
+ * wins acc_norm), on odd rows dearer. Whether it also wins acc depends on the
+ * real endings' lengths, which gives a mix of agreeing and disagreeing rows.
+ */
+export function fakeLogprobs(r: HellaswagRow, row: number): number[] {
+  return r.endings.map((e, i) => -pyLen(e) * (i === r.label ? (row % 2 === 0 ? 0.5 : 0.75) : 0.625));
 }
 
 /** acc and acc_norm of a hellaswag row under fakeLogprobs, computed here independently of the library. */
 export function expectedMc(r: HellaswagRow, row: number): { acc: number; acc_norm: number } {
-  const lps = fakeLogprobs(row, r.endings.length);
+  const lps = fakeLogprobs(r, row);
   return {
     acc: firstMax(lps) === r.label ? 1 : 0,
     acc_norm: firstMax(lps.map((lp, i) => lp / pyLen(r.endings[i]!))) === r.label ? 1 : 0,
@@ -138,7 +147,7 @@ export function expectedMc(r: HellaswagRow, row: number): { acc: number; acc_nor
  */
 export function lmEvalHellaswagLine(r: HellaswagRow, row: number, layout: 'nested' | 'sanitized', stored = expectedMc(r, row)): Record<string, unknown> {
   const query = `${r.activity_label}: ${r.ctx}`;
-  const lps = fakeLogprobs(row, r.endings.length);
+  const lps = fakeLogprobs(r, row);
   const doc = { ind: r.idx, activity_label: r.activity_label, ctx: r.ctx, endings: r.endings, label: String(r.label), query, choices: r.endings, gold: r.label };
   const pairs = r.endings.map((e) => [query, ` ${e}`]);
   const base = { doc_id: row, doc, filter: 'none', metrics: ['acc', 'acc_norm'], doc_hash: 'h', prompt_hash: 'p', target_hash: 't', acc: stored.acc, acc_norm: stored.acc_norm };
@@ -153,7 +162,7 @@ export function lmEvalHellaswagLine(r: HellaswagRow, row: number, layout: 'neste
 export function lightevalHellaswagRows(rows: HellaswagRow[], withId: boolean): unknown[] {
   return rows.map((r, row) => {
     const choices = r.endings.map((e) => ` ${e}`);
-    const lps = fakeLogprobs(row, choices.length);
+    const lps = fakeLogprobs(r, row);
     return {
       doc: { query: `${r.activity_label}: ${r.ctx}`, choices, gold_index: [r.label], id: withId ? String(r.idx) : '', task_name: 'lighteval|hellaswag|0' },
       model_response: { text: [], logprobs: lps, argmax_logits_eq_gold: [] },
@@ -175,7 +184,7 @@ export const LIGHTEVAL_COLUMNS = {
 export function legacyHellaswagRows(rows: HellaswagRow[]): unknown[] {
   return rows.map((r, row) => {
     const choices = r.endings.map((e) => ` ${e}`);
-    const lps = fakeLogprobs(row, choices.length);
+    const lps = fakeLogprobs(r, row);
     return {
       example: `${r.activity_label}: ${r.ctx}`,
       full_prompt: `${r.activity_label}: ${r.ctx}`,
