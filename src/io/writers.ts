@@ -4,14 +4,14 @@
  * (hyparquet-writer, the input's codec where an encoder exists) and Arrow IPC
  * (apache-arrow, file or stream format).
  */
-export { JsonlWriter, openByteSink, zstdAvailable, type ByteSink } from './writer-jsonl.js';
-export { ParquetFileWriter, parquetCompressors, writableCodec, topLevelNames, type ParquetOutputOptions } from './writer-parquet.js';
-export { ArrowFileWriter, takeRows } from './writer-arrow.js';
-
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ContamError } from '../errors.js';
 import { writeError } from './atomic.js';
+
+export { JsonlWriter, openByteSink, zstdAvailable, type ByteSink } from './writer-jsonl.js';
+export { ParquetFileWriter, parquetCompressors, writableCodec, topLevelNames, type ParquetOutputOptions } from './writer-parquet.js';
+export { ArrowFileWriter, takeRows } from './writer-arrow.js';
 
 /**
  * Fill a folder atomically: `fill` writes into a temporary folder beside
