@@ -103,9 +103,15 @@ function readLine(file: string, lineNo: number, line: Record<string, unknown>): 
     references: null,
     stored: storedMetrics(line),
   };
-  const responses = Array.isArray(line.filtered_resps) ? line.filtered_resps : Array.isArray(line.resps) ? line.resps : null;
-  const continuations = args.map((a) => a[1]);
-  const multipleChoice = args.length > 0 && continuations.every((c) => typeof c === 'string') && responses !== null && responses.length === args.length;
+  let responses = Array.isArray(line.filtered_resps) ? line.filtered_resps : Array.isArray(line.resps) ? line.resps : null;
+  let continuations = args.map((a) => a[1]);
+  // acc_mutual_info appends one unconditional request per choice after the conditional ones.
+  if (Array.isArray(line.metrics) && line.metrics.includes('acc_mutual_info') && args.length % 2 === 0 && responses?.length === args.length) {
+    continuations = continuations.slice(0, args.length / 2);
+    responses = responses.slice(0, args.length / 2);
+  }
+  // A single loglikelihood request (lambada) is not a choice among several: its acc is the stored is_greedy.
+  const multipleChoice = continuations.length >= 2 && continuations.every((c) => typeof c === 'string') && responses !== null && responses.length === continuations.length;
   if (multipleChoice) {
     const logprobs = responses!.map(loglikelihoodOf);
     if (logprobs.some((v) => v === null)) {

@@ -73,3 +73,26 @@ test('a line without doc_id is BAD_RESULTS', async (t) => {
   t.is((error as { code?: string }).code, 'BAD_RESULTS');
   t.regex(error!.message, /:line 2: expected 'doc_id' to be a whole number from 0, got undefined/);
 });
+
+test('a single loglikelihood request is not multiple choice: only its stored acc counts', async (t) => {
+  const file = writeJsonl(path.join(tempDir(), 'samples_lambada_openai_2026-11-28T10-00-00.jsonl'), [
+    { doc_id: 0, doc: { text: 'He put the keys on the table' }, target: ' table', arguments: { gen_args_0: { arg_0: 'He put the keys on the', arg_1: ' table' } }, resps: [[['-1.5', 'True']]], filtered_resps: [['-1.5', 'True']], filter: 'none', metrics: ['perplexity', 'acc'], perplexity: -1.5, acc: 1 },
+  ]);
+  const [record] = (await readLmEvalSamples(file)).records;
+  t.is(record!.logprobs, null);
+  t.deepEqual(record!.stored, { perplexity: -1.5, acc: 1 });
+});
+
+test('acc_mutual_info lines keep only the conditional requests as choices', async (t) => {
+  const r = hellaswag(1)[0]!;
+  const line = lmEvalHellaswagLine(r, 0, 'nested');
+  const pairs = line.arguments as string[][];
+  const lps = line.filtered_resps as unknown[][];
+  line.arguments = [...pairs, ...pairs.map(([, c]) => ['Answer:', c!])];
+  line.filtered_resps = [...lps, ...lps.map(() => [-50, false])];
+  line.resps = (line.filtered_resps as unknown[]).map((x) => [x]);
+  line.metrics = ['acc', 'acc_norm', 'acc_mutual_info'];
+  const [record] = (await readLmEvalSamples(writeJsonl(path.join(tempDir(), 'samples_hellaswag_x.jsonl'), [line]))).records;
+  t.deepEqual(record!.logprobs, fakeLogprobs(r, 0));
+  t.is(record!.choices!.length, 4);
+});

@@ -61,6 +61,7 @@ export function makeReport(benchmarks: { name: string; shape?: string | null; sa
       index: { format_version: 1, shingles: 0, bloom_bits: 0, bloom_hashes: 0, bloom_fpr: 0 },
     },
     corpus: { files: 1, documents: 1, bytes: 1 },
+    skipped: [],
     benchmarks: benchmarks.map((b) => {
       const contaminated = b.specs.filter((s) => s.contaminated && !s.too_short).length;
       const tooShort = b.specs.filter((s) => s.too_short).length;
