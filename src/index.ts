@@ -41,3 +41,22 @@ export { buildReport, serializeReport, meetsRule } from './report/build.js';
 export { renderSummary } from './report/terminal.js';
 export { readReportFile } from './report/read.js';
 export { formatRate, formatCount, formatBytes } from './report/format.js';
+
+// filters and portraits
+export { filterCorpus, decideDocument, type CorpusFilterOptions, type CorpusFilterSummary } from './filter/corpus.js';
+export { filterEvals, type EvalFilterOptions, type EvalFilterSummary } from './filter/evals.js';
+export { cutDocument, CUT_DEFAULTS, type CutOptions } from './filter/cut.js';
+export { JsonlWriter, ParquetFileWriter, ArrowFileWriter, writeFolderAtomic } from './io/writers.js';
+export { buildPortrait, PortraitBuilder } from './portrait/build.js';
+export { queryPortrait, type PortraitReport } from './portrait/query.js';
+export { readPortraitFile, writePortraitFile } from './portrait/file.js';
+
+// shards, merges, checkpoints, clusters
+export { scanCorpusState, reportFromState, mergeScanStates, assignShards, type ScanState, type ShardSpec, type ScanStateOptions } from './scan/scan.js';
+export { serializePartial, parsePartial, mergePartials, type PartialScan } from './scan/partial.js';
+export { slurmScript, shellQuote, shellJoin } from './scan/slurm.js';
+export { corpusFormatOf, readJsonlDocuments, readParquetDocuments, readArrowDocuments } from './io/corpus.js';
+
+// scores
+export { scoreResults, scoreResultsFile, type ScoreInput, type ScoreOptions } from './score/score.js';
+export { readResults, readLmEvalSamples, readLightevalDetails, readNativeResults, type ResultsFile, type ResultRecord } from './io/results.js';
