@@ -130,7 +130,8 @@ function readLegacy(file: string, row: Record<string, unknown>, index: number): 
     where,
     row: null,
     id: null,
-    text: [example, prompt].filter(Boolean).join('\n') || collectStrings(row).join('\n'),
+    // The query alone: full_prompt also holds the few-shot examples, other samples' texts.
+    text: example || prompt || collectStrings(row).join('\n'),
     logprobs: null,
     choices: null,
     gold: null,

@@ -11,9 +11,11 @@
  * 2. by id, when every record has one and at least half of them are ids of
  *    the benchmark's samples;
  * 3. by text: both sides normalized (lowercase, whitespace collapsed); a
- *    record joins the sample whose first segment (ReportSample.text up to the
- *    first "\n") is contained in the record's text, the longest such segment
- *    winning, then the lowest row not yet taken.
+ *    record joins a sample whose first segment (ReportSample.text up to the
+ *    first "\n") is contained in the record's text. When several are, the
+ *    occurrence ending last wins (a prompt ends with the question under
+ *    evaluation, after any few-shot examples), then the longest segment, then
+ *    the lowest row not yet taken.
  *
  * A record that joins nothing, or a sample already taken, is unjoined and
  * named. Fewer than half of the records joined means the file does not
@@ -76,14 +78,17 @@ function joinByText(samples: readonly ReportSample[], records: readonly ResultRe
   const unjoined: ResultRecord[] = [];
   for (const record of records) {
     const text = normalizeForJoin(record.text);
-    let best: { sample: ReportSample; first: string } | null = null;
+    let best: { sample: ReportSample; first: string; end: number } | null = null;
     for (const [length, keys] of byLength) {
       for (let pos = 0; pos + length <= text.length; pos += 1) {
         const candidates = keys.get(text.slice(pos, pos + length));
         if (!candidates) continue;
         for (const c of candidates) {
           if (taken.has(c.sample) || !text.startsWith(c.first, pos)) continue;
-          if (!best || c.first.length > best.first.length || (c.first.length === best.first.length && c.sample.row < best.sample.row)) best = c;
+          const end = pos + c.first.length;
+          if (!best || end > best.end || (end === best.end && (c.first.length > best.first.length || (c.first.length === best.first.length && c.sample.row < best.sample.row)))) {
+            best = { ...c, end };
+          }
         }
       }
     }

@@ -301,3 +301,19 @@ test('the benchmark comes from a decorated task name, or must be named', async (
   const wrong = await t.throwsAsync(scoreResults(report, [{ path: file, benchmark: 'mmlu' }]));
   t.is((wrong as { code?: string }).code, 'BAD_ARGUMENT');
 });
+
+test('by text, a prompt holding few-shot examples of other samples joins the question it ends with', async (t) => {
+  const rows = hellaswag(20);
+  const shots = rows.slice(10, 13).map((r) => `${r.activity_label}: ${r.ctx} ${r.endings[r.label]}`).join('\n\n');
+  const file = writeJsonl(
+    path.join(tempDir(), 'preds.jsonl'),
+    rows.map((r, i) => ({ benchmark: 'hellaswag', text: `${shots}\n\n${r.activity_label}: ${r.ctx}`, logprobs: [0, -1, -2, -3], gold: i % 4 })),
+  );
+  const b = (await scoreResults(hellaswagReport(), [{ path: file }], { resamples: 10 })).benchmarks[0]!;
+  t.is(b.joined_by, 'text');
+  t.is(b.joined, 20);
+  // acc is 1 exactly where gold is 0: rows 0, 4, 8 (contaminated), 12, 16 (clean)
+  t.deepEqual(b.metrics[0]!.contaminated, { score: 3 / 5, n: 5 });
+  t.deepEqual(b.metrics[0]!.clean, { score: 2 / 14, n: 14 });
+  t.deepEqual(b.metrics.map((m) => m.name), ['acc']);
+});
