@@ -133,6 +133,7 @@ dialog::backdrop { background: rgba(10, 14, 20, 0.45); }
 .match + .match { margin-top: 16px; }
 .match .where { font-size: 12.5px; color: var(--muted); margin: 0 0 6px; overflow-wrap: anywhere; }
 .match .where b { color: var(--ink); font-weight: 600; }
+.snippet.cut-start::before { content: "… "; color: var(--faint); }
 mark { background: var(--mark); color: var(--mark-ink); border-radius: 2px; padding: 0 1px; }
 .more { color: var(--muted); font-size: 13px; margin-top: 12px; }
 footer { color: var(--faint); font-size: 12.5px; margin-top: 40px; }

@@ -105,7 +105,23 @@ function renderScan(report: Report): string {
   ];
   const dl = items.map(([field, dt, dd]) => `<div data-field="${field}"><dt>${escapeHtml(dt)}</dt><dd>${escapeHtml(dd)}</dd></div>`).join('');
   return `<section id="scan" aria-labelledby="scan-h"><h2 id="scan-h">What was scanned</h2><div class="stats">${stats}</div>
-<div class="panel" id="config"><p class="rule">${escapeHtml(ruleSentence(report))}</p><dl class="config">${dl}</dl></div></section>`;
+<div class="panel" id="config"><p class="rule">${escapeHtml(ruleSentence(report))}</p><dl class="config">${dl}</dl></div>${renderSkipped(report)}</section>`;
+}
+
+/** Shown in full up to this many; a scan of a broken corpus can skip millions of lines. */
+const SKIPPED_SHOWN = 100;
+
+function renderSkipped(report: Report): string {
+  // Reports written before --skip-bad existed have no `skipped`.
+  const skipped = report.skipped ?? [];
+  if (skipped.length === 0) return '';
+  const rows = skipped
+    .slice(0, SKIPPED_SHOWN)
+    .map((s) => `<tr><td class="mono">${escapeHtml(s.file)}</td><td>${escapeHtml(s.where ?? 'whole file')}</td><td class="mono">${escapeHtml(s.code)}</td><td>${escapeHtml(s.message)}</td></tr>`)
+    .join('');
+  const more = skipped.length > SKIPPED_SHOWN ? `<p class="note">and ${formatCount(skipped.length - SKIPPED_SHOWN)} more in the JSON report.</p>` : '';
+  return `<div class="panel" id="skipped"><h3>${escapeHtml(`Skipped input: ${plural(skipped.length, 'bad document or part', 'bad documents or parts')} (--skip-bad)`)}</h3>
+<div class="table-scroll"><table><thead><tr><th>File</th><th>Where</th><th>Code</th><th>Message</th></tr></thead><tbody>${rows}</tbody></table></div>${more}</div>`;
 }
 
 // ---------------------------------------------------------------------------

@@ -173,6 +173,7 @@ export function fixtureReport(): { report: Report; scores: ScoreReport } {
       index: { format_version: 1, shingles: 2417, bloom_bits: 65536, bloom_hashes: 14, bloom_fpr: 0.000262636 },
     },
     corpus: { files: 2, documents: 4134, bytes: 5283729 },
+    skipped: [{ file: 'corpus/wiki-00.jsonl.gz', where: 'line 2071', code: 'BAD_JSON', message: 'corpus/wiki-00.jsonl.gz:line 2071: Unexpected end of JSON input' }],
     benchmarks,
     samples,
   };
@@ -215,34 +216,4 @@ export function fixtureReport(): { report: Report; scores: ScoreReport } {
     ],
   };
   return { report, scores };
-}
-
-/** A synthetic report of `n` samples over real GSM8K text, a tenth of them contaminated, for benchmarks of renderers. */
-export function largeReport(n: number): Report {
-  const base = fixtureReport().report;
-  const rows = jsonl<{ question: string; answer: string }>('gsm8k/test.jsonl', 1319);
-  const names = ['gsm8k', 'mmlu', 'hellaswag', 'truthfulqa'];
-  const samples: ReportSample[] = [];
-  const counts = names.map(() => ({ samples: 0, contaminated: 0, tooShort: 0 }));
-  for (let i = 0; i < n; i++) {
-    const b = i % names.length;
-    const r = rows[i % rows.length]!;
-    const s = baseSample(names[b]!, Math.floor(i / names.length), `${names[b]}-${i}`, `${r.question}\n${r.answer}`, i % 50 === 7);
-    counts[b]!.samples++;
-    if (s.too_short) counts[b]!.tooShort++;
-    else if (i % 10 === 3) {
-      const piece = [r.question];
-      const doc = plant(base.samples[0]!.matches[0]!.snippet, piece, '', base.samples[3]!.matches[0]!.snippet);
-      convict(s, ((i * 7919) % 1000) / 1000, wordCount(r.question), [match('corpus/part-00.jsonl.gz', i, `doc-${i}`, doc, s.text, piece, { before: 200, length: 600 })], 'input');
-      counts[b]!.contaminated++;
-    }
-    samples.push(s);
-  }
-  const benchmarks = names.map((name, b) => {
-    const c = counts[b]!;
-    const judged = c.samples - c.tooShort;
-    return { name, path: `evals/${name}.jsonl`, format: 'jsonl' as const, shape: name, fields: ['question'], samples: c.samples, ngram: 13, contaminated: c.contaminated, too_short: c.tooShort, rate: judged === 0 ? 0 : Math.round((c.contaminated / judged) * 1e6) / 1e6 };
-  });
-  samples.sort((a, b) => names.indexOf(a.benchmark) - names.indexOf(b.benchmark) || a.row - b.row);
-  return { ...base, corpus: { files: 64, documents: 12_000_000, bytes: 48_318_382_080 }, benchmarks, samples };
 }

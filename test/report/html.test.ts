@@ -126,11 +126,12 @@ test('the page shows the JSON report figures per benchmark, the scan and the sco
     t.is(await page.locator('.stat[data-field="bytes"] .detail').textContent(), '5,283,729 bytes');
     t.is(await page.locator('#config [data-field="bloom"] dd').textContent(), '65,536 bits, 14 hashes, false positive rate 0.000262636');
     t.is(await page.locator('#config [data-field="normalization"] dd').textContent(), 'nfkc-casefold-html-punct-v1');
+    t.deepEqual(await texts(page, '#skipped tbody td'), ['corpus/wiki-00.jsonl.gz', 'line 2071', 'BAD_JSON', 'corpus/wiki-00.jsonl.gz:line 2071: Unexpected end of JSON input']);
 
     const gsm = page.locator('#scores [data-benchmark="gsm8k"] tr[data-metric="exact_match"]');
     t.deepEqual(await gsm.locator('td[data-field]').allTextContents(), ['exact_match', '56.3n=16', '53.8n=13', '66.7n=3', '50.0n=2', '100.0n=1', '-2.4', '[-9.1, +4.3]']);
     const mmlu = page.locator('#scores [data-benchmark="mmlu"] tbody tr');
-    t.deepEqual(await mmlu.evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('[data-part="score"], [data-field="delta"], [data-field="ci95"]')].map((c) => c.textContent))), [
+    t.deepEqual(await mmlu.evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('[data-part="score"], [data-field="delta"], [data-field="ci95"]')).map((c) => c.textContent))), [
       ['41.7', '33.3', '66.7', '-8.3', '[-19.4, +2.8]'],
       ['50.0', '44.4', '66.7', '-5.6', '[-16.7, +5.6]'],
     ]);
