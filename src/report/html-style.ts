@@ -109,7 +109,7 @@ button:disabled { color: var(--faint); cursor: default; }
 #sample-table col.c-verdict { width: 11%; } #sample-table col.c-overlap { width: 8%; } #sample-table col.c-longest { width: 7%; }
 #sample-table col.c-docs { width: 6%; } #sample-table col.c-text { width: 36%; }
 #sample-table td { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: middle; }
-#sample-table td.mono { font-size: 12.5px; color: var(--muted); }
+#sample-table td.mono { font-size: 12.5px; line-height: 21px; color: var(--muted); }
 #sample-table tbody tr { cursor: pointer; }
 #sample-table tbody tr:hover, #sample-table tbody tr:focus { background: var(--hover); outline: none; }
 th button.sort { border: 0; background: none; padding: 0; color: inherit; font: inherit; font-size: 12.5px; font-weight: 600; }
