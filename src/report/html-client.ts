@@ -194,7 +194,7 @@ export const REPORT_CLIENT_JS = String.raw`(function () {
       var dialog = $('sample-dialog');
       dialog.dataset.i = String(i);
       if (!dialog.open) dialog.showModal();
-      $('detail-body').scrollTop = 0;
+      dialog.scrollTop = 0;
     }
 
     $('filter-benchmark').addEventListener('change', function (e) { state.bench = Number(e.target.value); state.page = 0; apply(); });

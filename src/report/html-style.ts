@@ -119,7 +119,7 @@ th button.sort { border: 0; background: none; padding: 0; color: inherit; font: 
 .verdict.too-short { background: var(--short-soft); color: var(--short); }
 .empty { color: var(--muted); text-align: center; padding: 28px; }
 
-dialog { width: min(1240px, 96vw); max-height: 92vh; padding: 0; border: 1px solid var(--line-strong); border-radius: 12px; background: var(--panel); color: var(--ink); }
+dialog { width: min(1240px, 96vw); max-height: 92vh; overflow: auto; padding: 0; border: 1px solid var(--line-strong); border-radius: 12px; background: var(--panel); color: var(--ink); }
 dialog::backdrop { background: rgba(10, 14, 20, 0.45); }
 .dialog-head { position: sticky; top: 0; background: var(--panel); border-bottom: 1px solid var(--line); padding: 14px 20px; display: flex; justify-content: space-between; gap: 16px; align-items: start; z-index: 1; }
 .dialog-head h3 { font-size: 16px; }
