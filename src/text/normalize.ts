@@ -181,6 +181,14 @@ export class WordBuffer {
   hashes = new Uint32Array(1024);
   starts = new Int32Array(1024);
   ends = new Int32Array(1024);
+  /**
+   * With `extractWords(..., collect = 'joined')`: the normalized words as UTF-8,
+   * each followed by one space, and where each word's bytes end. Cheaper than
+   * one string per word when the caller wants the normalized text whole.
+   */
+  joined = new Uint8Array(4096);
+  joinedLength = 0;
+  byteEnds = new Int32Array(1024);
   /** Normalized words, filled only by `extractWords(..., collect = true)`. */
   words: string[] = [];
 
@@ -208,13 +216,30 @@ function growBytes(): void {
   bytes = b;
 }
 
-function pushWord(out: WordBuffer, nb: number, start: number, end: number, seed: number, collect: boolean): void {
+type Collect = boolean | 'joined';
+
+function pushWord(out: WordBuffer, nb: number, start: number, end: number, seed: number, collect: Collect): void {
   if (out.count === out.hashes.length) out.grow();
   const k = out.count++;
   out.hashes[k] = xxh32(bytes, 0, nb, seed);
   out.starts[k] = start;
   out.ends[k] = end;
-  if (collect) out.words.push(utf8.decode(bytes.subarray(0, nb)));
+  if (collect === 'joined') {
+    if (out.joinedLength + nb + 1 > out.joined.length) {
+      const grown = new Uint8Array(Math.max(out.joined.length * 2, out.joinedLength + nb + 1));
+      grown.set(out.joined.subarray(0, out.joinedLength));
+      out.joined = grown;
+    }
+    if (out.byteEnds.length < out.hashes.length) {
+      const grown = new Int32Array(out.hashes.length);
+      grown.set(out.byteEnds);
+      out.byteEnds = grown;
+    }
+    out.joined.set(bytes.subarray(0, nb), out.joinedLength);
+    out.joinedLength += nb;
+    out.byteEnds[k] = out.joinedLength;
+    out.joined[out.joinedLength++] = 32;
+  } else if (collect) out.words.push(utf8.decode(bytes.subarray(0, nb)));
 }
 
 /** Word-in-progress state shared between the fast loop and the slow path. */
@@ -225,7 +250,7 @@ interface WordState {
 }
 
 /** Feed a normalized (folded) string whose characters all come from original [from, to). */
-function feed(s: string, from: number, to: number, st: WordState, out: WordBuffer, seed: number, collect: boolean): void {
+function feed(s: string, from: number, to: number, st: WordState, out: WordBuffer, seed: number, collect: Collect): void {
   for (let k = 0; k < s.length; k++) {
     let cp = s.charCodeAt(k);
     if (cp >= 0xd800 && cp <= 0xdbff && k + 1 < s.length) {
@@ -266,9 +291,10 @@ function feed(s: string, from: number, to: number, st: WordState, out: WordBuffe
  * Split `text` into normalized words, writing hashes and original offsets into `out`.
  * With `collect`, also fill `out.words` with the normalized strings (index time, verification).
  */
-export function extractWords(text: string, out: WordBuffer, seed: number, collect = false): void {
+export function extractWords(text: string, out: WordBuffer, seed: number, collect: Collect = false): void {
   out.count = 0;
-  if (collect) out.words = [];
+  out.joinedLength = 0;
+  if (collect === true) out.words = [];
   const len = text.length;
   const st: WordState = { start: -1, end: 0, nb: 0 };
   // Locals mirror `st` in the fast loop; they are synced around every slow-path call.

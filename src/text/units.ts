@@ -64,7 +64,7 @@ async function loadEncoder(name: TokenEncoding): Promise<Encoder> {
   return encoder;
 }
 
-const utf8 = new TextEncoder();
+const joinedDecoder = new TextDecoder();
 
 /**
  * tiktoken tokens of the normalized text (words each preceded by one space). A
@@ -96,33 +96,34 @@ export class TokenUnits implements UnitExtractor {
   }
 
   extract(text: string): UnitBuffer {
-    return this.extractWithText(text).units;
+    return this.tokenize(text, false).units;
   }
 
   extractWithText(text: string): { units: UnitBuffer; texts: string[] } {
+    return this.tokenize(text, true);
+  }
+
+  private wordEndByte = new Int32Array(1024);
+
+  private tokenize(text: string, collect: boolean): { units: UnitBuffer; texts: string[] } {
     const words = this.words;
-    extractWords(text, words, 0, true);
+    extractWords(text, words, 0, 'joined');
     // A leading space makes the first word tokenize as it does mid-text (" word"), so a copy
-    // matches whether or not it opens the document.
-    const normalized = words.count === 0 ? '' : ` ${words.words.join(' ')}`;
+    // matches whether or not it opens the document. The joined buffer ends with a space: drop it.
+    const normalized = words.count === 0 ? '' : ` ${joinedDecoder.decode(words.joined.subarray(0, words.joinedLength - 1))}`;
     const ids = normalized.length === 0 ? new Uint32Array(0) : this.encoder.encode_ordinary(normalized);
     const n = ids.length;
     if (this.out.starts.length < n) this.out = { count: 0, hashes: ids, starts: new Int32Array(n * 2), ends: new Int32Array(n * 2) };
     const out = this.out;
     out.hashes = ids;
     out.count = n;
-    // Byte offset where each word ends in the normalized UTF-8 (words are separated by one space).
-    const wordEndByte = new Int32Array(words.count);
-    let offset = 1;
-    for (let w = 0; w < words.count; w++) {
-      const word = words.words[w]!;
-      offset += /^[\x00-\x7f]*$/.test(word) ? word.length : utf8.encode(word).length;
-      wordEndByte[w] = offset;
-      offset += 1;
-    }
+    // Byte offset where each word ends in the normalized UTF-8, after the leading space.
+    if (this.wordEndByte.length < words.count) this.wordEndByte = new Int32Array(words.count * 2);
+    const wordEndByte = this.wordEndByte;
+    for (let w = 0; w < words.count; w++) wordEndByte[w] = words.byteEnds[w]! + 1;
     let byte = 0;
     let w = 0;
-    const texts: string[] = new Array(n);
+    const texts: string[] = collect ? new Array(n) : [];
     for (let t = 0; t < n; t++) {
       const id = ids[t]!;
       const len = this.byteLength(id);
@@ -133,7 +134,7 @@ export class TokenUnits implements UnitExtractor {
       while (last < words.count - 1 && wordEndByte[last]! < endByte - 1) last++;
       out.starts[t] = words.count ? words.starts[w]! : 0;
       out.ends[t] = words.count ? words.ends[last]! : 0;
-      texts[t] = String(id);
+      if (collect) texts[t] = String(id);
       byte = endByte;
     }
     return { units: out, texts };
