@@ -39,7 +39,7 @@ export { MatchAccumulator, type MatchRecord } from './scan/accumulator.js';
 // report
 export { buildReport, serializeReport, meetsRule } from './report/build.js';
 export { renderSummary } from './report/terminal.js';
-export { readReportFile } from './report/read.js';
+export { readReport, validateReport } from './report/read.js';
 export { formatRate, formatCount, formatBytes } from './report/format.js';
 
 // filters and portraits
@@ -60,3 +60,6 @@ export { corpusFormatOf, readJsonlDocuments, readParquetDocuments, readArrowDocu
 // scores
 export { scoreResults, scoreResultsFile, type ScoreInput, type ScoreOptions } from './score/score.js';
 export { readResults, readLmEvalSamples, readLightevalDetails, readNativeResults, type ResultsFile, type ResultRecord } from './io/results.js';
+export { accuracy, lengthNormalizedAccuracy, exactMatch, squadF1, extractGsm8kAnswer } from './score/metrics.js';
+export { bootstrapDeltaInterval, mulberry32 } from './score/bootstrap.js';
+export { renderScores } from './report/scores-terminal.js';

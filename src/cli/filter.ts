@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { filterCorpus } from '../filter/corpus.js';
 import { filterEvals } from '../filter/evals.js';
 import { readIndexFile } from '../index/file.js';
-import { readReportFile } from '../report/read.js';
+import { readReport } from '../report/read.js';
 import { createLogger, parseIntegerOption, writeResult } from './common.js';
 
 export function filterCommand(): Command {
@@ -20,7 +20,7 @@ export function filterCommand(): Command {
     .option('-q, --quiet', 'no summary on stderr')
     .addHelpText('after', '\nExamples:\n  contam filter evals --report report.json -o clean/\n  contam filter evals --report report.json -o clean/ --format lm-eval')
     .action(async (opts) => {
-      const report = await readReportFile(opts.report);
+      const report = await readReport(opts.report);
       const summary = await filterEvals(report, opts.output, { lmEval: opts.format === 'lm-eval', keepTooShort: Boolean(opts.keepTooShort) });
       const log = createLogger(opts.quiet);
       for (const b of summary.benchmarks) log.info(`${b.name}: kept ${b.kept} of ${b.samples} -> ${opts.output}/${b.output} (${b.removed} removed, ${b.too_short} too short to judge)`);

@@ -1,7 +1,7 @@
 /** `contam report`: print a saved report's summary again (and, with --html, render it). */
 import { Command } from 'commander';
 import { serializeReport } from '../report/build.js';
-import { readReportFile } from '../report/read.js';
+import { readReport } from '../report/read.js';
 import { renderSummary } from '../report/terminal.js';
 import { colorEnabled, writeResult } from './common.js';
 
@@ -19,7 +19,7 @@ Examples:
   contam report report.json --top 20 | less -R`,
     )
     .action(async (file: string, opts) => {
-      const report = await readReportFile(file);
+      const report = await readReport(file);
       if (opts.json) await writeResult(serializeReport(report));
       else await writeResult(renderSummary(report, { color: colorEnabled(process.stdout), top: opts.top, width: process.stdout.columns ?? 100 }));
     });

@@ -6,7 +6,7 @@
  */
 import { Command, Option } from 'commander';
 import { renderScores } from '../report/scores-terminal.js';
-import { readReport } from '../score/report-input.js';
+import { readReport } from '../report/read.js';
 import { scoreResults, type ScoreInput } from '../score/score.js';
 import type { ScoreMode } from '../types.js';
 import { colorEnabled, createLogger, parseIntegerOption, writeResult } from './common.js';

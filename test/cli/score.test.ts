@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { scoreCommand } from '../../src/cli/score.js';
-import { hellaswag, hellaswagText, lmEvalHellaswagLine, makeReport, tempDir, writeJsonl } from './_helpers.js';
+import { hellaswag, hellaswagText, lmEvalHellaswagLine, makeReport, tempDir, writeJsonl } from '../score/_helpers.js';
 
 function setup(): { dir: string; report: string; results: string } {
   const dir = tempDir();

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import { readReport } from '../../src/score/report-input.js';
-import { hellaswag, hellaswagText, makeReport, tempDir } from './_helpers.js';
+import { readReport } from '../../src/report/read.js';
+import { hellaswag, hellaswagText, makeReport, tempDir } from '../score/_helpers.js';
 
 function reportFile(data: unknown): string {
   const file = path.join(tempDir(), 'report.json');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { readReport } from '../../src/score/report-input.js';
+import { readReport } from '../../src/report/read.js';
 import { scoreResults } from '../../src/score/score.js';
 import type { ScoreReport } from '../../src/types.js';
 
