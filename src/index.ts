@@ -63,3 +63,5 @@ export { readResults, readLmEvalSamples, readLightevalDetails, readNativeResults
 export { accuracy, lengthNormalizedAccuracy, exactMatch, squadF1, extractGsm8kAnswer } from './score/metrics.js';
 export { bootstrapDeltaInterval, mulberry32 } from './score/bootstrap.js';
 export { renderScores } from './report/scores-terminal.js';
+export { renderHtmlReport } from './report/html.js';
+export { readScores } from './report/read.js';

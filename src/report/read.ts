@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { ContamError } from '../errors.js';
-import type { Report } from '../types.js';
+import type { Report, ScoreReport } from '../types.js';
 
 const HINT = 'pass the JSON written by `contam scan -o report.json`';
 
@@ -73,4 +73,24 @@ export function validateReport(data: unknown, file: string): Report {
     }
   });
   return data as unknown as Report;
+}
+
+/** Read a scores file written by `contam score -o`, checking its shape. */
+export async function readScores(file: string): Promise<ScoreReport> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    throw new ContamError('FILE_NOT_FOUND', 'no such scores file', { file, hint: 'write one with `contam score -o FILE`' });
+  }
+  let data: Partial<ScoreReport>;
+  try {
+    data = JSON.parse(text) as Partial<ScoreReport>;
+  } catch (error) {
+    throw new ContamError('BAD_REPORT', `not JSON: ${(error as Error).message}`, { file, hint: 'pass the file written by `contam score -o`' });
+  }
+  if (data?.version !== 1 || !Array.isArray(data.benchmarks)) {
+    throw new ContamError('BAD_REPORT', 'not a contam scores file of version 1', { file, hint: 'pass the file written by `contam score -o`' });
+  }
+  return data as ScoreReport;
 }
