@@ -268,6 +268,8 @@ export interface SubsetScore {
   /** Mean of the metric over the subset, 0..1; null when the subset is empty. */
   score: number | null;
   n: number;
+  /** Seeded 95% percentile-bootstrap interval of the mean; null with fewer than 2 values. */
+  ci95?: [number, number] | null;
 }
 
 export interface MetricScores {

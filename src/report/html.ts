@@ -206,7 +206,8 @@ function renderBenchmarks(report: Report): string {
 
 function subsetCell(subset: SubsetScore | undefined, field: string): string {
   if (subset === undefined) return `<td class="n" data-field="${field}">–</td>`;
-  return `<td class="n" data-field="${field}"><span data-part="score">${formatScore(subset.score)}</span><span class="sub" data-part="n">n=${formatCount(subset.n)}</span></td>`;
+  const ci = subset.ci95 ? `<span class="sub" data-part="ci95">[${formatScore(subset.ci95[0])}, ${formatScore(subset.ci95[1])}]</span>` : '';
+  return `<td class="n" data-field="${field}"><span data-part="score">${formatScore(subset.score)}</span><span class="sub" data-part="n">n=${formatCount(subset.n)}</span>${ci}</td>`;
 }
 
 function intervalText(ci: [number, number] | null): string {
@@ -252,6 +253,7 @@ function scoreChart(bench: BenchmarkScores): string {
     ];
     for (const [name, subset, offset] of dots) {
       if (subset.score === null) continue;
+      if (subset.ci95) parts.push(`<line class="whisker whisker-${name}" x1="${sx(subset.ci95[0]).toFixed(1)}" x2="${sx(subset.ci95[1]).toFixed(1)}" y1="${cy + offset}" y2="${cy + offset}"/>`);
       parts.push(`<circle class="dot-${name}" cx="${sx(subset.score).toFixed(1)}" cy="${cy + offset}" r="5.5"><title>${escapeHtml(`${name}: ${formatScore(subset.score)} (n=${formatCount(subset.n)})`)}</title></circle>`);
     }
     if (m.delta.ci95 !== null) {

@@ -44,6 +44,20 @@ function resampledSum(values: readonly number[], random: () => number): number {
 }
 
 /**
+ * 95% percentile-bootstrap interval of the mean of `values`; null with fewer
+ * than two values, where resampling can only repeat the one value.
+ */
+export function bootstrapMeanInterval(values: readonly number[], options: { resamples?: number; seed?: number } = {}): [number, number] | null {
+  if (values.length < 2) return null;
+  const resamples = options.resamples ?? 1000;
+  const random = mulberry32(options.seed ?? 0);
+  const means: number[] = new Array(resamples);
+  for (let r = 0; r < resamples; r += 1) means[r] = resampledSum(values, random) / values.length;
+  means.sort((a, b) => a - b);
+  return [quantile(means, 0.025), quantile(means, 0.975)];
+}
+
+/**
  * 95% bootstrap interval of (clean mean - all mean), where all = clean ∪
  * contaminated ∪ other. Returns null when either clean or contaminated is
  * empty: with nothing to contrast, an interval would say nothing.

@@ -20,7 +20,7 @@
 import { ContamError } from '../errors.js';
 import { readResults, type ResultRecord, type ResultsFile } from '../io/results.js';
 import type { BenchmarkScores, MetricScores, Report, ScoreMode, ScoreReport, SubsetScore } from '../types.js';
-import { bootstrapDeltaInterval } from './bootstrap.js';
+import { bootstrapDeltaInterval, bootstrapMeanInterval } from './bootstrap.js';
 import { joinRecords, recordName } from './join.js';
 import { accuracy, exactMatch, extractGsm8kAnswer, gsm8kAnswerMatches, lengthNormalizedAccuracy, squadF1 } from './metrics.js';
 
@@ -96,8 +96,8 @@ function mean(values: readonly number[]): number | null {
   return sum / values.length;
 }
 
-function subset(values: readonly number[]): SubsetScore {
-  return { score: mean(values), n: values.length };
+function subset(values: readonly number[], bootstrap: { seed: number; resamples: number }): SubsetScore {
+  return { score: mean(values), n: values.length, ci95: bootstrapMeanInterval(values, bootstrap) };
 }
 
 /** A per-record value for each metric: recomputed when possible, else stored; null when neither. */
@@ -170,13 +170,14 @@ export function scoreResultsFile(report: Report, file: ResultsFile, input: Omit<
         else if (sample.leaked === 'input+label') inputAndLabel.push(v);
       } else clean.push(v);
     }
-    const allScore = subset(all);
-    const cleanScore = subset(clean);
+    const bootstrap = { seed, resamples };
+    const allScore = subset(all, bootstrap);
+    const cleanScore = subset(clean, bootstrap);
     const m: MetricScores = {
       name,
       all: allScore,
       clean: cleanScore,
-      contaminated: subset(contaminated),
+      contaminated: subset(contaminated, bootstrap),
       delta: {
         value: cleanScore.score !== null && allScore.score !== null ? cleanScore.score - allScore.score : null,
         ci95: bootstrapDeltaInterval(clean, contaminated, other, { seed, resamples }),
@@ -184,8 +185,8 @@ export function scoreResultsFile(report: Report, file: ResultsFile, input: Omit<
       small_subset: clean.length < SMALL_SUBSET || contaminated.length < SMALL_SUBSET,
     };
     if (leakedKnown) {
-      m.input_only = subset(inputOnly);
-      m.input_and_label = subset(inputAndLabel);
+      m.input_only = subset(inputOnly, bootstrap);
+      m.input_and_label = subset(inputAndLabel, bootstrap);
     }
     metrics.push(m);
   }

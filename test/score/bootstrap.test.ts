@@ -1,5 +1,5 @@
 import test from 'ava';
-import { bootstrapDeltaInterval, mulberry32, quantile } from '../../src/score/bootstrap.js';
+import { bootstrapDeltaInterval, bootstrapMeanInterval, mulberry32, quantile } from '../../src/score/bootstrap.js';
 
 /** mulberry32 restated from its published C-like form, to pin the stream. */
 function referenceMulberry32(seed: number): () => number {
@@ -73,4 +73,24 @@ test('constant subsets give a zero-width interval at the exact difference', (t) 
 test('no interval without both a clean and a contaminated sample', (t) => {
   t.is(bootstrapDeltaInterval([], [1, 0]), null);
   t.is(bootstrapDeltaInterval([1, 0], []), null);
+});
+
+test('the interval of a mean equals a naive percentile bootstrap with the same seed', (t) => {
+  const values = [1, 0, 1, 1, 0, 0, 1, 1, 1, 0, 1, 0];
+  const random = mulberry32(7);
+  const means: number[] = [];
+  for (let r = 0; r < 500; r++) {
+    let sum = 0;
+    for (let i = 0; i < values.length; i++) sum += values[Math.floor(random() * values.length)]!;
+    means.push(sum / values.length);
+  }
+  means.sort((a, b) => a - b);
+  // numpy-style linear interpolation at 2.5% and 97.5% of 500 sorted means.
+  const at = (q: number) => {
+    const h = (means.length - 1) * q;
+    const lo = Math.floor(h);
+    return means[lo]! + (h - lo) * (means[Math.min(lo + 1, means.length - 1)]! - means[lo]!);
+  };
+  t.deepEqual(bootstrapMeanInterval(values, { seed: 7, resamples: 500 }), [at(0.025), at(0.975)]);
+  t.is(bootstrapMeanInterval([1], { seed: 7 }), null);
 });
