@@ -4,7 +4,7 @@
  * mode: read (read and decompress only, touching every text), scan-1, scan-N (N workers).
  * Prints one JSON line: {mode, bytes, documents, seconds, mbps, rss_mb}.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { readIndexFile } from '../src/index/file.js';
 import { planCorpusParts, readCorpusPart } from '../src/io/corpus.js';
@@ -13,16 +13,17 @@ import { scanCorpus } from '../src/scan/scan.js';
 const [mode, indexFile, ...files] = process.argv.slice(2);
 const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
 let documents = 0;
+// UTF-8 bytes of all texts (what a scanner scans); measured in read mode, passed to scan modes.
+let textBytes = Number(process.env.TEXT_BYTES ?? 0);
 const t0 = performance.now();
 if (mode === 'read') {
-  let chars = 0;
+  textBytes = 0;
   for (const part of await planCorpusParts(files)) {
     for await (const batch of readCorpusPart(part, { columns: { text: 'text', id: 'id' } })) {
       documents += batch.documents.length;
-      for (const d of batch.documents) chars += d.text.length;
+      for (const d of batch.documents) textBytes += Buffer.byteLength(d.text);
     }
   }
-  if (chars < 0) console.log(chars);
 } else {
   const workers = Number(mode!.split('-')[1]);
   const index = await readIndexFile(indexFile!);
@@ -30,4 +31,7 @@ if (mode === 'read') {
   documents = report.corpus.documents;
 }
 const seconds = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ mode, bytes, documents, seconds: Number(seconds.toFixed(2)), mbps: Number((bytes / 1e6 / seconds).toFixed(1)), rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+// Peak RSS of this process: VmHWM, since getrusage's maxrss survives exec and would report the parent's.
+const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+const rss = hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
+console.log(JSON.stringify({ mode, bytes, text_bytes: textBytes, documents, seconds: Number(seconds.toFixed(2)), mbps: Number((bytes / 1e6 / seconds).toFixed(1)), text_mbps: Number((textBytes / 1e6 / seconds).toFixed(1)), rss_mb: Math.round(rss) }));

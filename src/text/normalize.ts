@@ -307,16 +307,13 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
     if (c < 128) {
       const cls = ASCII_CLASS[c]!;
       if (cls === CLS_WORD) {
-        const next = i + 1 < len ? text.charCodeAt(i + 1) : 0;
-        if (next < 0x300 || !isMark(text.codePointAt(i + 1)!)) {
-          if (wordStart < 0) wordStart = i;
-          if (nb === bytes.length) growBytes();
-          bytes[nb++] = ASCII_LOWER[c]!;
-          i++;
-          wordEnd = i;
-          continue;
-        }
-        // An ASCII letter with combining marks: take the slow path below.
+        // (A combining mark after it is rare and handled when met: see the slow path.)
+        if (wordStart < 0) wordStart = i;
+        if (nb === bytes.length) growBytes();
+        bytes[nb++] = ASCII_LOWER[c]!;
+        i++;
+        wordEnd = i;
+        continue;
       } else if (cls === CLS_SPACE) {
         if (wordStart >= 0) {
           pushWord(out, nb, wordStart, wordEnd, seed, collect);
@@ -359,6 +356,27 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
       }
     }
     // Slow path: a code point plus the combining marks that follow it form one unit.
+    if (c >= 0x300 && wordEnd === i && i > 0 && text.charCodeAt(i - 1) < 128 && ASCII_CLASS[text.charCodeAt(i - 1)] === CLS_WORD && isMark(text.codePointAt(i)!)) {
+      // Marks after an ASCII letter that the fast path already took: take the letter back and
+      // normalize it with its marks (e + U+0301 composes to é under NFKC).
+      let k = i;
+      while (k < len) {
+        const d = text.codePointAt(k)!;
+        if (d < 0x300 || !isMark(d)) break;
+        k += d > 0xffff ? 2 : 1;
+      }
+      nb -= 1;
+      if (nb === 0) wordStart = -1;
+      st.start = wordStart;
+      st.end = wordEnd;
+      st.nb = nb;
+      feed(foldUnit(text.slice(i - 1, k)), i - 1, k, st, out, seed, collect);
+      wordStart = st.start;
+      wordEnd = st.end;
+      nb = st.nb;
+      i = k;
+      continue;
+    }
     let cp = c;
     let j = i + 1;
     if (c >= 0xd800 && c <= 0xdbff && j < len) {

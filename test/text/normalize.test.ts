@@ -93,3 +93,12 @@ test('a buffer grows past its initial capacity', (t) => {
   t.is(b.count, 5000);
   t.is(b.starts[4999], text.lastIndexOf('w4999'));
 });
+
+test('a combining mark after an ASCII letter composes with it, wherever the letter falls in the word', (t) => {
+  t.deepEqual(words('Cafe\u0301s re\u0301sume\u0301'), [
+    ['cafés', 0, 6],
+    ['résumé', 7, 15],
+  ]);
+  t.is(normalizeText('a&amp;\u0301b'), normalizeText('a&amp;\u0301b'));
+  t.is(normalizeText('e\u0301'), 'é');
+});
