@@ -99,8 +99,10 @@ const plants: Plant[] = [];
 const used = new Set<number>();
 const docs = [...prose];
 for (let b = 0; b < benchmarks.length; b++) {
+  // Each sample is planted once: a small benchmark (HumanEval has 164) gets fewer per perturbation.
+  const per = Math.min(PER, Math.floor(benchmarks[b]!.samples.length / perturbations.length));
   for (const [name, perturb] of perturbations) {
-    for (let k = 0; k < PER; k++) {
+    for (let k = 0; k < per; k++) {
       let s: number;
       do s = offsets[b]! + Math.floor(rand() * benchmarks[b]!.samples.length);
       while (used.has(s));
