@@ -129,7 +129,7 @@ export interface NearDuplicateConfig {
   bands: number;
   /** Rows per band. @default 3 */
   rows: number;
-  /** Containment a candidate must verify at to count. @default 0.5 */
+  /** Containment a candidate must verify at to count. @default 0.4 */
   minContainment: number;
 }
 

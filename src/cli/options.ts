@@ -44,7 +44,7 @@ export function addIndexOptions(cmd: Command, minhashByDefault: boolean): Comman
     .option('--minhash-ngram <n>', 'shingle length for MinHash', parseIntegerOption('--minhash-ngram', 1, 100), 5)
     .option('--bands <n>', 'LSH bands', parseIntegerOption('--bands', 1, 1000), 20)
     .option('--rows <n>', 'rows per LSH band', parseIntegerOption('--rows', 1, 100), 3)
-    .option('--min-containment <fraction>', "fraction of a sample's MinHash shingles a window must contain to count", parseFractionOption('--min-containment'), 0.5);
+    .option('--min-containment <fraction>', "fraction of a sample's MinHash shingles a window must contain to count", parseFractionOption('--min-containment'), 0.4);
 }
 
 function parseNgram(value: string): number | 'auto' {

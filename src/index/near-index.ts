@@ -21,11 +21,11 @@ export interface NearConfig {
   bands: number;
   /** Rows per band. @default 3 */
   rows: number;
-  /** Containment a candidate must verify at to count. @default 0.5 */
+  /** Containment a candidate must verify at to count. @default 0.4 */
   minContainment: number;
 }
 
-export const NEAR_DEFAULTS: NearConfig = { shingle: 5, bands: 20, rows: 3, minContainment: 0.5 };
+export const NEAR_DEFAULTS: NearConfig = { shingle: 5, bands: 20, rows: 3, minContainment: 0.4 };
 
 /** Samples shorter than this many units get no signature. */
 export const NEAR_MIN_UNITS = 8;
