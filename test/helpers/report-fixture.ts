@@ -16,10 +16,12 @@
  * Counts and rates are what the scanner would write: rate = contaminated /
  * (samples - too short), rounded to 6 decimals.
  */
+import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Report, ReportMatch, ReportSample, ScoreReport } from '../../src/types.js';
 
-const DATA = '/work/shared/data';
+// The shared data sits beside the checkout (../shared/data), wherever the checkout is.
+const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
 
 function jsonl<T>(path: string, limit: number): T[] {
   return readFileSync(`${DATA}/${path}`, 'utf8')

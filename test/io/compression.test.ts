@@ -13,6 +13,9 @@ import { openDecompressed } from '../../src/io/compression.js';
 import type { Compression } from '../../src/types.js';
 import { zstdStore } from './corpus-documents.js';
 
+// The shared data sits beside the checkout, wherever the checkout is.
+const SHARED = path.resolve(import.meta.dirname, '../../../shared/data');
+
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-io-compression-'));
 test.after.always(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -32,7 +35,7 @@ async function failure(file: string, compression: Compression): Promise<{ code: 
   throw new Error('expected an error');
 }
 
-const shakespeare = gunzipSync(readFileSync('/work/shared/data/corpus/shakespeare.jsonl.gz'));
+const shakespeare = gunzipSync(readFileSync(`${SHARED}/corpus/shakespeare.jsonl.gz`));
 const first10 = Buffer.from(shakespeare.toString('utf8').split('\n').slice(0, 10).join('\n') + '\n');
 
 test('real zstd (zstd -19, the CLI) decompresses to the exact source bytes', async (t) => {
@@ -76,7 +79,7 @@ test('truncated zstd is BAD_COMPRESSION with the byte offset', async (t) => {
 });
 
 test('data that is not gzip or zstd at all is BAD_COMPRESSION', async (t) => {
-  const file = path.join(tmp, 'plain.jsonl.gz');
+  const file = path.join(tmp, 'plain.jsonl.gz`);
   writeFileSync(file, '{"text": "not compressed"}\n');
   t.is((await failure(file, 'gzip')).code, 'BAD_COMPRESSION');
   const zst = path.join(tmp, 'plain.jsonl.zst');

@@ -36,7 +36,8 @@ export interface TestDocument {
   text: string | null;
 }
 
-const DATA = '/work/shared/data/corpus';
+// The shared data sits beside the checkout (../shared/data), wherever the checkout is.
+const DATA = path.resolve(import.meta.dirname, '../../../shared/data/corpus');
 const CORPORA = ['gutenberg', 'movie_reviews', 'kjv_bible', 'us_presidential_speeches', 'wikitext2', 'debian_docs', 'fortunes', 'shakespeare'];
 
 /** The first `perFile` documents of each background corpus file (real prose). */

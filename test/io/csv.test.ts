@@ -1,3 +1,4 @@
+import path from 'node:path';
 /**
  * The RFC 4180 parser: quoting, doubled quotes, embedded newlines, CRLF, BOM,
  * blank lines, and every malformed input as BAD_CSV naming its line. The real
@@ -6,6 +7,9 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { parseCsv, parseCsvRecords } from '../../src/io/csv.js';
+
+// The shared data sits beside the checkout, wherever the checkout is.
+const SHARED = path.resolve(import.meta.dirname, '../../../shared/data');
 
 const codeOf = (fn: () => unknown): { code?: string; message: string } => {
   try {
@@ -47,10 +51,10 @@ test('text after a closing quote, a short record and a duplicate column are BAD_
 });
 
 test('the real TruthfulQA files parse to their published row counts, BOM dropped from the header', (t) => {
-  const current = parseCsv(readFileSync('/work/shared/data/truthfulqa/TruthfulQA.csv', 'utf8'), 'TruthfulQA.csv');
+  const current = parseCsv(readFileSync(`${SHARED}/truthfulqa/TruthfulQA.csv`, 'utf8'), 'TruthfulQA.csv');
   t.is(current.records.length, 790);
   t.deepEqual(current.header, ['Type', 'Category', 'Question', 'Best Answer', 'Best Incorrect Answer', 'Correct Answers', 'Incorrect Answers', 'Source']);
-  const v0 = parseCsv(readFileSync('/work/shared/data/truthfulqa/TruthfulQA_v0_817.csv', 'utf8'), 'v0.csv');
+  const v0 = parseCsv(readFileSync(`${SHARED}/truthfulqa/TruthfulQA_v0_817.csv`, 'utf8'), 'v0.csv');
   t.is(v0.records.length, 817);
   t.is(v0.header[0], 'Type');
 });

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Report, ReportSample } from '../../src/types.js';
 
-export const DATA = '/work/shared/data';
+// The shared data sits beside the checkout (../shared/data), wherever the checkout is.
+export const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
 
 /** The first `n` rows of a JSONL file of the shared data. */
 const lineCache = new Map<string, string[]>();
