@@ -79,7 +79,7 @@ test('truncated zstd is BAD_COMPRESSION with the byte offset', async (t) => {
 });
 
 test('data that is not gzip or zstd at all is BAD_COMPRESSION', async (t) => {
-  const file = path.join(tmp, 'plain.jsonl.gz`);
+  const file = path.join(tmp, 'plain.jsonl.gz');
   writeFileSync(file, '{"text": "not compressed"}\n');
   t.is((await failure(file, 'gzip')).code, 'BAD_COMPRESSION');
   const zst = path.join(tmp, 'plain.jsonl.zst');
