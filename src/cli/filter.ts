@@ -7,7 +7,13 @@ import { readReport } from '../report/read.js';
 import { createLogger, parseIntegerOption, writeResult } from './common.js';
 
 export function filterCommand(): Command {
-  const cmd = new Command('filter').description('act on a scan: write clean benchmark subsets, or a decontaminated corpus');
+  const cmd = new Command('filter').description('act on a scan: write clean benchmark subsets, or a decontaminated corpus').addHelpText(
+    'after',
+    `
+Examples:
+  contam filter evals --report report.json -o clean/ --format lm-eval
+  contam filter corpus --index evals.cidx corpus/ -o decontaminated/ --mode cut`,
+  );
 
   cmd
     .command('evals')

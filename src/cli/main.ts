@@ -22,6 +22,17 @@ function buildProgram(): Command {
     .description('Find benchmark test samples in LLM training corpora and score models on the clean subsets.')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  contam check --eval gsm8k=gsm8k/test.jsonl --corpus corpus/ -o report.json
+  contam index --eval mmlu=mmlu/test.jsonl -o evals.cidx && contam scan --index evals.cidx 'corpus/*.parquet' -o report.json
+  contam report report.json --html report.html
+
+Exit codes: 0 success; 1 contamination found (with --fail-on-contamination); 2 bad input or usage;
+3 internal error; 130 interrupted. NO_COLOR turns colour off.`,
+    )
     .exitOverride();
   for (const make of COMMANDS) program.addCommand(make().exitOverride());
   return program;

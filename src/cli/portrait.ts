@@ -10,7 +10,13 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 export function portraitCommand(): Command {
-  const cmd = new Command('portrait').description('corpus portraits (Data Portraits): a shareable n-gram fingerprint of a corpus, and queries against it');
+  const cmd = new Command('portrait').description('corpus portraits (Data Portraits): a shareable n-gram fingerprint of a corpus, and queries against it').addHelpText(
+    'after',
+    `
+Examples:
+  contam portrait build corpus/ -o corpus.portrait --fpr 0.01
+  contam portrait query corpus.portrait --eval newbench=new.jsonl -o portrait-report.json`,
+  );
 
   cmd
     .command('build')
