@@ -14,9 +14,9 @@
  * a whole short field keyed on its first `config.minWords` words.
  */
 import type { BenchmarkSource, ShingleConfig } from '../types.js';
-import type { BloomFilter } from './bloom.js';
+import { BloomFilter } from './bloom.js';
 import type { NearIndex } from './near-index.js';
-import type { ShingleTable } from './shingle-table.js';
+import { ShingleTable } from './shingle-table.js';
 
 export interface IndexSamples {
   /** Index into `benchmarks` of each sample. */
@@ -101,68 +101,167 @@ export function indexWordEquals(index: ContamIndex, w: number, bytes: Uint8Array
   return true;
 }
 
-/**
- * What scan workers need of an index: every typed array (SharedArrayBuffer-backed,
- * so posting it shares rather than copies) and the config; not the sample texts
- * and ids, which only the report needs.
- */
-export interface SharedIndex {
+type IndexArray = Uint32Array | Int32Array | Uint8Array;
+
+/** Every typed array of an index, by the name it has in the .cidx file and in worker messages. */
+export const INDEX_ARRAYS: Record<string, 'u32' | 'i32' | 'u8'> = {
+  'samples.benchmark': 'u32',
+  'samples.row': 'u32',
+  'samples.segmentStart': 'u32',
+  'samples.entryStart': 'u32',
+  'segments.sample': 'u32',
+  'segments.wordStart': 'u32',
+  'segments.label': 'u8',
+  'words.bytes': 'u8',
+  'words.offsets': 'u32',
+  'words.hash': 'u32',
+  'words.start': 'i32',
+  'words.end': 'i32',
+  'entries.segment': 'u32',
+  'entries.position': 'u32',
+  'entries.length': 'u32',
+  'table.keyA': 'u32',
+  'table.keyB': 'u32',
+  'table.start': 'u32',
+  'table.count': 'u32',
+  'table.postings': 'u32',
+  'bloom.bits': 'u32',
+};
+
+/** The MinHash arrays, present when the index has near-duplicate detection. */
+export const NEAR_ARRAYS: Record<string, 'u32' | 'u8'> = {
+  'near.sampleBucket': 'u8',
+  'near.keyStart': 'u32',
+  'near.keyA': 'u32',
+  'near.keyB': 'u32',
+  'near.keyWord': 'u32',
+  'near.lsh.keyA': 'u32',
+  'near.lsh.keyB': 'u32',
+  'near.lsh.start': 'u32',
+  'near.lsh.count': 'u32',
+  'near.lsh.postings': 'u32',
+  'near.lshBloom': 'u32',
+};
+
+/** The typed arrays of an index by name (see INDEX_ARRAYS and NEAR_ARRAYS). */
+export function indexArrays(index: ContamIndex): Record<string, IndexArray> {
+  const arrays: Record<string, IndexArray> = {
+    'samples.benchmark': index.samples.benchmark,
+    'samples.row': index.samples.row,
+    'samples.segmentStart': index.samples.segmentStart,
+    'samples.entryStart': index.samples.entryStart,
+    'segments.sample': index.segments.sample,
+    'segments.wordStart': index.segments.wordStart,
+    'segments.label': index.segments.label,
+    'words.bytes': index.words.bytes,
+    'words.offsets': index.words.offsets,
+    'words.hash': index.words.hash,
+    'words.start': index.words.start,
+    'words.end': index.words.end,
+    'entries.segment': index.entries.segment,
+    'entries.position': index.entries.position,
+    'entries.length': index.entries.length,
+    'table.keyA': index.table.keyA,
+    'table.keyB': index.table.keyB,
+    'table.start': index.table.start,
+    'table.count': index.table.count,
+    'table.postings': index.table.postings,
+    'bloom.bits': index.bloom.bits,
+  };
+  const near = index.near;
+  if (near) {
+    Object.assign(arrays, {
+      'near.sampleBucket': near.sampleBucket,
+      'near.keyStart': near.keyStart,
+      'near.keyA': near.keyA,
+      'near.keyB': near.keyB,
+      'near.keyWord': near.keyWord,
+      'near.lsh.keyA': near.lsh.keyA,
+      'near.lsh.keyB': near.lsh.keyB,
+      'near.lsh.start': near.lsh.start,
+      'near.lsh.count': near.lsh.count,
+      'near.lsh.postings': near.lsh.postings,
+      'near.lshBloom': near.lshBloom.bits,
+    });
+  }
+  return arrays;
+}
+
+/** What an index is besides its typed arrays (the .cidx header holds the same). */
+export interface IndexMeta {
   formatVersion: number;
   config: ShingleConfig;
+  benchmarks: BenchmarkSource[];
   keys: number;
   widths: number[];
   bloomHashes: number;
-  arrays: Record<string, Uint32Array | Int32Array | Uint8Array>;
   nearBuckets: number[];
   nearBloomHashes: number;
 }
 
-export function shareIndex(index: ContamIndex): SharedIndex {
+export function indexMeta(index: ContamIndex): IndexMeta {
   return {
     formatVersion: index.formatVersion,
     config: index.config,
+    benchmarks: index.benchmarks,
     keys: index.keys,
     widths: index.widths,
     bloomHashes: index.bloom.hashes,
-    arrays: {
-      sampleBenchmark: index.samples.benchmark,
-      sampleRow: index.samples.row,
-      segmentStart: index.samples.segmentStart,
-      entryStart: index.samples.entryStart,
-      segSample: index.segments.sample,
-      segWordStart: index.segments.wordStart,
-      segLabel: index.segments.label,
-      wordBytes: index.words.bytes,
-      wordOffsets: index.words.offsets,
-      wordHash: index.words.hash,
-      wordStart: index.words.start,
-      wordEnd: index.words.end,
-      entrySegment: index.entries.segment,
-      entryPosition: index.entries.position,
-      entryLength: index.entries.length,
-      keyA: index.table.keyA,
-      keyB: index.table.keyB,
-      tableStart: index.table.start,
-      tableCount: index.table.count,
-      postings: index.table.postings,
-      bloom: index.bloom.bits,
-      ...(index.near
-        ? {
-            nearSampleBucket: index.near.sampleBucket,
-            nearKeyStart: index.near.keyStart,
-            nearKeyA: index.near.keyA,
-            nearKeyB: index.near.keyB,
-            nearKeyWord: index.near.keyWord,
-            nearLshA: index.near.lsh.keyA,
-            nearLshB: index.near.lsh.keyB,
-            nearLshStart: index.near.lsh.start,
-            nearLshCount: index.near.lsh.count,
-            nearLshPostings: index.near.lsh.postings,
-            nearLshBloom: index.near.lshBloom.bits,
-          }
-        : {}),
-    },
     nearBuckets: index.near?.buckets ?? [],
     nearBloomHashes: index.near?.lshBloom.hashes ?? 0,
   };
+}
+
+/**
+ * Put an index together from its parts: one path for the file reader and for
+ * scan workers. `strings` (sample ids and texts, segment fields) are only
+ * needed to write a report; workers go without them.
+ */
+export function assembleIndex(meta: IndexMeta, array: (name: string) => IndexArray, strings: { ids: string[]; texts: string[]; fields: string[] } = { ids: [], texts: [], fields: [] }): ContamIndex {
+  const u32 = (name: string) => array(name) as Uint32Array;
+  const near = meta.config.near;
+  return {
+    formatVersion: meta.formatVersion,
+    config: meta.config,
+    benchmarks: meta.benchmarks,
+    samples: { benchmark: u32('samples.benchmark'), row: u32('samples.row'), id: strings.ids, text: strings.texts, segmentStart: u32('samples.segmentStart'), entryStart: u32('samples.entryStart') },
+    segments: { sample: u32('segments.sample'), wordStart: u32('segments.wordStart'), label: array('segments.label') as Uint8Array, field: strings.fields },
+    words: { bytes: array('words.bytes') as Uint8Array, offsets: u32('words.offsets'), hash: u32('words.hash'), start: array('words.start') as Int32Array, end: array('words.end') as Int32Array },
+    entries: { segment: u32('entries.segment'), position: u32('entries.position'), length: u32('entries.length') },
+    table: new ShingleTable(u32('table.keyA'), u32('table.keyB'), u32('table.start'), u32('table.count'), u32('table.postings')),
+    bloom: new BloomFilter(u32('bloom.bits'), meta.bloomHashes),
+    keys: meta.keys,
+    widths: meta.widths,
+    near: near
+      ? {
+          config: near,
+          sampleBucket: array('near.sampleBucket') as Uint8Array,
+          keyStart: u32('near.keyStart'),
+          keyA: u32('near.keyA'),
+          keyB: u32('near.keyB'),
+          keyWord: u32('near.keyWord'),
+          lsh: new ShingleTable(u32('near.lsh.keyA'), u32('near.lsh.keyB'), u32('near.lsh.start'), u32('near.lsh.count'), u32('near.lsh.postings')),
+          lshBloom: new BloomFilter(u32('near.lshBloom'), meta.nearBloomHashes),
+          buckets: meta.nearBuckets,
+        }
+      : null,
+  };
+}
+
+/**
+ * What scan workers need of an index: its meta and every typed array
+ * (SharedArrayBuffer-backed, so posting them shares rather than copies); not
+ * the sample texts and ids, which only the report needs.
+ */
+export interface SharedIndex {
+  meta: IndexMeta;
+  arrays: Record<string, IndexArray>;
+}
+
+export function shareIndex(index: ContamIndex): SharedIndex {
+  return { meta: indexMeta(index), arrays: indexArrays(index) };
+}
+
+export function indexFromShared(shared: SharedIndex): ContamIndex {
+  return assembleIndex(shared.meta, (name) => shared.arrays[name]!);
 }

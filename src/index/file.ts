@@ -20,10 +20,8 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { xxh32 } from '../text/xxhash32.js';
 import type { BenchmarkSource, ShingleConfig } from '../types.js';
 import { VERSION } from '../version.js';
-import { BloomFilter } from './bloom.js';
 import { INDEX_FORMAT_VERSION } from './build.js';
-import type { ContamIndex } from './contam-index.js';
-import { ShingleTable } from './shingle-table.js';
+import { assembleIndex, INDEX_ARRAYS, indexArrays, NEAR_ARRAYS, type ContamIndex, type IndexMeta } from './contam-index.js';
 
 const MAGIC = 'CIDX';
 
@@ -62,41 +60,9 @@ export function encodeIndex(index: ContamIndex): Uint8Array {
     fields: index.segments.field,
   };
   const typed: [string, SectionType, Uint8Array][] = [];
-  const add = (name: string, type: SectionType, array: Uint32Array | Int32Array | Uint8Array) =>
-    typed.push([name, type, new Uint8Array(array.buffer, array.byteOffset, array.byteLength)]);
-  add('samples.benchmark', 'u32', index.samples.benchmark);
-  add('samples.row', 'u32', index.samples.row);
-  add('samples.segmentStart', 'u32', index.samples.segmentStart);
-  add('samples.entryStart', 'u32', index.samples.entryStart);
-  add('segments.sample', 'u32', index.segments.sample);
-  add('segments.wordStart', 'u32', index.segments.wordStart);
-  add('segments.label', 'u8', index.segments.label);
-  add('words.bytes', 'u8', index.words.bytes);
-  add('words.offsets', 'u32', index.words.offsets);
-  add('words.hash', 'u32', index.words.hash);
-  add('words.start', 'i32', index.words.start);
-  add('words.end', 'i32', index.words.end);
-  add('entries.segment', 'u32', index.entries.segment);
-  add('entries.position', 'u32', index.entries.position);
-  add('entries.length', 'u32', index.entries.length);
-  add('table.keyA', 'u32', index.table.keyA);
-  add('table.keyB', 'u32', index.table.keyB);
-  add('table.start', 'u32', index.table.start);
-  add('table.count', 'u32', index.table.count);
-  add('table.postings', 'u32', index.table.postings);
-  add('bloom.bits', 'u32', index.bloom.bits);
-  if (index.near) {
-    add('near.sampleBucket', 'u8', index.near.sampleBucket);
-    add('near.keyStart', 'u32', index.near.keyStart);
-    add('near.keyA', 'u32', index.near.keyA);
-    add('near.keyB', 'u32', index.near.keyB);
-    add('near.keyWord', 'u32', index.near.keyWord);
-    add('near.lsh.keyA', 'u32', index.near.lsh.keyA);
-    add('near.lsh.keyB', 'u32', index.near.lsh.keyB);
-    add('near.lsh.start', 'u32', index.near.lsh.start);
-    add('near.lsh.count', 'u32', index.near.lsh.count);
-    add('near.lsh.postings', 'u32', index.near.lsh.postings);
-    add('near.lshBloom', 'u32', index.near.lshBloom.bits);
+  const types: Record<string, SectionType> = { ...INDEX_ARRAYS, ...NEAR_ARRAYS };
+  for (const [name, array] of Object.entries(indexArrays(index))) {
+    typed.push([name, types[name]!, new Uint8Array(array.buffer, array.byteOffset, array.byteLength)]);
   }
   typed.push(['strings', 'json', new TextEncoder().encode(JSON.stringify(strings))]);
 
@@ -195,51 +161,19 @@ export function decodeIndex(bytes: Uint8Array, file = 'index'): ContamIndex {
     if (type === 'i32') return new Int32Array(buffer, 0, n);
     return new Uint8Array(buffer, 0, n);
   };
-  const u32 = (name: string) => shared(name, 'u32') as Uint32Array;
-  const strings = JSON.parse(new TextDecoder().decode(section('strings'))) as {
-    ids: string[];
-    texts: string[];
-    fields: string[];
-  };
-  const bloomBits = u32('bloom.bits');
-  return {
+  const strings = JSON.parse(new TextDecoder().decode(section('strings'))) as { ids: string[]; texts: string[]; fields: string[] };
+  const types: Record<string, 'u32' | 'i32' | 'u8'> = { ...INDEX_ARRAYS, ...NEAR_ARRAYS };
+  const meta: IndexMeta = {
     formatVersion: header.format_version,
     config: header.config,
     benchmarks: header.benchmarks,
-    samples: {
-      benchmark: u32('samples.benchmark'),
-      row: u32('samples.row'),
-      id: strings.ids,
-      text: strings.texts,
-      segmentStart: u32('samples.segmentStart'),
-      entryStart: u32('samples.entryStart'),
-    },
-    segments: {
-      sample: u32('segments.sample'),
-      wordStart: u32('segments.wordStart'),
-      label: shared('segments.label', 'u8') as Uint8Array,
-      field: strings.fields,
-    },
-    words: { bytes: shared('words.bytes', 'u8') as Uint8Array, offsets: u32('words.offsets'), hash: u32('words.hash'), start: shared('words.start', 'i32') as Int32Array, end: shared('words.end', 'i32') as Int32Array },
-    entries: { segment: u32('entries.segment'), position: u32('entries.position'), length: u32('entries.length') },
-    table: new ShingleTable(u32('table.keyA'), u32('table.keyB'), u32('table.start'), u32('table.count'), u32('table.postings')),
-    bloom: new BloomFilter(bloomBits, header.bloom.hashes),
     keys: header.counts.keys,
     widths: header.widths,
-    near: header.config.near
-      ? {
-          config: header.config.near,
-          sampleBucket: shared('near.sampleBucket', 'u8') as Uint8Array,
-          keyStart: u32('near.keyStart'),
-          keyA: u32('near.keyA'),
-          keyB: u32('near.keyB'),
-          keyWord: u32('near.keyWord'),
-          lsh: new ShingleTable(u32('near.lsh.keyA'), u32('near.lsh.keyB'), u32('near.lsh.start'), u32('near.lsh.count'), u32('near.lsh.postings')),
-          lshBloom: new BloomFilter(u32('near.lshBloom'), header.near_bloom_hashes),
-          buckets: header.near_buckets,
-        }
-      : null,
+    bloomHashes: header.bloom.hashes,
+    nearBuckets: header.near_buckets,
+    nearBloomHashes: header.near_bloom_hashes,
   };
+  return assembleIndex(meta, (name) => shared(name, types[name]!), strings);
 }
 
 /** Read and verify an index file. */

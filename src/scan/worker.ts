@@ -5,11 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isContamError } from '../errors.js';
-import type { SharedIndex } from '../index/contam-index.js';
+import { indexFromShared, type SharedIndex } from '../index/contam-index.js';
 import { createUnitExtractor } from '../text/units.js';
 import type { CorpusColumns, CorpusPart } from '../types.js';
 import { scanPart } from './scan.js';
-import { indexFromShared } from './shared-index.js';
 
 export interface WorkerSetup {
   index: SharedIndex;

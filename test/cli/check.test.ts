@@ -14,6 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import type { Report } from '../../src/types.js';
+import type { Plant } from '../../fixtures/plants.js';
 import { naiveDetect } from '../helpers/naive.js';
 
 const run = promisify(execFile);
@@ -21,18 +22,6 @@ const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/src/cli/main.js');
 const evals = ['--eval', 'fixtures/evals/gsm8k.jsonl', '--eval', 'fixtures/evals/mmlu.jsonl', '--eval', 'fixtures/evals/truthfulqa.csv'];
 
-interface Plant {
-  benchmark: string;
-  row: number;
-  variant: string;
-  file: string;
-  doc_row: number;
-  doc_id: string;
-  start: number;
-  end: number;
-  inserted: string;
-  expect_contaminated: boolean;
-}
 const plants = JSON.parse(readFileSync(path.join(root, 'fixtures/corpus/PLANTED.json'), 'utf8')) as Plant[];
 
 async function contam(args: string[], env: NodeJS.ProcessEnv = {}) {
