@@ -1,7 +1,10 @@
 /** `contam check`: `index` then `scan`, in one go. */
 import { Command } from 'commander';
 import { writeIndexFile } from '../index/file.js';
+import { describeIndex } from '../index/describe.js';
 import { indexBenchmarks } from '../pipeline.js';
+import { createLogger } from './common.js';
+import { logIndexDescription } from './index-command.js';
 import { addEvalOption, addIndexOptions, addOutputOptions, addScanOptions, evalSpecs, indexOptions } from './options.js';
 import { runScan } from './run-scan.js';
 
@@ -27,6 +30,7 @@ Examples:
     )
     .action(async (opts) => {
       const { index } = await indexBenchmarks(evalSpecs(opts), indexOptions(opts));
+      logIndexDescription(describeIndex(index), createLogger(opts.quiet), opts.saveIndex);
       if (opts.saveIndex) await writeIndexFile(index, opts.saveIndex);
       await runScan(index, opts.corpus, opts);
     });

@@ -1,9 +1,9 @@
 /** `contam index`: eval files -> a `.cidx` index file. */
 import { Command } from 'commander';
 import { writeIndexFile } from '../index/file.js';
-import { describeIndex } from '../index/describe.js';
+import { describeIndex, type IndexDescription } from '../index/describe.js';
 import { indexBenchmarks } from '../pipeline.js';
-import { createLogger, writeResult } from './common.js';
+import { createLogger, writeResult, type Logger } from './common.js';
 import { addEvalOption, addIndexOptions, evalSpecs, indexOptions } from './options.js';
 
 export function indexCommand(): Command {
@@ -27,16 +27,20 @@ Examples:
       await writeIndexFile(index, opts.output);
       const info = describeIndex(index);
       if (opts.json) await writeResult(`${JSON.stringify(info, null, 2)}\n`);
-      else if (!opts.quiet) {
-        for (const b of info.benchmarks) {
-          log.info(`${b.name}: ${b.samples} samples from ${b.path} (${b.shape ? `${b.shape} shape` : 'fields'}: ${b.fields.join(', ')}), ${b.ngram}-grams: ${b.shingles} shingles, ${b.too_short} too short${info.minhash ? `, ${b.minhash_samples} with MinHash signatures` : ''}`);
-        }
-        if (info.minhash) {
-          const m = info.minhash;
-          log.info(`minhash: ${m.shingle}-gram shingles, ${m.bands} bands x ${m.rows} rows: candidates from Jaccard ~${m.jaccard_threshold.toFixed(3)} ((1/${m.bands})^(1/${m.rows})), verified at containment >= ${m.min_containment}`);
-        }
-        log.info(`index: ${info.shingles} shingles (${info.keys} distinct), Bloom filter ${info.bloom_bytes} bytes, ${info.bloom_hashes} hashes, false-positive rate ${info.bloom_fpr.toPrecision(2)} -> ${opts.output}`);
-      }
+      else logIndexDescription(info, log, opts.output);
     });
   return cmd;
+}
+
+/** Say on stderr what was indexed: which fields of each benchmark were chosen, and the index's figures. */
+export function logIndexDescription(info: IndexDescription, log: Logger, output?: string): void {
+  if (log.quiet) return;
+  for (const b of info.benchmarks) {
+    log.info(`${b.name}: ${b.samples} samples from ${b.path} (${b.shape ? `${b.shape} shape` : 'fields'}: ${b.fields.join(', ')}), ${b.ngram}-grams: ${b.shingles} shingles, ${b.too_short} too short${info.minhash ? `, ${b.minhash_samples} with MinHash signatures` : ''}`);
+  }
+  if (info.minhash) {
+    const m = info.minhash;
+    log.info(`minhash: ${m.shingle}-gram shingles, ${m.bands} bands x ${m.rows} rows: candidates from Jaccard ~${m.jaccard_threshold.toFixed(3)} ((1/${m.bands})^(1/${m.rows})), verified at containment >= ${m.min_containment}`);
+  }
+  log.info(`index: ${info.shingles} shingles (${info.keys} distinct), Bloom filter ${info.bloom_bytes} bytes, ${info.bloom_hashes} hashes, false-positive rate ${info.bloom_fpr.toPrecision(2)}${output ? ` -> ${output}` : ''}`);
 }

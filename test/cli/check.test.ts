@@ -159,7 +159,8 @@ test('bad input: one line naming the file and what is wrong, exit code 2, no sta
 
   const bad = path.join(tmp, 'bad.jsonl');
   writeFileSync(bad, '{"text": "fine"}\n{"text": broken\n');
-  const corpus = await contam(['check', ...evals, '--corpus', bad]);
+  // --quiet: the index description lines go; the error line stays.
+  const corpus = await contam(['check', ...evals, '--corpus', bad, '--quiet']);
   t.is(corpus.code, 2);
   t.regex(corpus.stderr, /bad\.jsonl.*line 2/);
   t.is(corpus.stderr.trim().split('\n').length, 1);
