@@ -5,10 +5,11 @@
  *
  * Exit codes: 0 success; 1 contamination found with --fail-on-contamination;
  * 2 bad input or usage (one line on stderr); 3 internal error (a bug: stack
- * printed); 130 interrupted.
+ * printed); 130 interrupted (SIGINT); 143 terminated (SIGTERM).
  */
 import { Command, CommanderError } from 'commander';
 import { isContamError } from '../errors.js';
+import { removeTemporaryOutputs } from '../io/atomic.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands.js';
 
@@ -31,7 +32,7 @@ Examples:
   contam report report.json --html report.html
 
 Exit codes: 0 success; 1 contamination found (with --fail-on-contamination); 2 bad input or usage;
-3 internal error; 130 interrupted. NO_COLOR turns colour off.`,
+3 internal error; 130 interrupted; 143 terminated. NO_COLOR turns colour off.`,
     )
     .exitOverride();
   for (const make of COMMANDS) program.addCommand(make().exitOverride());
@@ -55,6 +56,15 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`contam: internal error (please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
     return EXIT_INTERNAL;
   }
+}
+
+// Ctrl-C, or SIGTERM from a scheduler's time limit: leave no half-written output, exit 130/143.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.once(signal, () => {
+    removeTemporaryOutputs();
+    process.stderr.write(`\ncontam: interrupted (${signal}); outputs not yet complete were removed\n`);
+    process.exit(code);
+  });
 }
 
 process.exitCode = await main(process.argv);

@@ -3,15 +3,36 @@
  * target and is renamed into place only when complete, so an interrupted run
  * never leaves a half-written output. A full disk is reported as such.
  */
-import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
+import { createWriteStream, promises as fs, rmSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { ContamError } from '../errors.js';
 
 let counter = 0;
 
+/** Temporary files and folders not yet renamed into place, so a signal can remove them. */
+const pending = new Set<string>();
+
 function temporaryPath(target: string): string {
   counter += 1;
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${counter}.tmp`);
+}
+
+/** Note a temporary output (file or folder) until it is renamed or removed. */
+export function trackTemporary(tmp: string): void {
+  pending.add(tmp);
+}
+
+export function untrackTemporary(tmp: string): void {
+  pending.delete(tmp);
+}
+
+/**
+ * Remove every temporary output still pending: called on SIGINT or SIGTERM (a
+ * Slurm time limit), so that an interrupted run leaves nothing half-written.
+ */
+export function removeTemporaryOutputs(): void {
+  for (const tmp of pending) rmSync(tmp, { recursive: true, force: true });
+  pending.clear();
 }
 
 export function writeError(target: string, error: unknown): ContamError {
@@ -31,6 +52,7 @@ export function writeError(target: string, error: unknown): ContamError {
 /** Write `data` to `target` atomically (temporary file, fsync, rename). */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
   const tmp = temporaryPath(target);
+  trackTemporary(tmp);
   try {
     const handle = await fs.open(tmp, 'w');
     try {
@@ -43,6 +65,8 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   } catch (error) {
     await fs.rm(tmp, { force: true }).catch(() => {});
     throw writeError(target, error);
+  } finally {
+    untrackTemporary(tmp);
   }
 }
 
@@ -56,6 +80,7 @@ export class AtomicFileWriter {
   constructor(target: string) {
     this.target = target;
     this.tmp = temporaryPath(target);
+    trackTemporary(this.tmp);
     this.stream = createWriteStream(this.tmp);
     this.stream.on('error', (error) => {
       this.failure ??= error;
@@ -87,6 +112,7 @@ export class AtomicFileWriter {
     }
     try {
       await fs.rename(this.tmp, this.target);
+      untrackTemporary(this.tmp);
     } catch (error) {
       await this.abort();
       throw writeError(this.target, error);
@@ -96,5 +122,6 @@ export class AtomicFileWriter {
   async abort(): Promise<void> {
     this.stream.destroy();
     await fs.rm(this.tmp, { force: true }).catch(() => {});
+    untrackTemporary(this.tmp);
   }
 }

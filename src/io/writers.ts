@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ContamError } from '../errors.js';
-import { writeError } from './atomic.js';
+import { trackTemporary, untrackTemporary, writeError } from './atomic.js';
 
 export { JsonlWriter, openByteSink, zstdAvailable, type ByteSink } from './writer-jsonl.js';
 export { ParquetFileWriter, parquetCompressors, writableCodec, topLevelNames, type ParquetOutputOptions } from './writer-parquet.js';
@@ -32,6 +32,7 @@ export async function writeFolderAtomic<T>(target: string, fill: (folder: string
   } catch (error) {
     throw writeError(target, error);
   }
+  trackTemporary(tmp);
   try {
     const result = await fill(tmp);
     if (existing !== null) await fs.rmdir(target);
@@ -40,5 +41,7 @@ export async function writeFolderAtomic<T>(target: string, fill: (folder: string
   } catch (error) {
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => {});
     throw error instanceof ContamError ? error : writeError(target, error);
+  } finally {
+    untrackTemporary(tmp);
   }
 }

@@ -81,3 +81,44 @@ test('SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT choose the shard with --sha
   t.is(readFileSync(viaEnv, 'utf8'), readFileSync(explicit, 'utf8'));
   t.deepEqual(JSON.parse(readFileSync(viaEnv, 'utf8')).shard, { index: 1, count: 3 });
 });
+
+test('SIGTERM mid-scan exits 143 and leaves neither the output nor a temporary file', async (t) => {
+  const { mkdirSync, readdirSync } = await import('node:fs');
+  const out = path.join(tmp, 'term');
+  mkdirSync(out, { recursive: true });
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, [cli, 'scan', '--index', index, corpus, '-o', path.join(out, 'report.json'), '--quiet', '--workers', '1'], { cwd: root, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGTERM'), Math.floor(wholeMs * 0.6));
+    child.on('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  t.is(code, 143);
+  t.deepEqual(readdirSync(out), []);
+});
+
+test('SIGTERM while a decontaminated corpus is being written removes the temporary folder', async (t) => {
+  const { mkdirSync, readdirSync } = await import('node:fs');
+  const parent = path.join(tmp, 'filter-term');
+  mkdirSync(parent, { recursive: true });
+  let sawTemporary = false;
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, [cli, 'filter', 'corpus', '--index', index, corpus, '-o', path.join(parent, 'clean'), '--mode', 'cut', '--quiet'], { cwd: root, stdio: 'ignore' });
+    // Terminate as soon as the temporary output folder appears: mid-write.
+    const poll = setInterval(() => {
+      if (readdirSync(parent).some((f) => f.endsWith('.tmp'))) {
+        sawTemporary = true;
+        clearInterval(poll);
+        child.kill('SIGTERM');
+      }
+    }, 5);
+    child.on('exit', (c) => {
+      clearInterval(poll);
+      resolve(c);
+    });
+  });
+  t.true(sawTemporary, 'the temporary folder was seen before the run ended');
+  t.is(code, 143);
+  t.deepEqual(readdirSync(parent), []);
+});
