@@ -80,33 +80,36 @@ export function autoNgram(lengths: number[]): number {
   return Math.min(13, Math.max(8, p5));
 }
 
-/** Growable Uint32/Int32 column. */
+/** A growable column of 32-bit integers, handed over in a SharedArrayBuffer once built. */
 class Column<T extends Uint32Array | Int32Array> {
   data: T;
   length = 0;
-  constructor(private readonly make: (n: number) => T) {
-    this.data = make(1024);
+  private readonly Kind: { new (length: number): T; new (buffer: SharedArrayBuffer, offset: number, length: number): T };
+
+  constructor(Kind: { new (length: number): T; new (buffer: SharedArrayBuffer, offset: number, length: number): T }) {
+    this.Kind = Kind;
+    this.data = new Kind(1024);
   }
+
   push(value: number): void {
     if (this.length === this.data.length) {
-      const next = this.make(this.data.length * 2);
+      const next = new this.Kind(this.data.length * 2);
       next.set(this.data);
       this.data = next;
     }
     this.data[this.length++] = value;
   }
-  /** A copy of the filled part in a SharedArrayBuffer. */
+
+  /** The filled part, copied into a SharedArrayBuffer (so workers share it). */
   shared(): T {
-    const out = this.make(0);
-    const Ctor = out.constructor as unknown as new (buffer: SharedArrayBuffer) => T;
-    const result = new Ctor(new SharedArrayBuffer(Math.max(this.length, 1) * 4));
-    result.set(this.data.subarray(0, this.length) as never);
-    return this.length === 0 ? (result.subarray(0, 0) as T) : result;
+    const result = new this.Kind(new SharedArrayBuffer(Math.max(this.length, 1) * 4), 0, this.length);
+    result.set(this.data.subarray(0, this.length));
+    return result;
   }
 }
 
-const u32 = () => new Column((n) => new Uint32Array(n));
-const i32 = () => new Column((n) => new Int32Array(n));
+const u32 = () => new Column(Uint32Array);
+const i32 = () => new Column(Int32Array);
 
 /** Index the samples of several benchmarks under one configuration. */
 export async function buildIndex(
