@@ -1,0 +1,50 @@
+import test from 'ava';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AtomicFileWriter, removeTemporaryOutputs, writeError, writeFileAtomic } from '../../src/io/atomic.js';
+
+const dir = () => mkdtempSync(path.join(os.tmpdir(), 'contam-atomic-'));
+
+test('writeFileAtomic leaves the complete file and no temporary one', async (t) => {
+  const d = dir();
+  await writeFileAtomic(path.join(d, 'out.json'), '{"a": 1}\n');
+  t.deepEqual(readdirSync(d), ['out.json']);
+  t.is(readFileSync(path.join(d, 'out.json'), 'utf8'), '{"a": 1}\n');
+});
+
+test('a write into a missing folder is WRITE_FAILED with a hint, and leaves nothing', async (t) => {
+  const d = dir();
+  await t.throwsAsync(writeFileAtomic(path.join(d, 'nope', 'out.json'), 'x'), { code: 'WRITE_FAILED', message: /out\.json: the output folder does not exist/ } as never);
+  t.deepEqual(readdirSync(d), []);
+});
+
+test('a full disk is reported as such', (t) => {
+  const error = writeError('/data/report.json', Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
+  t.is(error.code, 'DISK_FULL');
+  t.is(error.toLine(), '/data/report.json: the disk is full; nothing was written (free some space or write elsewhere)');
+  t.is(writeError('/x', Object.assign(new Error('quota'), { code: 'EDQUOT' })).code, 'DISK_FULL');
+});
+
+test('a streamed output appears only on commit; abort and a signal remove the temporary file', async (t) => {
+  const d = dir();
+  const target = path.join(d, 'out.jsonl');
+  const w = new AtomicFileWriter(target);
+  await w.write('line 1\n');
+  t.false(existsSync(target));
+  await w.commit();
+  t.deepEqual(readdirSync(d), ['out.jsonl']);
+
+  const aborted = new AtomicFileWriter(path.join(d, 'aborted.jsonl'));
+  await aborted.write('partial\n');
+  await aborted.abort();
+  t.deepEqual(readdirSync(d), ['out.jsonl']);
+
+  const interrupted = new AtomicFileWriter(path.join(d, 'interrupted.jsonl'));
+  await interrupted.write('partial\n');
+  // The stream opens its file asynchronously: wait until the temporary file is there.
+  for (let i = 0; i < 200 && readdirSync(d).length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+  t.is(readdirSync(d).length, 2, 'the temporary file exists while writing');
+  removeTemporaryOutputs();
+  t.deepEqual(readdirSync(d), ['out.jsonl']);
+});
