@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -18,22 +18,26 @@ const cli = path.join(root, 'dist/src/cli/main.js');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-resume-'));
 const corpus = path.join(tmp, 'corpus');
 const index = path.join(tmp, 'evals.cidx');
-let wholeMs = 0;
 
 test.before(async () => {
   writeCorpus(corpus, 24, 150, 9);
   await run(process.execPath, [cli, 'index', '--eval', 'fixtures/evals/gsm8k.jsonl', '--eval', 'fixtures/evals/mmlu.jsonl', '--minhash', '-o', index, '--quiet'], { cwd: root });
-  const t0 = Date.now();
   await run(process.execPath, [cli, 'scan', '--index', index, corpus, '-o', path.join(tmp, 'whole.json'), '--quiet', '--workers', '1'], { cwd: root });
-  wholeMs = Date.now() - t0;
 });
 
-function killAfter(args: string[], ms: number): Promise<number | null> {
+/** Run contam and SIGKILL it once the checkpoint folder holds `parts` finished parts; resolves to the exit code (null when killed). */
+function killAtPart(args: string[], ckpt: string, parts: number): Promise<number | null> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: 'ignore' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    const poll = setInterval(() => {
+      const done = existsSync(ckpt) ? readdirSync(ckpt).filter((f) => f.startsWith('part-')).length : 0;
+      if (done >= parts) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+      }
+    }, 2);
     child.on('exit', (code) => {
-      clearTimeout(timer);
+      clearInterval(poll);
       resolve(code);
     });
   });
@@ -43,16 +47,17 @@ test('a scan killed with SIGKILL at random points resumes to the uninterrupted r
   const rand = random(17);
   const ckpt = path.join(tmp, 'ckpt');
   const out = path.join(tmp, 'resumed.json');
-  const args = ['scan', '--index', index, corpus, '--checkpoint', ckpt, '-o', out, '--quiet', '--workers', String(1 + Math.floor(rand() * 2))];
+  const args = ['scan', '--index', index, corpus, '--checkpoint', ckpt, '-o', out, '--quiet', '--workers', '1'];
+  // 24 files: 24 parts. Kill at random points of progress, each later than the one before.
+  let target = 0;
   let killed = 0;
-  for (let i = 0; i < 5; i++) {
-    // Kill somewhere between 40% and 95% of an uninterrupted run's time (start-up included).
-    const code = await killAfter(args, Math.floor(wholeMs * (0.4 + rand() * 0.55)));
+  for (let i = 0; i < 5 && target < 22; i++) {
+    target += 1 + Math.floor(rand() * 4);
+    const code = await killAtPart(args, ckpt, target);
     if (code === null) killed++;
-    t.false(existsSync(out) && code === null, 'a killed scan leaves no report');
+    t.false(existsSync(out), 'a killed scan leaves no report');
   }
-  t.true(killed >= 2, `${killed} runs were killed mid-scan`);
-  t.true(existsSync(path.join(ckpt, 'manifest.json')), 'the killed runs had started checkpointing');
+  t.true(killed >= 3, `${killed} runs were killed mid-scan`);
   await run(process.execPath, [cli, ...args], { cwd: root });
   t.is(readFileSync(out, 'utf8'), readFileSync(path.join(tmp, 'whole.json'), 'utf8'));
 });
@@ -82,20 +87,28 @@ test('SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT choose the shard with --sha
   t.deepEqual(JSON.parse(readFileSync(viaEnv, 'utf8')).shard, { index: 1, count: 3 });
 });
 
-test('SIGTERM mid-scan exits 143 and leaves neither the output nor a temporary file', async (t) => {
-  const { mkdirSync, readdirSync } = await import('node:fs');
+test('SIGTERM mid-scan exits 143, writes no report, and keeps the checkpoints for a resume', async (t) => {
+  const { mkdirSync } = await import('node:fs');
   const out = path.join(tmp, 'term');
   mkdirSync(out, { recursive: true });
+  const ckpt = path.join(tmp, 'term-ckpt');
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, [cli, 'scan', '--index', index, corpus, '-o', path.join(out, 'report.json'), '--quiet', '--workers', '1'], { cwd: root, stdio: 'ignore' });
-    const timer = setTimeout(() => child.kill('SIGTERM'), Math.floor(wholeMs * 0.6));
+    const child = spawn(process.execPath, [cli, 'scan', '--index', index, corpus, '--checkpoint', ckpt, '-o', path.join(out, 'report.json'), '--quiet', '--workers', '1'], { cwd: root, stdio: 'ignore' });
+    // Terminate once two parts are done: mid-scan, with the signal handler surely installed.
+    const poll = setInterval(() => {
+      if (existsSync(ckpt) && readdirSync(ckpt).filter((f) => f.startsWith('part-')).length >= 2) {
+        clearInterval(poll);
+        child.kill('SIGTERM');
+      }
+    }, 2);
     child.on('exit', (c) => {
-      clearTimeout(timer);
+      clearInterval(poll);
       resolve(c);
     });
   });
   t.is(code, 143);
   t.deepEqual(readdirSync(out), []);
+  t.true(readdirSync(ckpt).filter((f) => f.startsWith('part-')).length >= 2);
 });
 
 test('SIGTERM while a decontaminated corpus is being written removes the temporary folder', async (t) => {
