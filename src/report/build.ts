@@ -57,6 +57,13 @@ function ratio(numerator: number, denominator: number): number {
   return denominator === 0 ? 0 : Math.round((numerator / denominator) * 1e6) / 1e6;
 }
 
+/**
+ * A sample half of whose shingles occur in one document is convicted even when
+ * each of those shingles is frequent in the corpus (the boilerplate guard is
+ * for common phrases, not for samples copied onto many pages).
+ */
+export const SUBSTANTIAL_COPY = 0.5;
+
 /** Does a sample with `matched` of `total` shingles in its best document meet the rule? */
 export function meetsRule(rule: VerdictRule, matched: number, total: number): boolean {
   if (total === 0 || matched === 0) return false;
@@ -84,7 +91,10 @@ export function buildReport(input: ReportInput): Report {
     const tooShort = total === 0 && !hasNear;
     const guarded = tally !== undefined && maxDocFreq > 0;
     const boilerplate = tally ? tally.entries.filter((e) => maxDocFreq > 0 && df(e) > maxDocFreq).length : 0;
-    const ngramFired = tally !== undefined && meetsRule(rule, tally.maxShingles, total) && (!guarded || boilerplate < tally.entries.length);
+    // Frequent shingles cannot convict alone, unless they make up a substantial copy of the sample in
+    // one document: a benchmark question copied onto many pages is a leak, not boilerplate.
+    const substantial = total > 0 && tally !== undefined && tally.maxShingles >= SUBSTANTIAL_COPY * total;
+    const ngramFired = tally !== undefined && meetsRule(rule, tally.maxShingles, total) && (!guarded || boilerplate < tally.entries.length || substantial);
     let idfOverlap = 0;
     if (tally && tally.top.length > 0 && total > 0) {
       let all = 0;

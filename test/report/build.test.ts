@@ -69,3 +69,18 @@ test('a label-only leak and an input-and-label leak are told apart', async (t) =
   t.is(r.samples[0]!.leaked, 'input+label');
   t.is(r.samples[1]!.leaked, 'label');
 });
+
+test('a sample copied onto more than max-doc-freq pages is still convicted: the guard is for phrases, not for copies', async (t) => {
+  const sample = words(20, 'w');
+  const index = await buildIndex([bench([sample.join(' ')])], { minhash: false });
+  // The whole sample (8 shingles) in 12 documents: every shingle is "frequent", and each document holds all of it.
+  const copies = Array.from({ length: 12 }, (_, i) => doc(i, `page ${i}: ${sample.join(' ')}`));
+  const r = await scanDocuments(index, copies);
+  t.true(r.samples[0]!.contaminated);
+  t.is(r.samples[0]!.boilerplate_shingles, 8);
+  // Half of it (words 0..16: 5 of 8 shingles) on every page is still a copy; 3 of 8 is not.
+  const half = Array.from({ length: 12 }, (_, i) => doc(i, sample.slice(0, 17).join(' ')));
+  t.true((await scanDocuments(index, half)).samples[0]!.contaminated);
+  const little = Array.from({ length: 12 }, (_, i) => doc(i, sample.slice(0, 15).join(' ')));
+  t.false((await scanDocuments(index, little)).samples[0]!.contaminated);
+});
