@@ -53,31 +53,8 @@ export interface CorpusFilterOptions {
   onFile?: (file: FileSummary) => void;
 }
 
-/** What happened to one input file. */
-export interface FileSummary {
-  input: string;
-  /** Path of the output relative to the output folder. */
-  output: string;
-  documents: number;
-  kept: number;
-  cut: number;
-  dropped: number;
-  /** Documents written (kept + pieces of cut documents). */
-  written: number;
-  /** UTF-8 bytes of the documents' texts read. */
-  bytes_in: number;
-  /** UTF-8 bytes of text removed (whole dropped texts, and what cutting removed). */
-  bytes_removed: number;
-  /** For Parquet: the codec of the input and the one written. */
-  codec?: { input: string; output: string };
-}
-
-/** The `contam filter corpus` summary (snake_case: it is printed as JSON). */
-export interface CorpusFilterSummary {
-  mode: FilterMode;
-  window: number | null;
-  min_piece: number | null;
-  max_pieces: number | null;
+/** What a filter did to documents: per file and in total. */
+export interface FilterCounts {
   documents: number;
   /** Documents without a match, written unchanged. */
   kept: number;
@@ -85,10 +62,29 @@ export interface CorpusFilterSummary {
   cut: number;
   /** Documents left out (matched in drop mode; too dirty or cut to nothing in cut mode). */
   dropped: number;
-  /** Documents written: kept + pieces. */
+  /** Documents written: kept + pieces of cut documents. */
   written: number;
+  /** UTF-8 bytes of the documents' texts read. */
   bytes_in: number;
+  /** UTF-8 bytes of text removed (whole dropped texts, and what cutting removed). */
   bytes_removed: number;
+}
+
+/** What happened to one input file. */
+export interface FileSummary extends FilterCounts {
+  input: string;
+  /** Path of the output relative to the output folder. */
+  output: string;
+  /** For Parquet: the codec of the input and the one written. */
+  codec?: { input: string; output: string };
+}
+
+/** The `contam filter corpus` summary (snake_case: it is printed as JSON). */
+export interface CorpusFilterSummary extends FilterCounts {
+  mode: FilterMode;
+  window: number | null;
+  min_piece: number | null;
+  max_pieces: number | null;
   files: FileSummary[];
 }
 

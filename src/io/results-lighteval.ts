@@ -21,7 +21,7 @@ import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { ContamError } from '../errors.js';
-import { badResults, collectStrings, toMetric, toNumber, type ResultRecord, type ResultsFile } from './results-record.js';
+import { badResults, newRecord, collectStrings, toMetric, toNumber, type ResultRecord, type ResultsFile } from './results-record.js';
 
 /** lighteval metric names that are lm-eval's `acc` / `acc_norm` under another name. */
 const METRIC_ALIASES: Record<string, string> = {
@@ -114,7 +114,7 @@ function readNew(file: string, row: Record<string, unknown>, index: number): Res
   const response = asObject(row.model_response) ?? {};
   const id = doc.id === undefined || doc.id === null || doc.id === '' ? null : String(doc.id);
   const query = typeof doc.query === 'string' ? doc.query : '';
-  const record: ResultRecord = { where, row: null, id, text: query, logprobs: null, choices: null, gold: null, prediction: null, references: null, stored: storedMetrics(row.metric) };
+  const record = newRecord(where, null, id, query, storedMetrics(row.metric));
   const lp = asList(response.logprobs);
   const logprobs = lp ? lp.map(toNumber) : null;
   if (logprobs && logprobs.some((v) => v === null)) throw badResults(file, 'model_response.logprobs holds a value that is not a number', where);
@@ -126,19 +126,8 @@ function readLegacy(file: string, row: Record<string, unknown>, index: number): 
   const where = `row ${index}`;
   const example = typeof row.example === 'string' ? row.example : '';
   const prompt = typeof row.full_prompt === 'string' ? row.full_prompt : '';
-  const record: ResultRecord = {
-    where,
-    row: null,
-    id: null,
-    // The query alone: full_prompt also holds the few-shot examples, other samples' texts.
-    text: example || prompt || collectStrings(row).join('\n'),
-    logprobs: null,
-    choices: null,
-    gold: null,
-    prediction: null,
-    references: null,
-    stored: storedMetrics(row.metrics),
-  };
+  // The query alone: full_prompt also holds the few-shot examples, other samples' texts.
+  const record = newRecord(where, null, null, example || prompt || collectStrings(row).join('\n'), storedMetrics(row.metrics));
   const predictions = asList(row.predictions) ?? [];
   const texts = predictions.every((p) => typeof p === 'string') ? (predictions as string[]) : null;
   let logprobs: number[] | null = null;

@@ -24,7 +24,7 @@
  * named `metric,filter` (`exact_match,strict-match`); filter `none` is dropped.
  */
 import path from 'node:path';
-import { badResults, collectStrings, parseJsonLines, readResultsText, toMetric, toNumber, type ResultRecord, type ResultsFile } from './results-record.js';
+import { badResults, newRecord, collectStrings, parseJsonLines, readResultsText, toMetric, toNumber, type ResultRecord, type ResultsFile } from './results-record.js';
 
 const BOOKKEEPING = new Set(['doc_id', 'doc', 'target', 'arguments', 'resps', 'filtered_resps', 'filter', 'metrics', 'doc_hash', 'prompt_hash', 'target_hash', 'task_name']);
 
@@ -91,18 +91,7 @@ function readLine(file: string, lineNo: number, line: Record<string, unknown>): 
   const args = requestArguments(line.arguments);
   const context = typeof args[0]?.[0] === 'string' ? (args[0][0] as string) : '';
   const text = [...collectStrings(line.doc), context].join('\n');
-  const record: ResultRecord = {
-    where,
-    row: docId as number,
-    id: null,
-    text,
-    logprobs: null,
-    choices: null,
-    gold: null,
-    prediction: null,
-    references: null,
-    stored: storedMetrics(line),
-  };
+  const record = newRecord(where, docId as number, null, text, storedMetrics(line));
   let responses = Array.isArray(line.filtered_resps) ? line.filtered_resps : Array.isArray(line.resps) ? line.resps : null;
   let continuations = args.map((a) => a[1]);
   // acc_mutual_info appends one unconditional request per choice after the conditional ones.

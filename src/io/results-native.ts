@@ -17,7 +17,7 @@
  * - `metrics` (optional): the producer's own per-sample scores, compared with
  *   ours and used where ours cannot be computed.
  */
-import { badResults, parseJsonLines, readResultsText, toMetric, type ResultRecord, type ResultsFile } from './results-record.js';
+import { badResults, newRecord, parseJsonLines, readResultsText, toMetric, type ResultRecord, type ResultsFile } from './results-record.js';
 
 function readLine(file: string, lineNo: number, line: Record<string, unknown>): { benchmark: string | null; record: ResultRecord } {
   const where = `line ${lineNo}`;
@@ -30,18 +30,7 @@ function readLine(file: string, lineNo: number, line: Record<string, unknown>): 
   if (rawId !== null && typeof rawId !== 'string' && typeof rawId !== 'number') throw fail(`expected 'id' to be a string or number, got ${JSON.stringify(rawId)}`);
   const text = typeof line.text === 'string' ? line.text : '';
   if (row === null && rawId === null && text === '') throw fail("expected 'row', 'id' or 'text' to say which sample this is");
-  const record: ResultRecord = {
-    where,
-    row: row as number | null,
-    id: rawId === null ? null : String(rawId),
-    text,
-    logprobs: null,
-    choices: null,
-    gold: null,
-    prediction: null,
-    references: null,
-    stored: {},
-  };
+  const record = newRecord(where, row as number | null, rawId === null ? null : String(rawId), text, {});
   if (line.logprobs !== undefined) {
     if (!Array.isArray(line.logprobs) || line.logprobs.length === 0 || !line.logprobs.every((v) => typeof v === 'number' && Number.isFinite(v))) {
       throw fail(`expected 'logprobs' to be a non-empty list of numbers, got ${JSON.stringify(line.logprobs)}`);

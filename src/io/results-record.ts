@@ -36,6 +36,11 @@ export interface ResultRecord {
   stored: Record<string, number>;
 }
 
+/** A record that says which sample it is, before its choices, gold and prediction are read. */
+export function newRecord(where: string, row: number | null, id: string | null, text: string, stored: Record<string, number>): ResultRecord {
+  return { where, row, id, text, logprobs: null, choices: null, gold: null, prediction: null, references: null, stored };
+}
+
 /** A results file read into records. */
 export interface ResultsFile {
   path: string;

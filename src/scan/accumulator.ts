@@ -98,16 +98,22 @@ export class MatchAccumulator {
     if (top.length > this.maxMatches) top.pop();
   }
 
+  /** Fold one tally's figures into another: sums, maxima and unions, so order never matters. */
+  private fold(t: SampleTally, o: Omit<SampleTally, 'top'>): void {
+    t.documents += o.documents;
+    t.maxShingles = Math.max(t.maxShingles, o.maxShingles);
+    t.maxContainment = Math.max(t.maxContainment, o.maxContainment);
+    t.longest = Math.max(t.longest, o.longest);
+    t.inLabel ||= o.inLabel;
+    t.inInput ||= o.inInput;
+    t.entries = unionSorted(t.entries, o.entries);
+    t.units = unionIntervals(t.units, o.units);
+  }
+
   add(record: MatchRecord): void {
     const t = this.tally(record.sample);
-    t.documents += 1;
-    t.maxShingles = Math.max(t.maxShingles, record.shingles);
-    t.maxContainment = Math.max(t.maxContainment, record.containment);
-    t.longest = Math.max(t.longest, record.longest);
-    t.inLabel ||= record.inLabel;
-    t.inInput ||= record.inInput;
-    t.entries = unionSorted(t.entries, record.entries);
-    t.units = unionIntervals(t.units, record.units);
+    // A match is a tally of one document.
+    this.fold(t, { ...record, documents: 1, maxShingles: record.shingles, maxContainment: record.containment });
     this.insert(t, record);
   }
 
@@ -116,14 +122,7 @@ export class MatchAccumulator {
     const entries = other instanceof MatchAccumulator ? [...other.tallies] : other.tallies;
     for (const [sample, o] of entries) {
       const t = this.tally(sample);
-      t.documents += o.documents;
-      t.maxShingles = Math.max(t.maxShingles, o.maxShingles);
-      t.maxContainment = Math.max(t.maxContainment, o.maxContainment);
-      t.longest = Math.max(t.longest, o.longest);
-      t.inLabel ||= o.inLabel;
-      t.inInput ||= o.inInput;
-      t.entries = unionSorted(t.entries, o.entries);
-      t.units = unionIntervals(t.units, o.units);
+      this.fold(t, o);
       for (const record of o.top) this.insert(t, record);
     }
   }

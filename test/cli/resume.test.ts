@@ -25,15 +25,14 @@ test.before(async () => {
   await run(process.execPath, [cli, 'scan', '--index', index, corpus, '-o', path.join(tmp, 'whole.json'), '--quiet', '--workers', '1'], { cwd: root });
 });
 
-/** Run contam and SIGKILL it once the checkpoint folder holds `parts` finished parts; resolves to the exit code (null when killed). */
-function killAtPart(args: string[], ckpt: string, parts: number): Promise<number | null> {
+/** Run contam, and send `signal` as soon as `ready()` holds (polled every 2 ms); resolves to the exit code (null when killed by the signal). */
+function signalWhen(args: string[], signal: NodeJS.Signals, ready: () => boolean): Promise<number | null> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: 'ignore' });
     const poll = setInterval(() => {
-      const done = existsSync(ckpt) ? readdirSync(ckpt).filter((f) => f.startsWith('part-')).length : 0;
-      if (done >= parts) {
+      if (ready()) {
         clearInterval(poll);
-        child.kill('SIGKILL');
+        child.kill(signal);
       }
     }, 2);
     child.on('exit', (code) => {
@@ -42,6 +41,9 @@ function killAtPart(args: string[], ckpt: string, parts: number): Promise<number
     });
   });
 }
+
+/** Finished parts in a checkpoint folder. */
+const partsDone = (ckpt: string) => (existsSync(ckpt) ? readdirSync(ckpt).filter((f) => f.startsWith('part-')).length : 0);
 
 test('a scan killed with SIGKILL at random points resumes to the uninterrupted report', async (t) => {
   const rand = random(17);
@@ -53,7 +55,7 @@ test('a scan killed with SIGKILL at random points resumes to the uninterrupted r
   let killed = 0;
   for (let i = 0; i < 5 && target < 22; i++) {
     target += 1 + Math.floor(rand() * 4);
-    const code = await killAtPart(args, ckpt, target);
+    const code = await signalWhen(args, 'SIGKILL', () => partsDone(ckpt) >= target);
     if (code === null) killed++;
     t.false(existsSync(out), 'a killed scan leaves no report');
   }
@@ -92,23 +94,12 @@ test('SIGTERM mid-scan exits 143, writes no report, and keeps the checkpoints fo
   const out = path.join(tmp, 'term');
   mkdirSync(out, { recursive: true });
   const ckpt = path.join(tmp, 'term-ckpt');
-  const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, [cli, 'scan', '--index', index, corpus, '--checkpoint', ckpt, '-o', path.join(out, 'report.json'), '--quiet', '--workers', '1'], { cwd: root, stdio: 'ignore' });
-    // Terminate once two parts are done: mid-scan, with the signal handler surely installed.
-    const poll = setInterval(() => {
-      if (existsSync(ckpt) && readdirSync(ckpt).filter((f) => f.startsWith('part-')).length >= 2) {
-        clearInterval(poll);
-        child.kill('SIGTERM');
-      }
-    }, 2);
-    child.on('exit', (c) => {
-      clearInterval(poll);
-      resolve(c);
-    });
-  });
+  // Terminate once two parts are done: mid-scan, with the signal handler surely installed.
+  const args = ['scan', '--index', index, corpus, '--checkpoint', ckpt, '-o', path.join(out, 'report.json'), '--quiet', '--workers', '1'];
+  const code = await signalWhen(args, 'SIGTERM', () => partsDone(ckpt) >= 2);
   t.is(code, 143);
   t.deepEqual(readdirSync(out), []);
-  t.true(readdirSync(ckpt).filter((f) => f.startsWith('part-')).length >= 2);
+  t.true(partsDone(ckpt) >= 2);
 });
 
 test('SIGTERM while a decontaminated corpus is being written removes the temporary folder', async (t) => {
@@ -119,20 +110,10 @@ test('SIGTERM while a decontaminated corpus is being written removes the tempora
     rmSync(parent, { recursive: true, force: true });
     mkdirSync(parent, { recursive: true });
     let sawTemporary = false;
-    const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [cli, 'filter', 'corpus', '--index', index, corpus, '-o', path.join(parent, 'clean'), '--mode', 'cut', '--quiet'], { cwd: root, stdio: 'ignore' });
-      // Terminate as soon as the temporary output folder appears: mid-write.
-      const poll = setInterval(() => {
-        if (list(parent).some((f) => f.endsWith('.tmp'))) {
-          sawTemporary = true;
-          clearInterval(poll);
-          child.kill('SIGTERM');
-        }
-      }, 2);
-      child.on('exit', (c) => {
-        clearInterval(poll);
-        resolve(c);
-      });
+    // Terminate as soon as the temporary output folder appears: mid-write.
+    const code = await signalWhen(['filter', 'corpus', '--index', index, corpus, '-o', path.join(parent, 'clean'), '--mode', 'cut', '--quiet'], 'SIGTERM', () => {
+      sawTemporary ||= list(parent).some((f) => f.endsWith('.tmp'));
+      return sawTemporary;
     });
     if (code === 0) continue;
     t.true(sawTemporary, 'the temporary folder was seen before the run ended');
