@@ -208,12 +208,48 @@ export class WordBuffer {
 }
 
 let bytes = new Uint8Array(4096);
+// The same bytes read four at a time (XXH32 reads little-endian 32-bit lanes).
+let bytes32 = new Uint32Array(bytes.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const utf8 = new TextDecoder();
 
 function growBytes(): void {
   const b = new Uint8Array(bytes.length * 2);
   b.set(bytes);
   bytes = b;
+  bytes32 = new Uint32Array(b.buffer);
+}
+
+const P1 = 0x9e3779b1;
+const P2 = 0x85ebca77;
+const P3 = 0xc2b2ae3d;
+const P4 = 0x27d4eb2f;
+const P5 = 0x165667b1;
+
+/**
+ * XXH32 of the word in `bytes[0, nb)`: words under 16 bytes (nearly all) take
+ * XXH32's short path here, reading aligned 32-bit lanes, small enough for the
+ * JIT to inline into the scan loop; longer ones go to the general function.
+ */
+function wordHash(nb: number, seed: number): number {
+  if (nb >= 16 || !LITTLE_ENDIAN) return xxh32(bytes, 0, nb, seed);
+  const lanes = bytes32;
+  let h = (seed + P5 + nb) | 0;
+  let p = 0;
+  for (; p + 4 <= nb; p += 4) {
+    h = (h + Math.imul(lanes[p >> 2]!, P3)) | 0;
+    h = Math.imul((h << 17) | (h >>> 15), P4);
+  }
+  for (; p < nb; p++) {
+    h = (h + Math.imul(bytes[p]!, P5)) | 0;
+    h = Math.imul((h << 11) | (h >>> 21), P1);
+  }
+  h ^= h >>> 15;
+  h = Math.imul(h, P2);
+  h ^= h >>> 13;
+  h = Math.imul(h, P3);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 type Collect = boolean | 'joined';
@@ -221,7 +257,7 @@ type Collect = boolean | 'joined';
 function pushWord(out: WordBuffer, nb: number, start: number, end: number, seed: number, collect: Collect): void {
   if (out.count === out.hashes.length) out.grow();
   const k = out.count++;
-  out.hashes[k] = xxh32(bytes, 0, nb, seed);
+  out.hashes[k] = wordHash(nb, seed);
   out.starts[k] = start;
   out.ends[k] = end;
   if (collect === 'joined') {
@@ -297,6 +333,10 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
   if (collect === true) out.words = [];
   const len = text.length;
   const st: WordState = { start: -1, end: 0, nb: 0 };
+  // The output arrays as locals; reloaded after anything that may grow them.
+  let hashes = out.hashes;
+  let starts = out.starts;
+  let ends = out.ends;
   // Locals mirror `st` in the fast loop; they are synced around every slow-path call.
   let wordStart = -1;
   let wordEnd = 0;
@@ -307,16 +347,64 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
     if (c < 128) {
       const cls = ASCII_CLASS[c]!;
       if (cls === CLS_WORD) {
-        // (A combining mark after it is rare and handled when met: see the slow path.)
+        // A run of ASCII letters and digits in one tight loop (a combining mark after it is
+        // rare and handled when met: see the slow path).
         if (wordStart < 0) wordStart = i;
-        if (nb === bytes.length) growBytes();
-        bytes[nb++] = ASCII_LOWER[c]!;
-        i++;
+        let b = bytes;
+        let d = c;
+        for (;;) {
+          if (nb === b.length) {
+            growBytes();
+            b = bytes;
+          }
+          b[nb++] = ASCII_LOWER[d]!;
+          if (++i === len) break;
+          d = text.charCodeAt(i);
+          if (d >= 128 || ASCII_CLASS[d] !== CLS_WORD) break;
+        }
         wordEnd = i;
         continue;
       } else if (cls === CLS_SPACE) {
         if (wordStart >= 0) {
-          pushWord(out, nb, wordStart, wordEnd, seed, collect);
+          if (collect === false) {
+            // pushWord's no-collect case, inlined: this is the scan's hot path.
+            const k = out.count;
+            if (k === hashes.length) {
+              out.grow();
+              hashes = out.hashes;
+              starts = out.starts;
+              ends = out.ends;
+            }
+            let h: number;
+            if (nb < 16 && LITTLE_ENDIAN) {
+              // wordHash's short path, inlined.
+              const lanes = bytes32;
+              h = (seed + P5 + nb) | 0;
+              let p = 0;
+              for (; p + 4 <= nb; p += 4) {
+                h = (h + Math.imul(lanes[p >> 2]!, P3)) | 0;
+                h = Math.imul((h << 17) | (h >>> 15), P4);
+              }
+              for (; p < nb; p++) {
+                h = (h + Math.imul(bytes[p]!, P5)) | 0;
+                h = Math.imul((h << 11) | (h >>> 21), P1);
+              }
+              h ^= h >>> 15;
+              h = Math.imul(h, P2);
+              h ^= h >>> 13;
+              h = Math.imul(h, P3);
+              h ^= h >>> 16;
+            } else h = xxh32(bytes, 0, nb, seed);
+            hashes[k] = h >>> 0;
+            starts[k] = wordStart;
+            ends[k] = wordEnd;
+            out.count = k + 1;
+          } else {
+            pushWord(out, nb, wordStart, wordEnd, seed, collect);
+            hashes = out.hashes;
+            starts = out.starts;
+            ends = out.ends;
+          }
           nb = 0;
           wordStart = -1;
         }
@@ -327,6 +415,9 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
         if (end > 0) {
           if (wordStart >= 0) {
             pushWord(out, nb, wordStart, wordEnd, seed, collect);
+            hashes = out.hashes;
+            starts = out.starts;
+            ends = out.ends;
             nb = 0;
             wordStart = -1;
           }
@@ -345,6 +436,9 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
           wordStart = st.start;
           wordEnd = st.end;
           nb = st.nb;
+      hashes = out.hashes;
+      starts = out.starts;
+      ends = out.ends;
           i = entity[1];
           continue;
         }
@@ -374,6 +468,9 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
       wordStart = st.start;
       wordEnd = st.end;
       nb = st.nb;
+      hashes = out.hashes;
+      starts = out.starts;
+      ends = out.ends;
       i = k;
       continue;
     }
@@ -396,6 +493,9 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
     wordStart = st.start;
     wordEnd = st.end;
     nb = st.nb;
+    hashes = out.hashes;
+    starts = out.starts;
+    ends = out.ends;
     i = k;
   }
   if (wordStart >= 0) pushWord(out, nb, wordStart, wordEnd, seed, collect);

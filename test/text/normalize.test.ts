@@ -1,5 +1,6 @@
 import test from 'ava';
 import { extractWords, matchEntity, matchTag, normalizeText, WordBuffer } from '../../src/text/normalize.js';
+import xxhash from 'xxhash-wasm';
 
 function words(text: string) {
   const b = new WordBuffer();
@@ -101,4 +102,22 @@ test('a combining mark after an ASCII letter composes with it, wherever the lett
   ]);
   t.is(normalizeText('a&amp;\u0301b'), normalizeText('a&amp;\u0301b'));
   t.is(normalizeText('e\u0301'), 'é');
+});
+
+test('word hashes are XXH32 of the normalized UTF-8 for every word length, on the scan path and the collecting path', async (t) => {
+  const { h32Raw } = await xxhash();
+  const encoder = new TextEncoder();
+  // Words of 1..40 letters (the inlined short path covers < 16 bytes), a non-ASCII word and
+  // a word that punctuation split across the source text.
+  const words = Array.from({ length: 40 }, (_, n) => 'AbcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN'.slice(0, n + 1));
+  const text = `${words.join('  ')} Ünïcödé-wörd don't x`;
+  const expected = [...words.map((w) => w.toLowerCase()), 'ünïcödéwörd', 'dont', 'x'];
+  for (const seed of [0, 7, 0x9e3779b1]) {
+    for (const collect of [false, true] as const) {
+      const out = new WordBuffer();
+      extractWords(text, out, seed, collect);
+      t.is(out.count, expected.length);
+      for (let k = 0; k < expected.length; k++) t.is(out.hashes[k], h32Raw(encoder.encode(expected[k]!), seed), `${expected[k]} seed ${seed} collect ${collect}`);
+    }
+  }
 });
