@@ -15,14 +15,15 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { renderHtmlReport } from '../src/report/html.js';
 import type { Report, ReportSample } from '../src/types.js';
+import { SHARED_DATA } from './shared-data.js';
 
 const N = Number(process.argv[2] ?? 100_000);
 const CHROMIUM = '/usr/bin/chromium';
 const outDir = path.resolve(import.meta.dirname, 'out');
 
 function syntheticReport(n: number): Report {
-  const rows = readFileSync('/work/shared/data/gsm8k/test.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question: string; answer: string });
-  const prose = readFileSync('/work/shared/data/squad/dev-v1.1.contexts.jsonl', 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { context: string }).context);
+  const rows = readFileSync(`${SHARED_DATA}/gsm8k/test.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question: string; answer: string });
+  const prose = readFileSync(`${SHARED_DATA}/squad/dev-v1.1.contexts.jsonl`, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { context: string }).context);
   const names = ['gsm8k', 'mmlu', 'hellaswag', 'truthfulqa'];
   const perBench = Math.ceil(n / names.length);
   const counts = names.map(() => ({ samples: 0, contaminated: 0, tooShort: 0 }));

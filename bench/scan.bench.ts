@@ -20,10 +20,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { writeIndexFile } from '../src/index/file.js';
-import { parseEvalArgument, readEvalSamples } from '../src/io/evals.js';
+import { readEvalSamples } from '../src/io/evals.js';
 import { indexBenchmarks } from '../src/pipeline.js';
 import { scanDocuments } from '../src/scan/corpus-scanner.js';
 import { generateCorpus } from './corpus-gen.js';
+import { benchmarkEvals } from './shared-data.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -36,16 +37,8 @@ const baselineMb = arg('baseline-mb', 50);
 const tokenMb = arg('token-mb', 10);
 const cores = os.availableParallelism();
 
-const data = path.resolve(import.meta.dirname, '../../shared/data');
 const out = path.resolve(import.meta.dirname, 'out');
-const evals = [
-  `gsm8k=${data}/gsm8k/test.jsonl`,
-  `mmlu=${data}/mmlu/test.jsonl`,
-  `hellaswag=${data}/hellaswag/val.jsonl`,
-  `arc=${data}/arc/ARC-Challenge-Test.jsonl`,
-  `truthfulqa=${data}/truthfulqa/TruthfulQA.csv`,
-  `humaneval=${data}/humaneval/HumanEval.jsonl.gz`,
-].map(parseEvalArgument);
+const evals = benchmarkEvals();
 
 /** Split one JSONL file into `n` files of about equal size, so parts can go to different cores. */
 async function split(file: string, n: number): Promise<string[]> {

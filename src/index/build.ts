@@ -5,8 +5,14 @@
  *
  * Segments shorter than `ngram` but at least `minWords` units long become one
  * whole-field entry; shorter segments give no entry. A sample with no entry at
- * all is "too short to judge". Every entry is keyed on its first `minWords`
- * units, so the scan probes a single window width.
+ * all is "too short to judge".
+ *
+ * The table is not keyed on entries but on anchors: every window of the probe
+ * width `w` in a segment that has entries. A copy of an entry of length m holds
+ * m - w + 1 consecutive windows of width w, so the scan need only probe every
+ * (m - w + 1)-th window of a document to meet one of them; from that anchor it
+ * extends the match along the diagonal, word by word, and reads off every entry
+ * the verified run covers (the bff-style stride). See `probeFor`.
  */
 import { ContamError } from '../errors.js';
 import { NORMALIZATION } from '../text/normalize.js';
@@ -18,7 +24,7 @@ import type { ContamIndex } from './contam-index.js';
 import { buildNearIndex, NEAR_DEFAULTS } from './near-index.js';
 import { ShingleTable } from './shingle-table.js';
 
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 
 export interface IndexOptions {
   /** @default 'word' */
@@ -141,14 +147,11 @@ export async function buildIndex(
   const entrySegment = u32();
   const entryPosition = u32();
   const entryLength = u32();
-  const keysA = u32();
-  const keysB = u32();
 
   const perBenchmarkNgram: number[] = [];
-  // Every entry, a 13-gram or a whole short field, is keyed on its first `probe` units, so the
-  // scan rolls one window width over each document instead of two; verification then checks
-  // the entry's full length. (Per benchmark n only matters with --ngram auto, where n >= 8.)
-  const probe = config.minWords;
+  const segEntryStart = u32();
+  // The shortest entry sets the probe width and stride.
+  let shortest = Infinity;
   benchmarks.forEach(({ samples }, b) => {
     // Pass 1: units of every segment; sample lengths for --ngram auto.
     const firstSample = sampleIds.length;
@@ -196,29 +199,49 @@ export async function buildIndex(
         const first = segWordStart.data[g]!;
         const count = (g + 1 < segSample.length ? segWordStart.data[g + 1]! : wordCount) - first;
         const hashes = wordHash.data.subarray(first, first + count);
+        segEntryStart.push(entrySegment.length);
         if (count >= ngram) {
           for (let p = 0; p + ngram <= count; p++) {
-            const [ka, kb] = shingleKey(hashes, p, probe);
             entrySegment.push(g);
             entryPosition.push(p);
             entryLength.push(ngram);
-            keysA.push(ka);
-            keysB.push(kb);
           }
+          if (ngram < shortest) shortest = ngram;
         } else if (count >= minWords) {
-          const [ka, kb] = shingleKey(hashes, 0, probe);
           entrySegment.push(g);
           entryPosition.push(0);
           entryLength.push(count);
-          keysA.push(ka);
-          keysB.push(kb);
+          if (count < shortest) shortest = count;
         }
       }
     }
   });
   segmentStart.push(segSample.length);
   entryStart.push(entrySegment.length);
+  segEntryStart.push(entrySegment.length);
   segWordStart.push(wordCount);
+
+  // Anchors: every window of the probe width in each segment that has entries.
+  const probe = probeFor(Number.isFinite(shortest) ? shortest : config.minWords);
+  const wordSegment = new Uint32Array(new SharedArrayBuffer(Math.max(wordCount, 1) * 4)).subarray(0, wordCount);
+  const keysA = u32();
+  const keysB = u32();
+  const anchorWord = u32();
+  for (let g = 0; g < segSample.length; g++) {
+    const first = segWordStart.data[g]!;
+    const count = segWordStart.data[g + 1]! - first;
+    wordSegment.fill(g, first, first + count);
+    const e = segEntryStart.data[g]!;
+    if (segEntryStart.data[g + 1] === e) continue;
+    const width = probe.width;
+    const hashes = wordHash.data.subarray(first, first + count);
+    for (let q = 0; q + width <= count; q++) {
+      const [ka, kb] = shingleKey(hashes, q, width);
+      keysA.push(ka);
+      keysB.push(kb);
+      anchorWord.push(first + q);
+    }
+  }
   wordOffsets.push(wordByteLength);
   const allWordBytes = new Uint8Array(new SharedArrayBuffer(Math.max(wordByteLength, 1))).subarray(0, wordByteLength);
   let at = 0;
@@ -228,6 +251,8 @@ export async function buildIndex(
   }
 
   const table = ShingleTable.build(keysA.data.subarray(0, keysA.length), keysB.data.subarray(0, keysB.length));
+  // Post each key's anchors as the global index of the anchor's first word.
+  for (let k = 0; k < table.postings.length && k < anchorWord.length; k++) table.postings[k] = anchorWord.data[table.postings[k]!]!;
   const keys = table.keys;
   const bloom = BloomFilter.forCapacity(keys, fpr);
   for (let i = 0; i < keysA.length; i++) bloom.add(keysA.data[i]!, keysB.data[i]!);
@@ -255,13 +280,36 @@ export async function buildIndex(
       segmentStart: shared.segmentStart,
       entryStart: entryStart.shared(),
     },
-    segments: { sample: segSample.shared(), wordStart: shared.segWordStart, label: segLabels, field: segField },
-    words: { bytes: allWordBytes, offsets: wordOffsets.shared(), hash: shared.wordHash, start: wordStart.shared(), end: wordEnd.shared() },
+    segments: { sample: segSample.shared(), wordStart: shared.segWordStart, entryStart: segEntryStart.shared(), label: segLabels, field: segField },
+    words: { bytes: allWordBytes, offsets: wordOffsets.shared(), hash: shared.wordHash, start: wordStart.shared(), end: wordEnd.shared(), segment: wordSegment },
     entries: { segment: entrySegment.shared(), position: entryPosition.shared(), length: entryLength.shared() },
     table,
     bloom,
     keys,
-    widths: [probe],
+    probe,
     near,
   };
+}
+
+/** The window width the scan probes, and how many windows it steps over between probes. */
+export interface Probe {
+  width: number;
+  stride: number;
+}
+
+/** Narrowest probe width: 4-word windows of prose hit common phrases of the table too often. */
+const MIN_PROBE_WIDTH = 5;
+/** Widest probe width: 8 units already make a selective key; wider only shortens the stride. */
+const MAX_PROBE_WIDTH = 8;
+
+/**
+ * The probe for an index whose shortest entry (n-gram or whole field) has
+ * `shortest` units: a copy of it holds shortest - width + 1 consecutive windows,
+ * so probing every that-many-th window meets one. With the defaults (13-grams,
+ * fields from 8 words) that is 5-unit windows every 4th position, a quarter of
+ * the probes of every window; with 13-grams alone, 8-unit windows every 6th.
+ */
+export function probeFor(shortest: number): Probe {
+  const width = Math.min(shortest, Math.max(MIN_PROBE_WIDTH, Math.min(MAX_PROBE_WIDTH, shortest - 5)));
+  return { width, stride: shortest - width + 1 };
 }

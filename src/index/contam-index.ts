@@ -6,15 +6,18 @@
  * by scan workers without copies):
  *   samples  -> segments (one per field value)  -> words (normalized, with hashes
  *   and offsets into the sample's text) ; entries (shingles) point at a segment,
- *   a word position and a length; the ShingleTable maps keys to entries and the
- *   BloomFilter screens keys before the table is touched.
+ *   a word position and a length; the ShingleTable maps probe-window keys to
+ *   anchors (the index of the window's first word) and the BloomFilter screens
+ *   keys before the table is touched.
  *
  * Invariants: a sample's segments and entries are contiguous and in sample
- * order; an entry of length `config.ngram` is a regular shingle, a shorter one is
- * a whole short field keyed on its first `config.minWords` words.
+ * order; so are a segment's entries, one per position from 0 (an n-gram) or a
+ * single one at 0 covering the whole field (a short field); every window of
+ * `probe.width` words of a segment with entries is posted in the table.
  */
 import type { BenchmarkSource, ShingleConfig } from '../types.js';
 import { BloomFilter } from './bloom.js';
+import type { Probe } from './build.js';
 import type { NearIndex } from './near-index.js';
 import { ShingleTable } from './shingle-table.js';
 
@@ -35,6 +38,8 @@ export interface IndexSegments {
   sample: Uint32Array;
   /** Word range of segment g: [wordStart[g], wordStart[g + 1]). */
   wordStart: Uint32Array;
+  /** Entry range of segment g: [entryStart[g], entryStart[g + 1]); its entry at position q is entryStart[g] + q. */
+  entryStart: Uint32Array;
   /** 1 when the segment is a label (answer) field. */
   label: Uint8Array;
   /** Field path of each segment (`question`, `choices[2]`). */
@@ -50,6 +55,8 @@ export interface IndexWords {
   /** [start, end) offsets of the word in its sample's text. */
   start: Int32Array;
   end: Int32Array;
+  /** The segment each word belongs to (the table posts anchors as word indexes). */
+  segment: Uint32Array;
 }
 
 export interface IndexEntries {
@@ -72,8 +79,8 @@ export interface ContamIndex {
   bloom: BloomFilter;
   /** Distinct keys inserted into the Bloom filter. */
   keys: number;
-  /** Widths the scan must probe: always config.ngram, plus config.minWords when short fields exist. */
-  widths: number[];
+  /** The window width the scan probes, every `stride` windows (see probeFor in build.ts). */
+  probe: Probe;
   /** The MinHash/LSH index, when config.near is set. */
   near: NearIndex | null;
   /** Where the index was read from, and its checksum (for merges and checkpoints). */
@@ -111,12 +118,14 @@ export const INDEX_ARRAYS: Record<string, 'u32' | 'i32' | 'u8'> = {
   'samples.entryStart': 'u32',
   'segments.sample': 'u32',
   'segments.wordStart': 'u32',
+  'segments.entryStart': 'u32',
   'segments.label': 'u8',
   'words.bytes': 'u8',
   'words.offsets': 'u32',
   'words.hash': 'u32',
   'words.start': 'i32',
   'words.end': 'i32',
+  'words.segment': 'u32',
   'entries.segment': 'u32',
   'entries.position': 'u32',
   'entries.length': 'u32',
@@ -152,12 +161,14 @@ export function indexArrays(index: ContamIndex): Record<string, IndexArray> {
     'samples.entryStart': index.samples.entryStart,
     'segments.sample': index.segments.sample,
     'segments.wordStart': index.segments.wordStart,
+    'segments.entryStart': index.segments.entryStart,
     'segments.label': index.segments.label,
     'words.bytes': index.words.bytes,
     'words.offsets': index.words.offsets,
     'words.hash': index.words.hash,
     'words.start': index.words.start,
     'words.end': index.words.end,
+    'words.segment': index.words.segment,
     'entries.segment': index.entries.segment,
     'entries.position': index.entries.position,
     'entries.length': index.entries.length,
@@ -193,7 +204,7 @@ export interface IndexMeta {
   config: ShingleConfig;
   benchmarks: BenchmarkSource[];
   keys: number;
-  widths: number[];
+  probe: Probe;
   bloomHashes: number;
   nearBuckets: number[];
   nearBloomHashes: number;
@@ -205,7 +216,7 @@ export function indexMeta(index: ContamIndex): IndexMeta {
     config: index.config,
     benchmarks: index.benchmarks,
     keys: index.keys,
-    widths: index.widths,
+    probe: index.probe,
     bloomHashes: index.bloom.hashes,
     nearBuckets: index.near?.buckets ?? [],
     nearBloomHashes: index.near?.lshBloom.hashes ?? 0,
@@ -225,13 +236,13 @@ export function assembleIndex(meta: IndexMeta, array: (name: string) => IndexArr
     config: meta.config,
     benchmarks: meta.benchmarks,
     samples: { benchmark: u32('samples.benchmark'), row: u32('samples.row'), id: strings.ids, text: strings.texts, segmentStart: u32('samples.segmentStart'), entryStart: u32('samples.entryStart') },
-    segments: { sample: u32('segments.sample'), wordStart: u32('segments.wordStart'), label: array('segments.label') as Uint8Array, field: strings.fields },
-    words: { bytes: array('words.bytes') as Uint8Array, offsets: u32('words.offsets'), hash: u32('words.hash'), start: array('words.start') as Int32Array, end: array('words.end') as Int32Array },
+    segments: { sample: u32('segments.sample'), wordStart: u32('segments.wordStart'), entryStart: u32('segments.entryStart'), label: array('segments.label') as Uint8Array, field: strings.fields },
+    words: { bytes: array('words.bytes') as Uint8Array, offsets: u32('words.offsets'), hash: u32('words.hash'), start: array('words.start') as Int32Array, end: array('words.end') as Int32Array, segment: u32('words.segment') },
     entries: { segment: u32('entries.segment'), position: u32('entries.position'), length: u32('entries.length') },
     table: new ShingleTable(u32('table.keyA'), u32('table.keyB'), u32('table.start'), u32('table.count'), u32('table.postings')),
     bloom: new BloomFilter(u32('bloom.bits'), meta.bloomHashes),
     keys: meta.keys,
-    widths: meta.widths,
+    probe: meta.probe,
     near: near
       ? {
           config: near,

@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { xxh32 } from '../text/xxhash32.js';
 import type { BenchmarkSource, ShingleConfig } from '../types.js';
 import { VERSION } from '../version.js';
-import { INDEX_FORMAT_VERSION } from './build.js';
+import { INDEX_FORMAT_VERSION, type Probe } from './build.js';
 import { assembleIndex, INDEX_ARRAYS, indexArrays, NEAR_ARRAYS, type ContamIndex, type IndexMeta } from './contam-index.js';
 
 const MAGIC = 'CIDX';
@@ -41,7 +41,7 @@ export interface IndexHeader {
   benchmarks: BenchmarkSource[];
   counts: { samples: number; segments: number; words: number; shingles: number; keys: number };
   bloom: { bits: number; hashes: number; fpr: number };
-  widths: number[];
+  probe: Probe;
   near_buckets: number[];
   near_bloom_hashes: number;
   sections: SectionEntry[];
@@ -86,7 +86,7 @@ export function encodeIndex(index: ContamIndex): Uint8Array {
       keys: index.keys,
     },
     bloom: { bits: index.bloom.size, hashes: index.bloom.hashes, fpr: index.bloom.expectedFpr(index.keys) },
-    widths: index.widths,
+    probe: index.probe,
     near_buckets: index.near?.buckets ?? [],
     near_bloom_hashes: index.near?.lshBloom.hashes ?? 0,
     sections,
@@ -168,7 +168,7 @@ export function decodeIndex(bytes: Uint8Array, file = 'index'): ContamIndex {
     config: header.config,
     benchmarks: header.benchmarks,
     keys: header.counts.keys,
-    widths: header.widths,
+    probe: header.probe,
     bloomHashes: header.bloom.hashes,
     nearBuckets: header.near_buckets,
     nearBloomHashes: header.near_bloom_hashes,

@@ -1,14 +1,15 @@
 /**
- * Scans one document against the index: cut it into units, key every window
- * of each indexed width, screen keys with the Bloom filter, look survivors up in
- * the exact table, and verify each candidate unit by unit against the sample's
- * own units. Only verified matches leave this file: a Bloom false positive or a
- * key collision costs time, never a wrong verdict.
+ * Scans one document against the index: cut it into units, key every
+ * stride-th window of each probe width, screen keys with the Bloom filter, look
+ * survivors up in the exact table, and extend each anchor found there into a
+ * run verified unit by unit against the sample's own units. Only verified
+ * matches leave this file: a Bloom false positive or a key collision costs
+ * time, never a wrong verdict.
  *
  * Hot path: typed arrays reused across documents; no per-window allocation.
  */
 import { indexWordEquals, type ContamIndex } from '../index/contam-index.js';
-import { BASE_A, BASE_B, power } from '../text/shingle.js';
+import { BASE_A, BASE_B } from '../text/shingle.js';
 import { WordUnits, type UnitExtractor } from '../text/units.js';
 import { NearScanner, type NearMatch } from './near-scanner.js';
 
@@ -78,6 +79,10 @@ export class DocumentScanner {
   private readonly near: NearScanner | null;
   /** Documents each entry was verified in (sparse), for the boilerplate guard. */
   readonly docFreq = new Map<number, number>();
+  /** Runs found in the current document, per "segment:diagonal": [start, end) pairs of document positions. */
+  private readonly runs = new Map<number | string, number[]>();
+  /** Normalized bytes of the current document's words, as verification needs them. */
+  private readonly docWords = new Map<number, Uint8Array>();
 
   constructor(index: ContamIndex, units: UnitExtractor) {
     this.index = index;
@@ -106,7 +111,7 @@ export class DocumentScanner {
     const units = this.units.extract(text);
     const count = units.count;
     this.counters.units += count;
-    const exact = count < index.widths[index.widths.length - 1]! ? [] : this.scanExact(text, units.hashes, units.starts, units.ends, count);
+    const exact = this.scanExact(text, units.hashes, units.starts, units.ends, count);
     if (!this.near) return exact;
     const w0 = this.near.windows;
     const c0 = this.near.candidates;
@@ -150,30 +155,36 @@ export class DocumentScanner {
     return [...bySample.values()].sort((x, y) => x.sample - y.sample);
   }
 
-  private scanExact(text: string, hashesIn: Uint32Array, starts: Int32Array, ends: Int32Array, count: number): SampleDocMatch[] {
+  /**
+   * Probe every `stride`-th window of the probe width; from each anchor the
+   * table returns, extend the match along its diagonal (document position minus
+   * sample position) as far as the words agree, verify the run, and post every
+   * entry it covers. Finds exactly the (position, entry) pairs that probing
+   * every window for every entry would, since any copy of an entry holds at
+   * least `stride` consecutive probe windows.
+   */
+  private scanExact(text: string, hashes: Uint32Array, starts: Int32Array, ends: Int32Array, count: number): SampleDocMatch[] {
     const index = this.index;
-    const units = { hashes: hashesIn, starts, ends };
     const bloom = index.bloom;
     const table = index.table;
+    this.runs.clear();
+    this.docWords.clear();
     let hits = 0;
-    for (const width of index.widths) {
-      const windows = count - width + 1;
-      if (windows <= 0) continue;
-      this.counters.windows += windows;
-      // The rolling keys of text/shingle.ts, inlined: no intermediate arrays on the hot path.
-      const hashes = units.hashes;
-      const topA = power(BASE_A, width - 1);
-      const topB = power(BASE_B, width - 1);
+    let windows = 0;
+    let bloomHits = 0;
+    const { width, stride } = index.probe;
+    if (count >= width) {
       const wa = Math.imul(width, 0x27d4eb2f);
       const wb = Math.imul(width, 0x165667b1);
-      let la = 0;
-      let lb = 0;
-      for (let i = 0; i < width; i++) {
-        const h = hashes[i]!;
-        la = (Math.imul(la, BASE_A) + h) | 0;
-        lb = (Math.imul(lb, BASE_B) + Math.imul(h ^ (h >>> 16), 0x7feb352d)) | 0;
-      }
-      for (let p = 0; ; p++) {
+      for (let p = 0; p + width <= count; p += stride) {
+        // The key of text/shingle.ts, computed directly: with a stride, rolling saves little.
+        let la = 0;
+        let lb = 0;
+        for (let t = p; t < p + width; t++) {
+          const h = hashes[t]!;
+          la = (Math.imul(la, BASE_A) + h) | 0;
+          lb = (Math.imul(lb, BASE_B) + Math.imul(h ^ (h >>> 16), 0x7feb352d)) | 0;
+        }
         let a = (la + wa) | 0;
         a ^= a >>> 16;
         a = Math.imul(a, 0x85ebca6b);
@@ -186,54 +197,91 @@ export class DocumentScanner {
         b ^= b >>> 13;
         b = Math.imul(b, 0xc2b2ae35);
         b ^= b >>> 16;
-        if (bloom.has(a >>> 0, b >>> 0)) {
-          this.counters.bloomHits++;
-          const slot = table.find(a >>> 0, b >>> 0);
-          if (slot >= 0) {
-            const start = table.start[slot]!;
-            const end = start + table.count[slot]!;
-            for (let k = start; k < end; k++) hits = this.pushHit(hits, p, table.postings[k]!);
-          }
-        }
-        if (p + 1 === windows) break;
-        const out = hashes[p]!;
-        const inn = hashes[p + width]!;
-        la = (Math.imul((la - Math.imul(out, topA)) | 0, BASE_A) + inn) | 0;
-        lb = (Math.imul((lb - Math.imul(Math.imul(out ^ (out >>> 16), 0x7feb352d), topB)) | 0, BASE_B) + Math.imul(inn ^ (inn >>> 16), 0x7feb352d)) | 0;
+        windows++;
+        if (!bloom.has(a >>> 0, b >>> 0)) continue;
+        bloomHits++;
+        const slot = table.find(a >>> 0, b >>> 0);
+        if (slot < 0) continue;
+        const start = table.start[slot]!;
+        const end = start + table.count[slot]!;
+        for (let k = start; k < end; k++) hits = this.extend(hits, text, hashes, starts, ends, count, p, width, table.postings[k]!);
       }
     }
+    // Counters are summed per document: a per-window increment of a property that outgrows
+    // 2^30 would allocate a heap number each time on a terabyte scan.
+    this.counters.windows += windows;
+    this.counters.bloomHits += bloomHits;
     if (hits === 0) return [];
-    this.counters.candidates += hits;
-    return this.verify(text, units.hashes, units.starts, units.ends, count, hits);
+    this.counters.verified += hits;
+    return this.group(hits, starts, ends);
   }
 
-  private verify(text: string, hashes: Uint32Array, starts: Int32Array, ends: Int32Array, count: number, hits: number): SampleDocMatch[] {
-    const { entries, segments, words } = this.index;
-    const exact = this.units.exact;
-    const docWords = new Map<number, Uint8Array>();
-    const docWord = (i: number): Uint8Array => {
-      let w = docWords.get(i);
-      if (w === undefined) {
-        w = utf8.encode(this.verifier.extractWithText(text.slice(starts[i]!, ends[i]!)).texts[0] ?? '');
-        docWords.set(i, w);
-      }
-      return w;
-    };
-    const verified: number[] = [];
-    for (let h = 0; h < hits; h++) {
-      const p = this.hitPos[h]!;
-      const e = this.hitEntry[h]!;
-      const len = entries.length[e]!;
-      const base = segments.wordStart[entries.segment[e]!]! + entries.position[e]!;
-      let ok = p + len <= count;
-      for (let t = 0; ok && t < len; t++) if (hashes[p + t] !== words.hash[base + t]) ok = false;
-      if (ok && !exact) for (let t = 0; ok && t < len; t++) if (!indexWordEquals(this.index, base + t, docWord(p + t))) ok = false;
-      if (ok) verified.push(h);
-      else this.counters.rejected++;
+  /**
+   * Extend the anchor (document window at `p`, index word `anchor`) to the
+   * longest run of equal units on its diagonal, verify it, and push a hit for
+   * every entry of the segment inside a verified stretch. A run already
+   * extended from another anchor is skipped, so each hit is pushed once.
+   */
+  private extend(hits: number, text: string, hashes: Uint32Array, starts: Int32Array, ends: Int32Array, count: number, p: number, width: number, anchor: number): number {
+    const index = this.index;
+    const wordHash = index.words.hash;
+    const g = index.words.segment[anchor]!;
+    const first = index.segments.wordStart[g]!;
+    const length = index.segments.wordStart[g + 1]! - first;
+    const q = anchor - first;
+    const diagonal = p - q;
+    this.counters.candidates++;
+    // One number per (segment, diagonal) while it fits in a double's 53 bits, else a string.
+    const key = count < 0x2000000 && g < 0x8000000 ? g * 0x4000000 + diagonal + 0x2000000 : `${g}:${diagonal}`;
+    const known = this.runs.get(key);
+    if (known) for (let r = 0; r < known.length; r += 2) if (p >= known[r]! && p < known[r + 1]!) return hits;
+    let p1 = p;
+    while (p1 < count && p1 - diagonal < length && hashes[p1] === wordHash[first + p1 - diagonal]) p1++;
+    if (p1 - p < width) {
+      // The key matched but the units do not: a 64-bit key collision.
+      this.counters.rejected++;
+      return hits;
     }
-    this.counters.verified += verified.length;
-    if (verified.length === 0) return [];
+    let p0 = p;
+    while (p0 > 0 && p0 - diagonal > 0 && hashes[p0 - 1] === wordHash[first + p0 - 1 - diagonal]) p0--;
+    if (known) known.push(p0, p1);
+    else this.runs.set(key, [p0, p1]);
+    const e0 = index.segments.entryStart[g]!;
+    if (index.segments.entryStart[g + 1] === e0) return hits;
+    const entryLength = index.entries.length[e0]!;
+    if (p1 - p0 < entryLength) return hits;
+    // Equal hashes are not yet equal words: verify bytes, cutting the run at any word that differs.
+    let a = p0;
+    while (a < p1) {
+      let b = a;
+      if (this.units.exact) b = p1;
+      else while (b < p1 && indexWordEquals(index, first + b - diagonal, this.docWord(text, starts, ends, b))) b++;
+      if (b === a) {
+        this.counters.rejected++;
+        a++;
+        continue;
+      }
+      // Entries of segment g sit at positions 0..length - entryLength; post those inside [a, b).
+      for (let t = a; t + entryLength <= b; t++) hits = this.pushHit(hits, t, e0 + t - diagonal);
+      a = b;
+    }
+    return hits;
+  }
 
+  /** The normalized UTF-8 bytes of document word `i`, re-derived from its offsets (cached per document). */
+  private docWord(text: string, starts: Int32Array, ends: Int32Array, i: number): Uint8Array {
+    let w = this.docWords.get(i);
+    if (w === undefined) {
+      w = utf8.encode(this.verifier.extractWithText(text.slice(starts[i]!, ends[i]!)).texts[0] ?? '');
+      this.docWords.set(i, w);
+    }
+    return w;
+  }
+
+  /** Group verified hits by sample into one match each. */
+  private group(hits: number, starts: Int32Array, ends: Int32Array): SampleDocMatch[] {
+    const { entries, segments } = this.index;
+    const verified = Array.from({ length: hits }, (_, h) => h);
     const sampleOf = (h: number) => segments.sample[entries.segment[this.hitEntry[h]!]!]!;
     verified.sort((x, y) => sampleOf(x) - sampleOf(y) || this.hitEntry[x]! - this.hitEntry[y]! || this.hitPos[x]! - this.hitPos[y]!);
     const out: SampleDocMatch[] = [];

@@ -16,17 +16,26 @@ test('shingles are cut per field: n - 12 for long fields, one for 8-12 word fiel
   t.is(per(1), 0);
   t.is(per(2), 1);
   t.deepEqual(Array.from(index.entries.length), [13, 13, 13, 13, 13, 13, 13, 13, 10, 13]);
-  // Every entry is keyed on its first min-words units: one probe width.
-  t.deepEqual(index.widths, [8]);
+  // The shortest entry is the 10-word field: 5-word windows every 6th position (a copy of it holds 6).
+  t.deepEqual(index.probe, { width: 5, stride: 6 });
   // The sample text is the segments joined by newlines, and word offsets point into it.
   const text = index.samples.text[0]!;
   const first = index.segments.wordStart[1]!;
   t.is(text.slice(index.words.start[first]!, index.words.end[first]!), 'b0');
 });
 
-test('the probe width is min-words, capped at n', async (t) => {
-  t.deepEqual((await buildIndex([bench([[words(30, 'a')]])])).widths, [8]);
-  t.deepEqual((await buildIndex([bench([[words(30, 'a')]])], { ngram: 5 })).widths, [5]);
+test('the probe leaves a stride that no copy of the shortest entry can fall between', async (t) => {
+  // 13-grams alone: 8-word windows every 6th position (a 13-word copy holds 6 of them).
+  t.deepEqual((await buildIndex([bench([[words(30, 'a')]])])).probe, { width: 8, stride: 6 });
+  // Fields of 8 words: 5-word windows every 4th.
+  t.deepEqual((await buildIndex([bench([[words(30, 'a'), words(8, 'b')]])])).probe, { width: 5, stride: 4 });
+  t.deepEqual((await buildIndex([bench([[words(30, 'a'), words(11, 'b')]])])).probe, { width: 6, stride: 6 });
+  t.deepEqual((await buildIndex([bench([[words(30, 'a')]])], { ngram: 5 })).probe, { width: 5, stride: 1 });
+  t.deepEqual((await buildIndex([bench([[words(30, 'a')]])], { ngram: 3 })).probe, { width: 3, stride: 1 });
+  t.deepEqual((await buildIndex([bench([[words(60, 'a')]])], { ngram: 50 })).probe, { width: 8, stride: 43 });
+  // Every window of the probe width in a segment with entries is an anchor, none elsewhere.
+  const index = await buildIndex([bench([[words(30, 'a'), words(8, 'b'), words(7, 'c')]])], { minhash: false });
+  t.is(index.table.postings.length, 30 - 5 + 1 + (8 - 5 + 1));
 });
 
 test('the configuration is validated with messages that say what was expected', (t) => {
@@ -47,6 +56,7 @@ test('--ngram auto takes the 5th percentile of sample lengths per benchmark, cli
   const index = await buildIndex([short, { ...long, source: { ...long.source, name: 'long' } }], { ngram: 'auto', minhash: false });
   t.deepEqual(index.benchmarks.map((b) => b.ngram), [10, 13]);
   t.true(index.config.ngramAuto);
-  t.deepEqual(index.widths, [8]);
+  // The shortest n-gram, 10, sets the probe: 5-word windows every 6th.
+  t.deepEqual(index.probe, { width: 5, stride: 6 });
   t.deepEqual([...new Set(index.entries.length)], [10, 13]);
 });

@@ -49,7 +49,7 @@ test('two separate copies in one document give two spans', async (t) => {
 test('a field of min-words to n-1 words is matched whole, and only whole', async (t) => {
   const short = 'nine words make up this short answer field here';
   const index = await buildIndex([bench([[Q, short]], [false, true])]);
-  t.deepEqual(index.widths, [8]);
+  t.deepEqual(index.probe, { width: 5, stride: 5 });
   const scanner = new DocumentScanner(index, new WordUnits(0));
   const [whole] = scanner.scan(`x ${short.toUpperCase()} y`);
   t.is(whole!.shingles, 1);
@@ -83,4 +83,68 @@ test('a hash collision between two different words is rejected by verification',
   t.true(scanner.counters.rejected > 0, 'the colliding window reached verification and was rejected');
   words[5] = w1;
   t.is(scanner.scan(words.join(' ')).length, 1);
+});
+
+/** Every (document position, entry) pair whose units are equal, found by comparing every pair. */
+function exhaustiveHits(index: Awaited<ReturnType<typeof buildIndex>>, docWords: string[]): string[] {
+  const { entries, segments } = index;
+  const wordText = (w: number) => new TextDecoder().decode(index.words.bytes.subarray(index.words.offsets[w]!, index.words.offsets[w + 1]!));
+  const out: string[] = [];
+  for (let e = 0; e < entries.segment.length; e++) {
+    const base = segments.wordStart[entries.segment[e]!]! + entries.position[e]!;
+    const len = entries.length[e]!;
+    for (let p = 0; p + len <= docWords.length; p++) {
+      let ok = true;
+      for (let t = 0; ok && t < len; t++) ok = docWords[p + t] === wordText(base + t);
+      if (ok) out.push(`${segments.sample[entries.segment[e]!]}:${e}@${p}+${len}`);
+    }
+  }
+  return out.sort();
+}
+
+test('strided probes find exactly the (position, entry) pairs an exhaustive comparison finds, on 300 random documents', async (t) => {
+  // A 6-word vocabulary makes repeats, overlapping copies and partial copies common.
+  let seed = 12345;
+  const rand = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const vocab = ['ab', 'cd', 'ef', 'gh', 'ij', 'kl'];
+  const phrase = (n: number) => Array.from({ length: n }, () => vocab[rand(vocab.length)]).join(' ');
+  const samples = Array.from({ length: 40 }, () => [phrase(8 + rand(20)), phrase(3 + rand(12))]);
+  const index = await buildIndex([bench(samples, [false, true])], { minhash: false });
+  const scanner = new DocumentScanner(index, new WordUnits(0));
+  let matched = 0;
+  for (let d = 0; d < 300; d++) {
+    // Stitch random pieces of samples (copies cut at random places) with random filler.
+    const pieces: string[] = [];
+    for (let k = 0; k < 6; k++) {
+      const segment = samples[rand(samples.length)]![rand(2)]!.split(' ');
+      const from = rand(Math.ceil(segment.length / 2));
+      pieces.push(segment.slice(from, from + 4 + rand(segment.length)).join(' '), phrase(rand(4)));
+    }
+    const doc = pieces.filter(Boolean).join(' ');
+    const words = doc.split(' ');
+    const startOf = words.map((_, i) => words.slice(0, i).join(' ').length + (i > 0 ? 1 : 0));
+    const expected = exhaustiveHits(index, words);
+    const matches = scanner.scan(doc);
+    // Distinct entries per sample, and the document spans their copies cover (merged).
+    t.deepEqual(matches.flatMap((m) => m.entries.map((e) => `${m.sample}:${e}`)).sort(), [...new Set(expected.map((h) => h.split('@')[0]!))].sort(), doc);
+    for (const m of matches) {
+      const spans = expected
+        .filter((h) => h.startsWith(`${m.sample}:`))
+        .map((h) => h.split('@')[1]!.split('+').map(Number) as [number, number])
+        .map(([p, len]) => [startOf[p]!, startOf[p + len - 1]! + words[p + len - 1]!.length] as [number, number])
+        .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+      const merged: [number, number][] = [];
+      for (const s of spans) {
+        const last = merged.at(-1);
+        if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+        else merged.push([...s]);
+      }
+      t.deepEqual(m.spans, merged, doc);
+    }
+    matched += expected.length;
+  }
+  t.true(matched > 1000, `only ${matched} (position, entry) pairs: the test would not exercise the scan`);
 });
