@@ -7,7 +7,8 @@
  * TruthfulQA, HumanEval), word 13-grams, no MinHash. Corpus: real prose from
  * ../shared/data/corpus repeated to size (bench/corpus-gen.ts), as 16 JSONL
  * files and as one zstd Parquet file (row groups of 8,192 rows). Each
- * measurement runs in its own process (bench/scan-run.ts) so its peak RSS is
+ * measurement runs in its own process (bench/scan-run.mjs, on the built code
+ * in dist/, as `contam` runs) so its peak RSS is
  * its own. Prints, per format: reading alone (the floor any scanner pays), the
  * scan on one worker and on all cores, their ratio, and peak RSS at two corpus
  * sizes; then the Janitor-style baseline (a Set of normalized 13-gram strings)
@@ -67,7 +68,7 @@ async function split(file: string, n: number): Promise<string[]> {
 }
 
 function run(mode: string, index: string, files: string[], textBytes = 0) {
-  const line = execFileSync(process.execPath, ['--import=tsx', path.join(import.meta.dirname, 'scan-run.ts'), mode, index, ...files], { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, TEXT_BYTES: String(textBytes) } });
+  const line = execFileSync(process.execPath, [path.join(import.meta.dirname, 'scan-run.mjs'), mode, index, ...files], { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, TEXT_BYTES: String(textBytes) } });
   return JSON.parse(line.trim().split('\n').pop()!) as { mode: string; bytes: number; text_bytes: number; documents: number; seconds: number; mbps: number; text_mbps: number; rss_mb: number };
 }
 

@@ -231,10 +231,9 @@ export class DocumentScanner {
     const q = anchor - first;
     const diagonal = p - q;
     this.counters.candidates++;
-    // One number per (segment, diagonal) while it fits in a double's 53 bits, else a string.
-    const key = count < 0x2000000 && g < 0x8000000 ? g * 0x4000000 + diagonal + 0x2000000 : `${g}:${diagonal}`;
-    const known = this.runs.get(key);
-    if (known) for (let r = 0; r < known.length; r += 2) if (p >= known[r]! && p < known[r + 1]!) return hits;
+    const e0 = index.segments.entryStart[g]!;
+    if (index.segments.entryStart[g + 1] === e0) return hits;
+    const entryLength = index.entries.length[e0]!;
     let p1 = p;
     while (p1 < count && p1 - diagonal < length && hashes[p1] === wordHash[first + p1 - diagonal]) p1++;
     if (p1 - p < width) {
@@ -244,12 +243,16 @@ export class DocumentScanner {
     }
     let p0 = p;
     while (p0 > 0 && p0 - diagonal > 0 && hashes[p0 - 1] === wordHash[first + p0 - 1 - diagonal]) p0--;
-    if (known) known.push(p0, p1);
-    else this.runs.set(key, [p0, p1]);
-    const e0 = index.segments.entryStart[g]!;
-    if (index.segments.entryStart[g + 1] === e0) return hits;
-    const entryLength = index.entries.length[e0]!;
+    // Most anchors are common phrases that stop short of a whole entry: nothing to post or remember.
     if (p1 - p0 < entryLength) return hits;
+    // Another anchor of this run may be probed again: remember runs per (segment, diagonal),
+    // as one number while it fits in a double's 53 bits, else as a string.
+    const key = count < 0x2000000 && g < 0x8000000 ? g * 0x4000000 + diagonal + 0x2000000 : `${g}:${diagonal}`;
+    const known = this.runs.get(key);
+    if (known) {
+      for (let r = 0; r < known.length; r += 2) if (p >= known[r]! && p < known[r + 1]!) return hits;
+      known.push(p0, p1);
+    } else this.runs.set(key, [p0, p1]);
     // Equal hashes are not yet equal words: verify bytes, cutting the run at any word that differs.
     let a = p0;
     while (a < p1) {
