@@ -350,15 +350,19 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
         // A run of ASCII letters and digits in one tight loop (a combining mark after it is
         // rare and handled when met: see the slow path).
         if (wordStart < 0) wordStart = i;
+        if (nb === bytes.length) growBytes();
         let b = bytes;
         let d = c;
+        // One bound for both the text's end and the byte buffer's: a single compare per character.
+        let limit = Math.min(len, i + b.length - nb);
         for (;;) {
-          if (nb === b.length) {
+          b[nb++] = ASCII_LOWER[d]!;
+          if (++i === limit) {
+            if (limit === len) break;
             growBytes();
             b = bytes;
+            limit = Math.min(len, i + b.length - nb);
           }
-          b[nb++] = ASCII_LOWER[d]!;
-          if (++i === len) break;
           d = text.charCodeAt(i);
           if (d >= 128 || ASCII_CLASS[d] !== CLS_WORD) break;
         }

@@ -109,7 +109,8 @@ test('word hashes are XXH32 of the normalized UTF-8 for every word length, on th
   const encoder = new TextEncoder();
   // Words of 1..40 letters (the inlined short path covers < 16 bytes), a non-ASCII word and
   // a word that punctuation split across the source text.
-  const words = Array.from({ length: 40 }, (_, n) => 'AbcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN'.slice(0, n + 1));
+  // (and one of 10,000, past the 4 KiB word buffer, which must grow mid-word).
+  const words = [...Array.from({ length: 40 }, (_, n) => 'AbcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN'.slice(0, n + 1)), 'Ab1'.repeat(3334)];
   const text = `${words.join('  ')} Ünïcödé-wörd don't x`;
   const expected = [...words.map((w) => w.toLowerCase()), 'ünïcödéwörd', 'dont', 'x'];
   for (const seed of [0, 7, 0x9e3779b1]) {
