@@ -43,6 +43,10 @@ for (let c = 0; c < 128; c++) {
 }
 ASCII_CLASS[60] = CLS_LT;
 ASCII_CLASS[38] = CLS_AMP;
+// For every UTF-16 code unit: its lower-case byte if it is an ASCII letter or digit, else 0.
+// One load per character in the word loop, with no range check (non-ASCII reads 0).
+const ASCII_WORD_BYTE = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) if (ASCII_CLASS[c] === CLS_WORD) ASCII_WORD_BYTE[c] = ASCII_LOWER[c]!;
 
 // Classes of non-ASCII code points, filled lazily: 0 unknown, then CLS_* + 1.
 const UNICODE_CLASS = new Uint8Array(0x110000);
@@ -352,19 +356,19 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
         if (wordStart < 0) wordStart = i;
         if (nb === bytes.length) growBytes();
         let b = bytes;
-        let d = c;
         // One bound for both the text's end and the byte buffer's: a single compare per character.
         let limit = Math.min(len, i + b.length - nb);
+        let low = ASCII_LOWER[c]!;
         for (;;) {
-          b[nb++] = ASCII_LOWER[d]!;
+          b[nb++] = low;
           if (++i === limit) {
             if (limit === len) break;
             growBytes();
             b = bytes;
             limit = Math.min(len, i + b.length - nb);
           }
-          d = text.charCodeAt(i);
-          if (d >= 128 || ASCII_CLASS[d] !== CLS_WORD) break;
+          low = ASCII_WORD_BYTE[text.charCodeAt(i)]!;
+          if (low === 0) break;
         }
         wordEnd = i;
         continue;
