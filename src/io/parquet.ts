@@ -120,7 +120,23 @@ const parsers = {
   },
 };
 
-/** The text and id values of one row group, and the file row of its first. */
+/**
+ * A text value still in UTF-8, as it lies in the decompressed page. The text
+ * column is decoded batch by batch, just before it is scanned, rather than a
+ * whole row group at once: the strings are then still in the CPU cache when
+ * they are scanned, and die young instead of filling the old generation.
+ */
+export class Utf8Value {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+const lazyTextParsers = {
+  stringFromBytes(bytes: Uint8Array | undefined): Utf8Value | undefined {
+    return bytes === undefined ? undefined : new Utf8Value(bytes);
+  },
+};
+
+/** The text and id values of one row group, and the file row of its first; text strings are Utf8Value until decoded. */
 export interface RowGroupColumns {
   rowStart: number;
   texts: unknown[];
@@ -146,10 +162,10 @@ export async function readParquetRowGroup(part: CorpusPart, columnNames: CorpusR
   }
   const rowStart = metadata.row_groups.slice(0, part.index).reduce((sum, g) => sum + Number(g.num_rows), 0);
   const rowEnd = rowStart + Number(group.num_rows);
-  const read = async (column: string): Promise<unknown[]> => {
+  const read = async (column: string, lazy: boolean): Promise<unknown[]> => {
     const chunks: ColumnData[] = [];
     try {
-      await parquetRead({ file: buffer, metadata, columns: [column], rowStart, rowEnd, compressors, parsers, onChunk: (chunk) => chunks.push(chunk) });
+      await parquetRead({ file: buffer, metadata, columns: [column], rowStart, rowEnd, compressors, parsers: (lazy ? lazyTextParsers : parsers) as unknown as typeof parsers, onChunk: (chunk) => chunks.push(chunk) });
       return assemble(chunks, rowStart, rowEnd);
     } catch (error) {
       if (error instanceof BadUtf8) {
@@ -158,8 +174,8 @@ export async function readParquetRowGroup(part: CorpusPart, columnNames: CorpusR
       throw new ContamError('BAD_PARQUET', `cannot read column '${column}': ${(error as Error).message}`, { file, where: `row group ${part.index}`, cause: error, hint: 'the file may be truncated or corrupt' });
     }
   };
-  const texts = await read(columnNames.text);
-  const ids = columns.includes(columnNames.id) ? await read(columnNames.id) : null;
+  const texts = await read(columnNames.text, true);
+  const ids = columns.includes(columnNames.id) ? await read(columnNames.id, false) : null;
   return { rowStart, texts, ids };
 }
 
@@ -194,6 +210,16 @@ export async function* readParquetDocuments(part: CorpusPart, options: CorpusRea
     for (let i = start; i < end; i++) {
       const row = rowStart + i;
       let text = texts[i];
+      if (text instanceof Utf8Value) {
+        try {
+          text = strictUtf8.decode(text.bytes);
+        } catch (cause) {
+          const error = new ContamError('BAD_UTF8', `the '${options.columns.text}' column holds invalid UTF-8`, { file, where: `row ${row}`, cause, hint: 'rewrite the column as UTF-8' });
+          if (!options.onBadDocument) throw error;
+          options.onBadDocument(error);
+          continue;
+        }
+      }
       if (typeof text !== 'string') {
         if (text === null || text === undefined) text = '';
         else {

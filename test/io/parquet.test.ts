@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { parquetWriteFile } from 'hyparquet-writer';
-import { openFileBuffer, planParquetParts, readParquetDocuments, readParquetRowGroup } from '../../src/io/parquet.js';
+import { openFileBuffer, planParquetParts, readParquetDocuments, readParquetRowGroup, Utf8Value } from '../../src/io/parquet.js';
 import type { CorpusDocument, CorpusPart } from '../../src/types.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-io-parquet-'));
@@ -73,7 +73,11 @@ test('a part reads only its row group text and id chunks and the footer, never t
   } finally {
     await buffer.close();
   }
-  t.deepEqual(group!.texts, Array.from({ length: 10 }, (_, k) => `document number ${20 + k}`));
+  // Text stays UTF-8 until its batch is read (see Utf8Value).
+  t.deepEqual(
+    group!.texts.map((v) => new TextDecoder().decode((v as Utf8Value).bytes)),
+    Array.from({ length: 10 }, (_, k) => `document number ${20 + k}`),
+  );
   t.deepEqual(group!.ids, Array.from({ length: 10 }, (_, k) => 20 + k));
   // The junk column alone is 800 kB; the part fetched the 64 kB footer probe and two small column chunks.
   t.true(size > 800_000);
@@ -133,4 +137,28 @@ test('an empty file is EMPTY_INPUT; a file that is not Parquet is BAD_PARQUET', 
   const text = path.join(tmp, 'text.parquet');
   writeFileSync(text, '{"text": "this is JSON, not Parquet"}\n');
   t.is(((await t.throwsAsync(planParquetParts(text))) as { code?: string }).code, 'BAD_PARQUET');
+});
+
+test('invalid UTF-8 in the text column is BAD_UTF8 naming its row, or a skipped document with --skip-bad', async (t) => {
+  const file = path.join(tmp, 'bad-utf8.parquet');
+  const text = (s: string) => new TextEncoder().encode(s);
+  parquetWriteFile({
+    filename: file,
+    columnData: [{ name: 'text', data: [text('fine words'), Uint8Array.from([0x62, 0x61, 0x64, 0xff, 0xfe]), text('more fine words')], type: 'BYTE_ARRAY' }],
+  });
+  const [part] = await planParquetParts(file);
+  const read = async (onBadDocument?: (e: unknown) => void) => {
+    const docs: CorpusDocument[] = [];
+    for await (const batch of readParquetDocuments(part!, { columns: { text: 'text', id: 'id' }, onBadDocument })) docs.push(...batch.documents);
+    return docs;
+  };
+  const error = await t.throwsAsync(read());
+  t.is((error as { code?: string }).code, 'BAD_UTF8');
+  t.is((error as { where?: string }).where, 'row 1');
+  const skipped: unknown[] = [];
+  t.deepEqual((await read((e) => skipped.push(e))).map((d) => [d.row, d.text]), [
+    [0, 'fine words'],
+    [2, 'more fine words'],
+  ]);
+  t.is(skipped.length, 1);
 });
