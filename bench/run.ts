@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-const benches = ['scan.bench.ts', 'read.bench.ts', 'portrait.bench.ts', 'html.bench.ts'];
+const benches = ['scan.bench.ts', 'hotpath.bench.ts', 'read.bench.ts', 'portrait.bench.ts', 'html.bench.ts'];
 for (const bench of benches) {
   const file = path.join(import.meta.dirname, bench);
   if (!existsSync(file)) continue;

@@ -444,9 +444,9 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
           wordStart = st.start;
           wordEnd = st.end;
           nb = st.nb;
-      hashes = out.hashes;
-      starts = out.starts;
-      ends = out.ends;
+          hashes = out.hashes;
+          starts = out.starts;
+          ends = out.ends;
           i = entity[1];
           continue;
         }
