@@ -45,9 +45,13 @@ function workerUrl(): URL {
  */
 function startWorker(workerData: WorkerSetup): Worker {
   const url = workerUrl();
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+  // A worker's young generation is smaller by default than the main thread's; a row group's
+  // worth of strings then overflows it and survives into old-space collections. 64 MB took
+  // two workers on 1 GB of zstd Parquet from 8.6 to 8.1 s (1.64x to 1.73x one worker).
+  const resourceLimits = { maxYoungGenerationSizeMb: 64 };
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData, resourceLimits });
   const code = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(code, { eval: true, workerData });
+  return new Worker(code, { eval: true, workerData, resourceLimits });
 }
 
 /** Scan `tasks` (parts with their file numbers) on worker threads; results come back keyed by task position. */
