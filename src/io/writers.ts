@@ -27,12 +27,14 @@ export async function writeFolderAtomic<T>(target: string, fill: (folder: string
     throw new ContamError('BAD_ARGUMENT', 'the output already exists and is not an empty folder', { file: target, hint: 'remove it or choose another output folder' });
   }
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  // Tracked before it exists: a signal that lands while mkdir completes must still remove it.
+  trackTemporary(tmp);
   try {
     await fs.mkdir(tmp, { recursive: false });
   } catch (error) {
+    untrackTemporary(tmp);
     throw writeError(target, error);
   }
-  trackTemporary(tmp);
   try {
     const result = await fill(tmp);
     if (existing !== null) await fs.rmdir(target);
