@@ -2,16 +2,15 @@
  * JSONL corpus reader: one JSON object per line, plain, gzip or zstd.
  *
  * The (decompressed) file arrives in chunks of megabytes; each chunk is cut at
- * its last newline byte and everything before it is decoded with one strict
- * TextDecoder call and split into lines as a string. That is safe because the
- * byte 0x0A never occurs inside a multibyte UTF-8 sequence, and JSON strings
- * cannot hold a raw newline, so a line is exactly one record. The tail after
+ * its last newline byte and everything before it is split into lines as bytes,
+ * each decoded with a strict TextDecoder. That is safe because the byte 0x0A
+ * never occurs inside a multibyte UTF-8 sequence, and JSON strings cannot hold
+ * a raw newline, so a line is exactly one record. The tail after
  * the last newline waits for the next chunk (one concat per chunk, never per
  * line). Invariants: memory is bounded by the chunk plus the longest line;
  * `row` counts records (blank lines skipped); errors name the 1-based line,
  * which counts blank lines too, as an editor does.
  */
-import { isUtf8 } from 'node:buffer';
 import { ContamError } from '../errors.js';
 import type { CorpusBatch, CorpusDocument, CorpusPart, CorpusReadOptions } from '../types.js';
 import { openDecompressed, type ByteSource } from './compression.js';
@@ -111,34 +110,25 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
   };
 
   const parseBlock = (block: Uint8Array) => {
-    let text: string;
-    try {
-      text = decoder.decode(block);
-    } catch (error) {
-      if (!options.onBadDocument) throw utf8Error(block, file, line, error);
-      // Skipping bad documents: decode line by line, handing over the lines that are not UTF-8.
-      let start = 0;
-      while (start < block.length) {
-        let nl = block.indexOf(NEWLINE, start);
-        if (nl < 0) nl = block.length;
-        const bytes = block.subarray(start, nl);
-        if (isUtf8(bytes)) parseLine(decoder.decode(bytes));
-        else {
-          line++;
-          bad(new ContamError('BAD_UTF8', 'the text is not valid UTF-8', { file, where: `line ${line}`, hint: 'convert the file to UTF-8 (iconv -t UTF-8)' }));
-          row++;
-        }
-        start = nl + 1;
-      }
-      return;
-    }
+    // A decode per line, not per block: a line of ASCII then decodes to a one-byte string,
+    // where a block-wide decode widens every line to two bytes as soon as one character
+    // anywhere in the block is beyond Latin-1 (reading 3.05 -> 2.33 ms/MB on the bench corpus).
     let start = 0;
-    const end = text.length;
-    while (start < end) {
-      let nl = text.indexOf('\n', start);
-      if (nl < 0) nl = end;
-      parseLine(text.slice(start, nl));
+    while (start < block.length) {
+      let nl = block.indexOf(NEWLINE, start);
+      if (nl < 0) nl = block.length;
+      const bytes = block.subarray(start, nl);
       start = nl + 1;
+      let content: string;
+      try {
+        content = decoder.decode(bytes);
+      } catch {
+        line++;
+        bad(new ContamError('BAD_UTF8', 'the text is not valid UTF-8', { file, where: `line ${line}`, hint: 'convert the file to UTF-8 (iconv -t UTF-8)' }));
+        row++;
+        continue;
+      }
+      parseLine(content);
     }
   };
 
@@ -180,19 +170,4 @@ function idOf(value: unknown): string | null {
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
-}
-
-/** On a decode failure, find the line of the first invalid byte sequence (the common path pays nothing). */
-function utf8Error(block: Uint8Array, file: string, linesBefore: number, cause: unknown): ContamError {
-  let line = linesBefore + 1;
-  let start = 0;
-  for (;;) {
-    const nl = block.indexOf(NEWLINE, start);
-    const end = nl < 0 ? block.length : nl;
-    if (!isUtf8(block.subarray(start, end))) break;
-    if (nl < 0) break;
-    line++;
-    start = nl + 1;
-  }
-  return new ContamError('BAD_UTF8', 'the text is not valid UTF-8', { file, where: `line ${line}`, cause, hint: 'convert the file to UTF-8 (iconv -t UTF-8)' });
 }

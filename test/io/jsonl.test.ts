@@ -114,6 +114,21 @@ test('invalid UTF-8 is BAD_UTF8 naming the line', async (t) => {
   t.regex(error.message, /latin1\.jsonl:line 3: the text is not valid UTF-8/);
 });
 
+test('with onBadDocument, a line of invalid UTF-8 is handed over by its line and the lines around it are read', async (t) => {
+  const bytes = Buffer.concat([Buffer.from('{"text": "café — one"}\n\n{"text": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n{"text": "three", "id": 3}\n')]);
+  const file = path.join(tmp, 'skip-utf8.jsonl');
+  writeFileSync(file, bytes);
+  const errors: string[] = [];
+  const docs: CorpusDocument[] = [];
+  for await (const batch of readJsonlDocuments(part(file, bytes.length), { columns, onBadDocument: (e) => errors.push(`${e.code} ${e.message}`) })) docs.push(...batch.documents);
+  t.deepEqual(errors, [`BAD_UTF8 ${file}:line 3: the text is not valid UTF-8`]);
+  // The bad record keeps its row: the rows of the others are those of the file.
+  t.deepEqual(docs, [
+    { file, row: 0, id: null, text: 'café — one' },
+    { file, row: 2, id: '3', text: 'three' },
+  ]);
+});
+
 test('a missing text field is MISSING_COLUMN listing the fields; a non-string text is BAD_VALUE', async (t) => {
   const missing = await failure('missing.jsonl', '{"text": "a"}\n{"content": "b", "id": 1}\n');
   t.is(missing.code, 'MISSING_COLUMN');
