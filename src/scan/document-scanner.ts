@@ -76,6 +76,9 @@ export class DocumentScanner {
   private readonly verifier: WordUnits;
   private hitPos = new Int32Array(256);
   private hitEntry = new Uint32Array(256);
+  /** Keys of the current document's probed windows. */
+  private keyA = new Uint32Array(1024);
+  private keyB = new Uint32Array(1024);
   private readonly near: NearScanner | null;
   /** Documents each entry was verified in (sparse), for the boilerplate guard. */
   readonly docFreq = new Map<number, number>();
@@ -176,7 +179,16 @@ export class DocumentScanner {
     if (count >= width) {
       const wa = Math.imul(width, 0x27d4eb2f);
       const wb = Math.imul(width, 0x165667b1);
-      for (let p = 0; p + width <= count; p += stride) {
+      // Keys first, then the Bloom probes in a loop of their own: the probes' cache misses are
+      // independent, and a tight loop lets the CPU have several in flight at once.
+      const n = Math.floor((count - width) / stride) + 1;
+      if (this.keyA.length < n) {
+        this.keyA = new Uint32Array(n * 2);
+        this.keyB = new Uint32Array(n * 2);
+      }
+      const keyA = this.keyA;
+      const keyB = this.keyB;
+      for (let w = 0, p = 0; w < n; w++, p += stride) {
         // The key of text/shingle.ts, computed directly: with a stride, rolling saves little.
         let la = 0;
         let lb = 0;
@@ -197,11 +209,18 @@ export class DocumentScanner {
         b ^= b >>> 13;
         b = Math.imul(b, 0xc2b2ae35);
         b ^= b >>> 16;
-        windows++;
-        if (!bloom.has(a >>> 0, b >>> 0)) continue;
+        keyA[w] = a;
+        keyB[w] = b;
+      }
+      windows = n;
+      for (let w = 0; w < n; w++) {
+        const a = keyA[w]!;
+        const b = keyB[w]!;
+        if (!bloom.has(a, b)) continue;
         bloomHits++;
-        const slot = table.find(a >>> 0, b >>> 0);
+        const slot = table.find(a, b);
         if (slot < 0) continue;
+        const p = w * stride;
         const start = table.start[slot]!;
         const end = start + table.count[slot]!;
         for (let k = start; k < end; k++) hits = this.extend(hits, text, hashes, starts, ends, count, p, width, table.postings[k]!);
