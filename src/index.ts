@@ -55,7 +55,9 @@ export { readPortraitFile, writePortraitFile } from './portrait/file.js';
 export { scanCorpusState, reportFromState, mergeScanStates, assignShards, type ScanState, type ShardSpec, type ScanStateOptions } from './scan/scan.js';
 export { serializePartial, parsePartial, mergePartials, type PartialScan } from './scan/partial.js';
 export { slurmScript, shellQuote, shellJoin } from './scan/slurm.js';
-export { corpusFormatOf, readJsonlDocuments, readParquetDocuments, readArrowDocuments } from './io/corpus.js';
+export { corpusFormatOf, readJsonlDocuments } from './io/corpus.js';
+export { readParquetDocuments } from './io/parquet.js';
+export { readArrowDocuments } from './io/arrow.js';
 
 // scores
 export { scoreResults, scoreResultsFile, type ScoreInput, type ScoreOptions } from './score/score.js';

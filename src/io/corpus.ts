@@ -12,15 +12,16 @@
 import { stat } from 'node:fs/promises';
 import { ContamError } from '../errors.js';
 import type { CorpusBatch, CorpusPart, CorpusReadOptions } from '../types.js';
-import { planArrowParts, readArrowDocuments } from './arrow.js';
 import { corpusFormatOf, expandCorpusInputs, STDIN } from './files.js';
 import { readJsonlDocuments } from './jsonl.js';
-import { planParquetParts, readParquetDocuments } from './parquet.js';
 
 export { corpusFormatOf, expandCorpusInputs } from './files.js';
 export { readJsonlDocuments } from './jsonl.js';
-export { readParquetDocuments } from './parquet.js';
-export { readArrowDocuments } from './arrow.js';
+
+// The Parquet and Arrow readers are loaded when a file of theirs is met: apache-arrow alone
+// takes about 90 ms to load, paid by every scan worker as it starts, for JSONL corpora too.
+const parquetReader = () => import('./parquet.js');
+const arrowReader = () => import('./arrow.js');
 
 /**
  * Split files into parts, in file order then part order.
@@ -37,8 +38,8 @@ export async function planCorpusParts(files: string[]): Promise<CorpusPart[]> {
       parts.push({ file, format, compression, index: 0, rowStart: 0, rows: null, bytes: 0 });
       continue;
     }
-    if (format === 'parquet') parts.push(...(await planParquetParts(file)));
-    else if (format === 'arrow') parts.push(...(await planArrowParts(file)));
+    if (format === 'parquet') parts.push(...(await (await parquetReader()).planParquetParts(file)));
+    else if (format === 'arrow') parts.push(...(await (await arrowReader()).planArrowParts(file)));
     else parts.push({ file, format, compression, index: 0, rowStart: 0, rows: null, bytes: await sizeOf(file) });
   }
   return parts;
@@ -53,15 +54,18 @@ async function sizeOf(file: string): Promise<number> {
 }
 
 /** Read one part's documents in batches (see the format readers for their errors). */
-export function readCorpusPart(part: CorpusPart, options: CorpusReadOptions): AsyncIterable<CorpusBatch> {
+export async function* readCorpusPart(part: CorpusPart, options: CorpusReadOptions): AsyncGenerator<CorpusBatch> {
   switch (part.format) {
     case 'jsonl':
-      return readJsonlDocuments(part, options);
+      yield* readJsonlDocuments(part, options);
+      return;
     case 'parquet':
-      return readParquetDocuments(part, options);
+      yield* (await parquetReader()).readParquetDocuments(part, options);
+      return;
     case 'arrow':
     case 'arrow-stream':
-      return readArrowDocuments(part, options);
+      yield* (await arrowReader()).readArrowDocuments(part, options);
+      return;
   }
 }
 
