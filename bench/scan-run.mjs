@@ -3,7 +3,9 @@
  *   node bench/scan-run.mjs <mode> <index.cidx> <files...>
  * It runs the built code (dist/, as `contam` does), with no TypeScript loader
  * in the process or its workers.
- * mode: read (read and decompress only, touching every text), scan-1, scan-N (N workers).
+ * mode: read (read and decompress only, touching every text), scan-1, scan-N (N workers),
+ * text-bytes (counts the UTF-8 bytes of the texts, what the others report MB/s of text against;
+ * kept out of `read`, whose time would otherwise include the counting).
  * Prints one JSON line: {mode, bytes, documents, seconds, mbps, rss_mb}.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -15,15 +17,19 @@ import { scanCorpus } from '../dist/src/scan/scan.js';
 const [mode, indexFile, ...files] = process.argv.slice(2);
 const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
 let documents = 0;
-// UTF-8 bytes of all texts (what a scanner scans); measured in read mode, passed to scan modes.
+// UTF-8 bytes of all texts (what a scanner scans): counted in text-bytes mode, passed to the others.
 let textBytes = Number(process.env.TEXT_BYTES ?? 0);
+// UTF-16 units of all texts, summed in read mode so every text is touched.
+let characters = 0;
 let t0 = performance.now();
-if (mode === 'read') {
-  textBytes = 0;
+if (mode === 'read' || mode === 'text-bytes') {
+  const count = mode === 'text-bytes';
+  if (count) textBytes = 0;
   for (const part of await planCorpusParts(files)) {
     for await (const batch of readCorpusPart(part, { columns: { text: 'text', id: 'id' } })) {
       documents += batch.documents.length;
-      for (const d of batch.documents) textBytes += Buffer.byteLength(d.text);
+      if (count) for (const d of batch.documents) textBytes += Buffer.byteLength(d.text);
+      else for (const d of batch.documents) characters += d.text.length;
     }
   }
 } else {
@@ -38,4 +44,4 @@ const seconds = (performance.now() - t0) / 1000;
 // Peak RSS of this process: VmHWM, since getrusage's maxrss survives exec and would report the parent's.
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
 const rss = hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
-console.log(JSON.stringify({ mode, bytes, text_bytes: textBytes, documents, seconds: Number(seconds.toFixed(2)), mbps: Number((bytes / 1e6 / seconds).toFixed(1)), text_mbps: Number((textBytes / 1e6 / seconds).toFixed(1)), rss_mb: Math.round(rss) }));
+console.log(JSON.stringify({ mode, bytes, text_bytes: textBytes, documents, characters, seconds: Number(seconds.toFixed(2)), mbps: Number((bytes / 1e6 / seconds).toFixed(1)), text_mbps: Number((textBytes / 1e6 / seconds).toFixed(1)), rss_mb: Math.round(rss) }));
