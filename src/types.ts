@@ -74,8 +74,9 @@ export interface CorpusDocument {
 }
 
 /**
- * A unit of scan work: a whole JSONL file, one Parquet row group or one Arrow
- * record batch. Parts are the grain of parallelism, sharding and checkpoints.
+ * A unit of scan work: a whole JSONL file (or, for a large plain one, a range
+ * of its lines), one Parquet row group or one Arrow record batch. Parts are
+ * the grain of parallelism, sharding and checkpoints.
  */
 export interface CorpusPart {
   file: string;
@@ -89,6 +90,10 @@ export interface CorpusPart {
   rows: number | null;
   /** Bytes on disk attributed to this part (for balancing and progress). */
   bytes: number;
+  /** For a range of a plain JSONL file: the byte offset where the part starts (it starts a line). */
+  byteStart?: number;
+  /** For a range of a plain JSONL file: the lines of the file before the part (blank ones too). */
+  lineStart?: number;
 }
 
 /** Columns to read from corpus files. */

@@ -34,13 +34,13 @@ function sniff(head: Uint8Array): Compression {
 
 /**
  * Open a file (or `-` for stdin, whose compression is sniffed) and yield its
- * decompressed bytes in chunks.
+ * decompressed bytes in chunks; of a plain file, only bytes [start, end).
  *
  * @throws ContamError `FILE_NOT_FOUND` when the file cannot be opened,
  *   `BAD_COMPRESSION` for corrupt or truncated gzip/zstd data (with the byte
  *   offset read so far)
  */
-export function openDecompressed(file: string, compression: Compression, signal?: AbortSignal): ByteSource {
+export function openDecompressed(file: string, compression: Compression, signal?: AbortSignal, start = 0, end = Infinity): ByteSource {
   const state = { consumed: 0 };
   const counted = (raw: AsyncIterable<Uint8Array>) => countBytes(raw, state);
   async function* chunks(): AsyncGenerator<Uint8Array> {
@@ -51,7 +51,7 @@ export function openDecompressed(file: string, compression: Compression, signal?
       kind = sniff(await stdin.peek());
       raw = stdin;
     } else {
-      raw = readFileChunks(file, signal);
+      raw = readFileChunks(file, signal, start, end);
     }
     if (kind === 'gzip') yield* gunzip(counted(raw), file, state);
     else if (kind === 'zstd') yield* unzstd(counted(raw), file, state);

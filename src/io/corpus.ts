@@ -4,7 +4,7 @@
  *   expandCorpusInputs (files.ts) -> planCorpusParts -> readCorpusPart (jsonl.ts, parquet.ts, arrow.ts)
  *
  * A part is the unit of parallel work and of progress: a whole JSONL file (any
- * compression), one Parquet row group, one Arrow IPC file record batch, or a
+ * compression) or, when asked, a range of lines of a large plain one, one Parquet row group, one Arrow IPC file record batch, or a
  * whole Arrow IPC stream. Invariant: the bytes of a file's parts sum to its
  * size on disk, and the `bytesRead` of a part's batches sum to the part's
  * bytes, so progress reaches exactly 100%.
@@ -13,7 +13,7 @@ import { stat } from 'node:fs/promises';
 import { ContamError } from '../errors.js';
 import type { CorpusBatch, CorpusPart, CorpusReadOptions } from '../types.js';
 import { corpusFormatOf, expandCorpusInputs, STDIN } from './files.js';
-import { readJsonlDocuments } from './jsonl.js';
+import { planJsonlParts, readJsonlDocuments, type LineCount, type LineRange } from './jsonl.js';
 
 export { corpusFormatOf, expandCorpusInputs } from './files.js';
 export { readJsonlDocuments } from './jsonl.js';
@@ -23,13 +23,26 @@ export { readJsonlDocuments } from './jsonl.js';
 const parquetReader = () => import('./parquet.js');
 const arrowReader = () => import('./arrow.js');
 
+export interface PlanOptions {
+  /**
+   * Cut plain (uncompressed) JSONL files larger than this into parts of about
+   * this many bytes, at line ends, so one large file is shared out among
+   * workers. Planning then reads such files once to count their lines.
+   * @default 0 (a part per JSONL file)
+   */
+  jsonlPartBytes?: number;
+  /** Counts the lines of the ranges between cuts (the scan counts them on its workers); by default, on this thread. */
+  countLines?: (ranges: LineRange[]) => Promise<LineCount[]>;
+  signal?: AbortSignal;
+}
+
 /**
  * Split files into parts, in file order then part order.
  *
  * @throws ContamError `FILE_NOT_FOUND`, `UNKNOWN_FORMAT`, `EMPTY_INPUT` (an
  *   empty Parquet or Arrow file), `BAD_PARQUET`, `BAD_ARROW`
  */
-export async function planCorpusParts(files: string[]): Promise<CorpusPart[]> {
+export async function planCorpusParts(files: string[], options: PlanOptions = {}): Promise<CorpusPart[]> {
   const parts: CorpusPart[] = [];
   for (const file of files) {
     const { format, compression } = corpusFormatOf(file);
@@ -40,6 +53,7 @@ export async function planCorpusParts(files: string[]): Promise<CorpusPart[]> {
     }
     if (format === 'parquet') parts.push(...(await (await parquetReader()).planParquetParts(file)));
     else if (format === 'arrow') parts.push(...(await (await arrowReader()).planArrowParts(file)));
+    else if (format === 'jsonl' && compression === null && options.jsonlPartBytes) parts.push(...(await planJsonlParts(file, await sizeOf(file), options.jsonlPartBytes, options.countLines, options.signal)));
     else parts.push({ file, format, compression, index: 0, rowStart: 0, rows: null, bytes: await sizeOf(file) });
   }
   return parts;

@@ -8,12 +8,14 @@
  * a raw newline, so a line is exactly one record. The tail after
  * the last newline waits for the next chunk (one concat per chunk, never per
  * line). Invariants: memory is bounded by the chunk plus the longest line;
- * `row` counts records (blank lines skipped); errors name the 1-based line,
- * which counts blank lines too, as an editor does.
+ * `row` counts the lines that are not blank (whitespace only), a bad record
+ * too, so a row does not depend on which records can be read, and a planner
+ * can count rows without parsing (planJsonlParts); errors name the 1-based
+ * line, which counts blank lines too, as an editor does.
  */
 import { ContamError } from '../errors.js';
 import type { CorpusBatch, CorpusDocument, CorpusPart, CorpusReadOptions } from '../types.js';
-import { openDecompressed, type ByteSource } from './compression.js';
+import { openDecompressed, readFileChunks, type ByteSource } from './compression.js';
 import { STDIN } from './files.js';
 
 const NEWLINE = 10;
@@ -29,7 +31,9 @@ const NEWLINE = 10;
  *   `BAD_COMPRESSION` (byte), `MISSING_COLUMN`, `BAD_VALUE` (line), `EMPTY_INPUT`
  */
 export function readJsonlDocuments(part: CorpusPart, options: CorpusReadOptions): AsyncGenerator<CorpusBatch> {
-  return readJsonlChunks(part, openDecompressed(part.file, part.compression, options.signal), options);
+  const start = part.byteStart ?? 0;
+  const end = part.byteStart === undefined ? Infinity : start + part.bytes;
+  return readJsonlChunks(part, openDecompressed(part.file, part.compression, options.signal, start, end), options);
 }
 
 /**
@@ -48,7 +52,9 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
   let documents: CorpusDocument[] = [];
   let reported = 0;
   let row = part.rowStart;
-  let line = 0;
+  let line = part.lineStart ?? 0;
+  // A range of a file may hold only blank lines; only a whole file is then empty.
+  const wholeFile = part.byteStart === undefined;
   let sawBytes = false;
   let pending: Uint8Array[] = [];
   const batches: CorpusBatch[] = [];
@@ -76,6 +82,7 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
     } catch (error) {
       if (content.trim() === '') return;
       bad(new ContamError('BAD_JSON', `not valid JSON: ${(error as Error).message}`, { file, where: `line ${line}`, cause: error, hint: 'each line of a JSONL file must be one JSON object' }));
+      row++;
       return;
     }
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
@@ -84,6 +91,7 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
         where: `line ${line}`,
         hint: 'each line of a JSONL file must be one JSON object',
       }));
+      row++;
       return;
     }
     const fields = record as Record<string, unknown>;
@@ -153,8 +161,8 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
   }
   if (pending.length > 0) parseBlock(pending.length === 1 ? pending[0]! : Buffer.concat(pending));
   for (const batch of batches) yield batch;
-  if (!sawBytes) throw new ContamError('EMPTY_INPUT', 'the file is empty', { file, hint: 'remove it from the corpus or fill it' });
-  if (row === part.rowStart) throw new ContamError('EMPTY_INPUT', 'the file holds no records, only blank lines', { file, hint: 'remove it from the corpus or fill it' });
+  if (!sawBytes && wholeFile) throw new ContamError('EMPTY_INPUT', 'the file is empty', { file, hint: 'remove it from the corpus or fill it' });
+  if (row === part.rowStart && wholeFile) throw new ContamError('EMPTY_INPUT', 'the file holds no records, only blank lines', { file, hint: 'remove it from the corpus or fill it' });
   const final = take();
   if (file !== STDIN) final.bytesRead = part.bytes - (reported - final.bytesRead);
   if (final.documents.length > 0 || final.bytesRead > 0) yield final;
@@ -170,4 +178,129 @@ function idOf(value: unknown): string | null {
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
+}
+
+/** Plain JSONL files larger than this are scanned as several parts, so one large file uses every worker. */
+export const JSONL_PART_BYTES = 64 << 20;
+
+/** A byte range of a plain JSONL file, starting at a line start. */
+export interface LineRange {
+  file: string;
+  start: number;
+  end: number;
+}
+
+/** Lines ending in a range (a last line without a newline counts), and those of them that are rows. */
+export interface LineCount {
+  lines: number;
+  rows: number;
+}
+
+/**
+ * Where to cut a plain JSONL file of `size` bytes into parts of about
+ * `partBytes`: offsets just past a newline, ascending, inside (0, size).
+ * Reads a little at each cut, not the file.
+ */
+export async function findJsonlCuts(file: string, size: number, partBytes: number, signal?: AbortSignal): Promise<number[]> {
+  const cuts: number[] = [];
+  if (!(partBytes > 0)) return cuts;
+  let target = partBytes;
+  while (target < size) {
+    let cut = -1;
+    // The first newline at or after target - 1, so the part ends on its line's end.
+    for await (const chunk of readFileChunks(file, signal, target - 1, size)) {
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl >= 0) {
+        cut = target + nl;
+        break;
+      }
+      target += chunk.length;
+    }
+    if (cut < 0 || cut >= size) break;
+    cuts.push(cut);
+    target = cut + partBytes;
+  }
+  return cuts;
+}
+
+// String.prototype.trim's whitespace outside ASCII: a line of only these (and ASCII whitespace) is blank.
+const UNICODE_BLANK = /^[\s\ufeff]*$/u;
+
+/**
+ * Count the lines of `[start, end)` of a plain JSONL file and the rows among
+ * them (lines that are not blank, as readJsonlChunks counts them), without
+ * parsing: memchr speed, most lines settled by their first byte.
+ */
+export async function countJsonlLines(range: LineRange, signal?: AbortSignal): Promise<LineCount> {
+  let lines = 0;
+  let rows = 0;
+  // The current line so far: still blank? and, if it met non-ASCII before anything else, its bytes.
+  let blank = true;
+  let held: Uint8Array[] | null = null;
+  const endLine = () => {
+    if (held !== null) {
+      blank = UNICODE_BLANK.test(new TextDecoder().decode(Buffer.concat(held)));
+      held = null;
+    }
+    if (!blank) rows++;
+    lines++;
+    blank = true;
+  };
+  let open = false;
+  for await (const chunk of readFileChunks(range.file, signal, range.start, range.end)) {
+    let from = 0;
+    while (from < chunk.length) {
+      let nl = chunk.indexOf(NEWLINE, from);
+      const last = nl < 0;
+      if (last) nl = chunk.length;
+      if (held !== null) held.push(chunk.subarray(from, nl));
+      else if (blank) {
+        for (let i = from; i < nl; i++) {
+          const c = chunk[i]!;
+          if (c === 32 || (c >= 9 && c <= 13)) continue;
+          if (c < 128) blank = false;
+          else held = [chunk.subarray(i, nl)];
+          break;
+        }
+      }
+      open = last && nl > from;
+      if (last) break;
+      endLine();
+      from = nl + 1;
+    }
+  }
+  if (open || !blank || held !== null) endLine(); // a last line without a newline
+  return { lines, rows };
+}
+
+/**
+ * Cut a plain JSONL file into parts at `cuts` (findJsonlCuts), each knowing
+ * the lines and rows of the file before it, from the counts of the ranges
+ * between cuts (`countLines` may count them in parallel; by default they are
+ * counted here, in turn). With no cut, or no rows, the file is one whole part.
+ */
+export async function planJsonlParts(
+  file: string,
+  size: number,
+  partBytes: number,
+  countLines: (ranges: LineRange[]) => Promise<LineCount[]> = (ranges) => Promise.all(ranges.map((r) => countJsonlLines(r))),
+  signal?: AbortSignal,
+): Promise<CorpusPart[]> {
+  const whole: CorpusPart[] = [{ file, format: 'jsonl', compression: null, index: 0, rowStart: 0, rows: null, bytes: size }];
+  const cuts = await findJsonlCuts(file, size, partBytes, signal);
+  if (cuts.length === 0) return whole;
+  const bounds = [0, ...cuts, size];
+  const ranges = cuts.map((_, k) => ({ file, start: bounds[k]!, end: bounds[k + 1]! }));
+  ranges.push({ file, start: bounds[cuts.length]!, end: size });
+  const counts = await countLines(ranges);
+  if (counts.every((c) => c.rows === 0)) return whole;
+  const parts: CorpusPart[] = [];
+  let lineStart = 0;
+  let rowStart = 0;
+  for (const [k, r] of ranges.entries()) {
+    parts.push({ file, format: 'jsonl', compression: null, index: k, rowStart, rows: counts[k]!.rows, bytes: r.end - r.start, byteStart: r.start, lineStart });
+    lineStart += counts[k]!.lines;
+    rowStart += counts[k]!.rows;
+  }
+  return parts;
 }

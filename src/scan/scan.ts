@@ -9,13 +9,14 @@ import os from 'node:os';
 import { ContamError, isContamError } from '../errors.js';
 import type { ContamIndex } from '../index/contam-index.js';
 import { expandCorpusInputs, planCorpusParts, readCorpusPart } from '../io/corpus.js';
+import { JSONL_PART_BYTES, type LineRange } from '../io/jsonl.js';
 import { buildReport } from '../report/build.js';
 import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
 import type { CorpusBatch, CorpusColumns, CorpusPart, Report, SkippedInput } from '../types.js';
 import { MatchAccumulator } from './accumulator.js';
 import { CorpusScanner, resolveColumns, resolveRule, type ScanOptions } from './corpus-scanner.js';
 import { emptyCounters, type ScanCounters } from './document-scanner.js';
-import { scanPartsInParallel } from './parallel.js';
+import { countLinesInParallel, scanPartsInParallel } from './parallel.js';
 import { openCheckpoint } from './checkpoint.js';
 
 export type { ScanOptions, ScanProgress } from './corpus-scanner.js';
@@ -148,6 +149,8 @@ export interface ScanStateOptions extends ScanOptions {
   skipBad?: boolean;
   /** Folder for per-part checkpoints: finished parts are skipped when the scan is run again. */
   checkpoint?: string;
+  /** Plain JSONL files larger than this are scanned as parts of about this many bytes; 0 keeps a part per file. @default 64 MiB (0 under `shard`) */
+  jsonlPartBytes?: number;
 }
 
 /** Scan (a shard of) the corpus and return the mergeable state. */
@@ -162,13 +165,20 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
   const files = await expandCorpusInputs(inputs);
   const planSkipped: SkippedInput[] = [];
   let parts: CorpusPart[];
-  if (!options.skipBad) parts = await planCorpusParts(files);
+  // A large plain JSONL file is cut into parts so that every worker has a share of it. Not under
+  // --shard: each shard plans every file, and would read every large file through to count lines.
+  const plan = {
+    jsonlPartBytes: options.shard ? 0 : (options.jsonlPartBytes ?? JSONL_PART_BYTES),
+    countLines: workers > 1 ? (ranges: LineRange[]) => countLinesInParallel(ranges, workers, options.signal) : undefined,
+    signal: options.signal,
+  };
+  if (!options.skipBad) parts = await planCorpusParts(files, plan);
   else {
     // Plan file by file so that one unreadable file (a broken footer, an empty file) is skipped alone.
     parts = [];
     for (const file of files) {
       try {
-        parts.push(...(await planCorpusParts([file])));
+        parts.push(...(await planCorpusParts([file], plan)));
       } catch (error) {
         if (!isContamError(error)) throw error;
         planSkipped.push(skippedOf(error, file));

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { readJsonlChunks, readJsonlDocuments } from '../../src/io/jsonl.js';
+import { planJsonlParts, readJsonlChunks, readJsonlDocuments } from '../../src/io/jsonl.js';
 import type { ByteSource } from '../../src/io/compression.js';
 import type { CorpusDocument, CorpusPart } from '../../src/types.js';
 
@@ -143,4 +143,48 @@ test('a missing text field is MISSING_COLUMN listing the fields; a non-string te
 test('an empty file, or one of blank lines only, is EMPTY_INPUT', async (t) => {
   t.is((await failure('empty.jsonl', '')).code, 'EMPTY_INPUT');
   t.is((await failure('blank.jsonl', '\n \n\r\n')).code, 'EMPTY_INPUT');
+});
+
+test('planJsonlParts cuts a plain file at line ends, with the lines and rows before each part counted as the reader counts them', async (t) => {
+  const lines: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    if (i % 7 === 3) lines.push(['', '  \t', '\u2003', '\r', '\ufeff', 'oops'][(i / 7) % 6 | 0]!);
+    lines.push(JSON.stringify({ id: i, text: `document ${i} ${'word '.repeat(i % 13)}` }));
+  }
+  const text = `${lines.join('\n')}\n{"id": "last", "text": "no newline at the end"}`;
+  const file = path.join(tmp, 'cut.jsonl');
+  writeFileSync(file, text);
+  const size = Buffer.byteLength(text);
+  const read = async (p: CorpusPart) => {
+    const docs: CorpusDocument[] = [];
+    const bad: string[] = [];
+    for await (const batch of readJsonlDocuments(p, { columns, onBadDocument: (e) => bad.push(e.where ?? '') })) docs.push(...batch.documents);
+    return { docs, bad };
+  };
+  const whole = await read(part(file, size));
+  const parts = await planJsonlParts(file, size, 1000);
+  t.true(parts.length > 10);
+  t.is(parts.reduce((sum, p) => sum + p.bytes, 0), size);
+  // Each part starts where the last ended, just after a newline, and counts what came before it the simple way.
+  const bytes = Buffer.from(text);
+  let at = 0;
+  for (const [k, p] of parts.entries()) {
+    t.is(p.index, k);
+    t.is(p.byteStart, at);
+    if (at > 0) t.is(bytes[at - 1], 10);
+    const before = bytes.subarray(0, at).toString('utf8').split('\n').slice(0, -1);
+    t.is(p.lineStart, before.length);
+    t.is(p.rowStart, before.filter((l) => l.trim() !== '').length);
+    at += p.bytes;
+  }
+  // Reading the parts one by one gives the whole file's documents, rows and bad lines.
+  const pieces = await Promise.all(parts.map(read));
+  t.deepEqual(pieces.flatMap((r) => r.docs), whole.docs);
+  t.deepEqual(pieces.flatMap((r) => r.bad), whole.bad);
+  t.is(whole.bad.length, 7); // 'oops' at i = 38, 80, ..., 290
+  t.deepEqual(parts.map((p) => p.rows), pieces.map((r) => r.docs.length + r.bad.length));
+  // Small files, and files of blank lines only, stay whole.
+  t.deepEqual(await planJsonlParts(file, size, size), [part(file, size)]);
+  writeFileSync(path.join(tmp, 'blank.jsonl'), '\n'.repeat(5000));
+  t.is((await planJsonlParts(path.join(tmp, 'blank.jsonl'), 5000, 1000)).length, 1);
 });

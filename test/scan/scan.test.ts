@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildIndex } from '../../src/index/build.js';
@@ -17,6 +17,28 @@ test('the report is byte-identical for 1 and 2 worker threads', async (t) => {
   const two = serializeReport(await scanCorpus(index, [dir], { workers: 2 }));
   t.is(two, one);
   t.true(JSON.parse(one).benchmarks[0].contaminated > 5);
+});
+
+test('one large JSONL file cut into parts gives the report of the uncut file, for 1 and 2 workers', async (t) => {
+  const index = await buildIndex([gsm8kSamples(40)]);
+  // The 12 files as one, with lines a reader must count right across cuts: blank, whitespace
+  // only, Unicode spaces only, not JSON (a bad record keeps its row), CRLF.
+  const lines = writeCorpus(path.join(dir, '..', `${path.basename(dir)}-one`), 12, 20, 3).flatMap((f) => readFileSync(f, 'utf8').trimEnd().split('\n'));
+  const odd = ['', '   ', '\u3000\u00a0', 'not json', '\r'];
+  const mixed = lines.flatMap((line, i) => (i % 17 === 5 ? [odd[(i / 17) % odd.length | 0]!, `${line}\r`] : [line]));
+  const file = path.join(dir, '..', `${path.basename(dir)}-big.jsonl`);
+  writeFileSync(file, `${mixed.join('\n')}\n`);
+  const whole = serializeReport(await scanCorpus(index, [file], { workers: 1, skipBad: true, jsonlPartBytes: 0 }));
+  const state = await scanCorpusState(index, [file], { workers: 2, skipBad: true, jsonlPartBytes: 16384 });
+  t.true(state.partCount > 20, `${state.partCount} parts`);
+  for (const workers of [1, 2]) {
+    t.is(serializeReport(await scanCorpus(index, [file], { workers, skipBad: true, jsonlPartBytes: 16384 })), whole, `${workers} workers`);
+  }
+  const report = JSON.parse(whole);
+  t.true(report.benchmarks[0].contaminated > 5);
+  // The bad lines are listed by their line in the file, whichever part they fell in.
+  const bad = mixed.map((line, i) => (line === 'not json' ? `line ${i + 1}` : null)).filter((x) => x !== null);
+  t.deepEqual(report.skipped.map((s: { where: string }) => s.where), bad);
 });
 
 test('shards partition the parts, balanced by bytes, and their merge equals the whole scan', async (t) => {
