@@ -31,7 +31,15 @@ export function untrackTemporary(tmp: string): void {
  * Slurm time limit), so that an interrupted run leaves nothing half-written.
  */
 export function removeTemporaryOutputs(): void {
-  for (const tmp of pending) rmSync(tmp, { recursive: true, force: true });
+  for (const tmp of pending) {
+    // A write still in flight on libuv's threads can add a file to a folder being removed
+    // (ENOTEMPTY): retry, and go on to the other outputs whatever happens to this one.
+    try {
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    } catch {
+      // Nothing more can be done on the way out.
+    }
+  }
   pending.clear();
 }
 

@@ -4,7 +4,7 @@
  * (hyparquet-writer, the input's codec where an encoder exists) and Arrow IPC
  * (apache-arrow, file or stream format).
  */
-import { promises as fs } from 'node:fs';
+import { mkdirSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ContamError } from '../errors.js';
 import { trackTemporary, untrackTemporary, writeError } from './atomic.js';
@@ -27,10 +27,11 @@ export async function writeFolderAtomic<T>(target: string, fill: (folder: string
     throw new ContamError('BAD_ARGUMENT', 'the output already exists and is not an empty folder', { file: target, hint: 'remove it or choose another output folder' });
   }
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
-  // Tracked before it exists: a signal that lands while mkdir completes must still remove it.
+  // Created synchronously and tracked at once: a signal handler cannot run between the two,
+  // whereas an asynchronous mkdir could complete on libuv's threads after the handler looked.
   trackTemporary(tmp);
   try {
-    await fs.mkdir(tmp, { recursive: false });
+    mkdirSync(tmp);
   } catch (error) {
     untrackTemporary(tmp);
     throw writeError(target, error);
