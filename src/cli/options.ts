@@ -85,6 +85,7 @@ export function addScanOptions(cmd: Command): Command {
     .option('--max-matches <n>', 'matching documents listed per sample (all are counted)', parseIntegerOption('--max-matches', 1, 10000), 10)
     .option('--batch-size <n>', 'documents per read batch (bounds memory)', parseIntegerOption('--batch-size', 1, 1_000_000), 1024)
     .option('-w, --workers <n>', 'worker threads (parts: files, Parquet row groups, Arrow batches)', parseIntegerOption('--workers', 1, 1024), os.availableParallelism())
+    .option('--jsonl-part-size <MiB>', 'cut plain JSONL files larger than this into parts of about this size, so one large file is scanned on every worker (their lines are counted first); 0: a part per file', parseIntegerOption('--jsonl-part-size', 0, 1 << 20), 64)
     .option('--skip-bad', 'skip bad documents and unreadable files or parts, listing them in the report, instead of stopping with an error')
     .option('--checkpoint <dir>', 'save each finished corpus part here; run again with the same arguments to resume')
     .option('--fail-on-contamination', 'exit with code 1 when any sample is contaminated');
@@ -121,6 +122,8 @@ export interface ScanCliOptions {
   maxMatches: number;
   batchSize: number;
   workers: number;
+  /** MiB; see ScanStateOptions.jsonlPartBytes. */
+  jsonlPartSize?: number;
   checkpoint?: string;
   skipBad?: boolean;
   failOnContamination?: boolean;

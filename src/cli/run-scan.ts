@@ -24,6 +24,7 @@ export async function scanWithProgress(index: ContamIndex, corpus: string[], opt
   const state = await scanCorpusState(index, corpus, {
     ...scanOptions(opts),
     shard,
+    jsonlPartBytes: opts.jsonlPartSize === undefined ? undefined : opts.jsonlPartSize * 2 ** 20,
     checkpoint: opts.checkpoint,
     skipBad: opts.skipBad,
     onProgress: (p) => {

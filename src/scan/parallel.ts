@@ -119,49 +119,67 @@ type CountMessage =
   | { type: 'done'; id: number; count: LineCount }
   | { type: 'error'; id: number; error: { contam?: Parameters<typeof ContamError.fromJSON>[0]; message?: string } };
 
-/** Count the lines and rows of byte ranges of plain JSONL files on up to `workers` threads (see countJsonlLines). */
-export async function countLinesInParallel(ranges: LineRange[], workers: number, signal?: AbortSignal): Promise<LineCount[]> {
-  const counts: LineCount[] = new Array(ranges.length);
-  if (ranges.length === 0) return counts;
+/** Threads that count lines of plain JSONL ranges (see countJsonlLines): started on first use, reused until closed. */
+export interface LineCounter {
+  count(ranges: LineRange[]): Promise<LineCount[]>;
+  close(): void;
+}
+
+/** A LineCounter on up to `workers` threads; planning calls it once per large file, on the same threads. */
+export function createLineCounter(workers: number, signal?: AbortSignal): LineCounter {
   const threads: Worker[] = [];
-  let next = 0;
-  let finished = 0;
-  return new Promise<LineCount[]>((resolve, reject) => {
-    let failed = false;
-    const stop = () => {
+  const idle: Worker[] = [];
+  // One call at a time (planning goes file by file): its ranges, results and settlement.
+  let call: { ranges: LineRange[]; counts: LineCount[]; next: number; finished: number; resolve: (c: LineCount[]) => void; reject: (e: unknown) => void } | null = null;
+  let broken: unknown = null;
+  const fail = (error: unknown) => {
+    broken ??= error;
+    for (const w of threads) void w.terminate();
+    const c = call;
+    call = null;
+    c?.reject(error);
+  };
+  const give = (worker: Worker) => {
+    if (call && call.next < call.ranges.length) worker.postMessage({ id: call.next, range: call.ranges[call.next++]! } satisfies CountTask);
+    else idle.push(worker);
+  };
+  const start = () => {
+    const worker = startWorker('count-worker');
+    threads.push(worker);
+    worker.on('message', (message: CountMessage) => {
+      if (broken) return;
+      if (message.type === 'ready') give(worker);
+      else if (message.type === 'error') fail(message.error.contam ? ContamError.fromJSON(message.error.contam) : new Error(`a line-counting worker failed: ${message.error.message}`));
+      else if (call) {
+        call.counts[message.id] = message.count;
+        if (++call.finished === call.ranges.length) {
+          const done = call;
+          call = null;
+          idle.push(worker);
+          done.resolve(done.counts);
+        } else give(worker);
+      }
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (code !== 0 && call) fail(new Error(`a line-counting worker exited with code ${code}`));
+    });
+  };
+  const onAbort = () => fail(new ContamError('INTERRUPTED', 'the scan was interrupted'));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    count(ranges) {
+      if (broken) return Promise.reject(broken);
+      if (ranges.length === 0) return Promise.resolve([]);
+      return new Promise<LineCount[]>((resolve, reject) => {
+        call = { ranges, counts: new Array(ranges.length), next: 0, finished: 0, resolve, reject };
+        while (threads.length < Math.min(workers, ranges.length)) start();
+        while (idle.length > 0 && call.next < ranges.length) give(idle.pop()!);
+      });
+    },
+    close() {
       signal?.removeEventListener('abort', onAbort);
       for (const w of threads) void w.terminate();
-    };
-    const fail = (error: unknown) => {
-      if (failed) return;
-      failed = true;
-      stop();
-      reject(error);
-    };
-    const onAbort = () => fail(new ContamError('INTERRUPTED', 'the scan was interrupted'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const give = (worker: Worker) => {
-      if (next < ranges.length) worker.postMessage({ id: next, range: ranges[next++]! } satisfies CountTask);
-    };
-    for (let w = 0; w < Math.max(1, Math.min(workers, ranges.length)); w++) {
-      const worker = startWorker('count-worker');
-      threads.push(worker);
-      worker.on('message', (message: CountMessage) => {
-        if (failed) return;
-        if (message.type === 'ready') give(worker);
-        else if (message.type === 'error') fail(message.error.contam ? ContamError.fromJSON(message.error.contam) : new Error(`a line-counting worker failed: ${message.error.message}`));
-        else {
-          counts[message.id] = message.count;
-          if (++finished === ranges.length) {
-            stop();
-            resolve(counts);
-          } else give(worker);
-        }
-      });
-      worker.on('error', fail);
-      worker.on('exit', (code) => {
-        if (!failed && finished < ranges.length && code !== 0) fail(new Error(`a line-counting worker exited with code ${code}`));
-      });
-    }
-  });
+    },
+  };
 }

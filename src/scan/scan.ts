@@ -16,7 +16,7 @@ import type { CorpusBatch, CorpusColumns, CorpusPart, Report, SkippedInput } fro
 import { MatchAccumulator } from './accumulator.js';
 import { CorpusScanner, resolveColumns, resolveRule, type ScanOptions } from './corpus-scanner.js';
 import { emptyCounters, type ScanCounters } from './document-scanner.js';
-import { countLinesInParallel, scanPartsInParallel } from './parallel.js';
+import { createLineCounter, scanPartsInParallel } from './parallel.js';
 import { openCheckpoint } from './checkpoint.js';
 
 export type { ScanOptions, ScanProgress } from './corpus-scanner.js';
@@ -167,23 +167,25 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
   let parts: CorpusPart[];
   // A large plain JSONL file is cut into parts so that every worker has a share of it. Not under
   // --shard: each shard plans every file, and would read every large file through to count lines.
-  const plan = {
-    jsonlPartBytes: options.shard ? 0 : (options.jsonlPartBytes ?? JSONL_PART_BYTES),
-    countLines: workers > 1 ? (ranges: LineRange[]) => countLinesInParallel(ranges, workers, options.signal) : undefined,
-    signal: options.signal,
-  };
-  if (!options.skipBad) parts = await planCorpusParts(files, plan);
-  else {
-    // Plan file by file so that one unreadable file (a broken footer, an empty file) is skipped alone.
-    parts = [];
-    for (const file of files) {
-      try {
-        parts.push(...(await planCorpusParts([file], plan)));
-      } catch (error) {
-        if (!isContamError(error)) throw error;
-        planSkipped.push(skippedOf(error, file));
+  const jsonlPartBytes = options.shard ? 0 : (options.jsonlPartBytes ?? JSONL_PART_BYTES);
+  const counter = jsonlPartBytes > 0 && workers > 1 ? createLineCounter(workers, options.signal) : null;
+  const plan = { jsonlPartBytes, countLines: counter ? (ranges: LineRange[]) => counter.count(ranges) : undefined, signal: options.signal };
+  try {
+    if (!options.skipBad) parts = await planCorpusParts(files, plan);
+    else {
+      // Plan file by file so that one unreadable file (a broken footer, an empty file) is skipped alone.
+      parts = [];
+      for (const file of files) {
+        try {
+          parts.push(...(await planCorpusParts([file], plan)));
+        } catch (error) {
+          if (!isContamError(error) || error.code === 'INTERRUPTED') throw error;
+          planSkipped.push(skippedOf(error, file));
+        }
       }
     }
+  } finally {
+    counter?.close();
   }
   const fileIndex = new Map(files.map((f, i) => [f, i] as const));
   let chosen = parts.map((_, i) => i);
