@@ -1,7 +1,7 @@
 /**
  * Scan throughput and memory, against baselines run on the same files.
  *
- *   node --import=tsx bench/scan.bench.ts [--mb 1000] [--small-mb 200] [--baseline-mb 50] [--token-mb 10] [--runs 3]
+ *   node --import=tsx bench/scan.bench.ts [--mb 1000] [--small-mb 200] [--large-mb 2000] [--baseline-mb 50] [--token-mb 10] [--runs 3]
  *
  * Index: the real benchmarks of ../shared/data (GSM8K, MMLU, HellaSwag, ARC,
  * TruthfulQA, HumanEval), word 13-grams, no MinHash. Corpus: real prose from
@@ -10,7 +10,7 @@
  * measurement runs in its own process (bench/scan-run.mjs, on the built code
  * in dist/, as `contam` runs) so its peak RSS is
  * its own. Prints, per format: reading alone (the floor any scanner pays), the
- * scan on one worker and on all cores, their ratio, and peak RSS at two corpus
+ * scan on one worker and on all cores, their ratio, and peak RSS at three corpus
  * sizes; then the Janitor-style baseline (a Set of normalized 13-gram strings)
  * and, for --unit token, tiktoken's own encoding speed.
  */
@@ -34,6 +34,7 @@ const arg = (name: string, fallback: number) => {
 };
 const bigMb = arg('mb', 1000);
 const smallMb = arg('small-mb', 200);
+const largeMb = arg('large-mb', 2000);
 const baselineMb = arg('baseline-mb', 50);
 const tokenMb = arg('token-mb', 10);
 // Each measurement is the fastest of `runs` (this machine's throughput varies by 10-20% from run to run).
@@ -97,6 +98,7 @@ await writeIndexFile(index, indexFile);
 console.log(`index: ${index.samples.row.length} samples of 6 benchmarks, ${index.entries.segment.length} 13-gram shingles, built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const small = await generateCorpus(out, smallMb * 1e6, ['jsonl']);
+const large = await generateCorpus(out, largeMb * 1e6, ['jsonl']);
 const big = await generateCorpus(out, bigMb * 1e6, ['jsonl', 'parquet']);
 const sets: [string, string[], string[]][] = [
   ['JSONL (16 files)', await split(big.jsonl![0]!, 16), await split(small.jsonl![0]!, 16)],
@@ -114,8 +116,18 @@ for (const [name, files, smallFiles] of sets) {
   console.log(`  scan, ${cores} workers:         ${rate(all)} (${(all.mbps / one.mbps).toFixed(2)}x one worker), peak RSS ${all.rss_mb} MB`);
   if (smallFiles.length) {
     const s = run('scan-1', indexFile, smallFiles);
-    console.log(`  memory: a ${(s.bytes / 1e6).toFixed(0)} MB corpus peaks at ${s.rss_mb} MB RSS, ${(one.bytes / 1e6).toFixed(0)} MB at ${one.rss_mb} MB (1 worker; the index alone is part of both)`);
+    const l = runOnce('scan-1', indexFile, large.jsonl!, 0);
+    console.log(`  memory: a ${(s.bytes / 1e6).toFixed(0)} MB corpus peaks at ${s.rss_mb} MB RSS, ${(one.bytes / 1e6).toFixed(0)} MB at ${one.rss_mb} MB, ${(l.bytes / 1e6).toFixed(0)} MB (one file) at ${l.rss_mb} MB (1 worker; the index alone is part of all three)`);
   }
+}
+
+// --- one large file: a plain JSONL file over 64 MiB is cut into parts, so it too is scanned on every core ---
+{
+  const file = big.jsonl![0]!;
+  const textBytes = runOnce('text-bytes', indexFile, [file], 0).text_bytes;
+  const one = run('scan-1', indexFile, [file], textBytes);
+  const all = run(`scan-${cores}`, indexFile, [file], textBytes);
+  console.log(`one ${(one.bytes / 1e6).toFixed(0)} MB JSONL file: 1 worker ${one.seconds} s, ${cores} workers ${all.seconds} s (${(one.seconds / all.seconds).toFixed(2)}x; counting its lines included), peak RSS ${one.rss_mb} / ${all.rss_mb} MB`);
 }
 
 // --- baseline: the Janitor's approach, a Set of normalized 13-gram strings, same files, same process ---------

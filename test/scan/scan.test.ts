@@ -34,6 +34,13 @@ test('one large JSONL file cut into parts gives the report of the uncut file, fo
   for (const workers of [1, 2]) {
     t.is(serializeReport(await scanCorpus(index, [file], { workers, skipBad: true, jsonlPartBytes: 16384 })), whole, `${workers} workers`);
   }
+  // Two such files: the line-counting threads serve one file after the other.
+  const copy = path.join(dir, '..', `${path.basename(dir)}-big2.jsonl`);
+  writeFileSync(copy, readFileSync(file));
+  t.is(
+    serializeReport(await scanCorpus(index, [file, copy], { workers: 2, skipBad: true, jsonlPartBytes: 16384 })),
+    serializeReport(await scanCorpus(index, [file, copy], { workers: 1, skipBad: true, jsonlPartBytes: 0 })),
+  );
   const report = JSON.parse(whole);
   t.true(report.benchmarks[0].contaminated > 5);
   // The bad lines are listed by their line in the file, whichever part they fell in.
