@@ -273,6 +273,13 @@ export async function countJsonlLines(range: LineRange, signal?: AbortSignal): P
   return { lines, rows };
 }
 
+/** Count ranges one after the other: one read buffer at a time, however many ranges a file has. */
+async function countInTurn(ranges: LineRange[]): Promise<LineCount[]> {
+  const counts: LineCount[] = [];
+  for (const range of ranges) counts.push(await countJsonlLines(range));
+  return counts;
+}
+
 /**
  * Cut a plain JSONL file into parts at `cuts` (findJsonlCuts), each knowing
  * the lines and rows of the file before it, from the counts of the ranges
@@ -283,7 +290,7 @@ export async function planJsonlParts(
   file: string,
   size: number,
   partBytes: number,
-  countLines: (ranges: LineRange[]) => Promise<LineCount[]> = (ranges) => Promise.all(ranges.map((r) => countJsonlLines(r))),
+  countLines: (ranges: LineRange[]) => Promise<LineCount[]> = countInTurn,
   signal?: AbortSignal,
 ): Promise<CorpusPart[]> {
   const whole: CorpusPart[] = [{ file, format: 'jsonl', compression: null, index: 0, rowStart: 0, rows: null, bytes: size }];
