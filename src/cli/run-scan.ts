@@ -7,7 +7,7 @@ import { serializeReport } from '../report/build.js';
 import { renderSummary } from '../report/terminal.js';
 import { reportFromState, scanCorpusState, type ScanState, type ShardSpec } from '../scan/scan.js';
 import type { Report } from '../types.js';
-import { colorEnabled, writeResult } from './common.js';
+import { colorEnabled, createLogger, writeResult } from './common.js';
 import { scanOptions, type ScanCliOptions } from './options.js';
 import { ProgressReporter } from './progress.js';
 
@@ -20,11 +20,13 @@ export interface ScanOutputOptions extends ScanCliOptions {
 /** Scan with the CLI's options and a progress display on stderr. */
 export async function scanWithProgress(index: ContamIndex, corpus: string[], opts: ScanOutputOptions, shard?: ShardSpec): Promise<ScanState> {
   const progress = new ProgressReporter({ quiet: opts.quiet });
+  const log = createLogger(opts.quiet);
   let last = { bytesDone: 0, bytesTotal: 0, documents: 0, partsDone: 0, parts: 0 };
   const state = await scanCorpusState(index, corpus, {
     ...scanOptions(opts),
     shard,
     jsonlPartBytes: opts.jsonlPartSize === undefined ? undefined : opts.jsonlPartSize * 2 ** 20,
+    onCounting: (file, bytes, parts) => log.info(`counting the lines of ${file} (${(bytes / 1e6).toFixed(0)} MB) to scan it as ${parts} parts`),
     checkpoint: opts.checkpoint,
     skipBad: opts.skipBad,
     onProgress: (p) => {

@@ -33,6 +33,8 @@ export interface PlanOptions {
   jsonlPartBytes?: number;
   /** Counts the lines of the ranges between cuts (the scan counts them on its workers); by default, on this thread. */
   countLines?: (ranges: LineRange[]) => Promise<LineCount[]>;
+  /** Told before the lines of a file to be cut are counted (a long pause on a large file). */
+  onCounting?: (file: string, bytes: number, parts: number) => void;
   signal?: AbortSignal;
 }
 
@@ -53,7 +55,7 @@ export async function planCorpusParts(files: string[], options: PlanOptions = {}
     }
     if (format === 'parquet') parts.push(...(await (await parquetReader()).planParquetParts(file)));
     else if (format === 'arrow') parts.push(...(await (await arrowReader()).planArrowParts(file)));
-    else if (format === 'jsonl' && compression === null && options.jsonlPartBytes) parts.push(...(await planJsonlParts(file, await sizeOf(file), options.jsonlPartBytes, options.countLines, options.signal)));
+    else if (format === 'jsonl' && compression === null && options.jsonlPartBytes) parts.push(...(await planJsonlParts(file, await sizeOf(file), options.jsonlPartBytes, options.countLines, options.signal, options.onCounting)));
     else parts.push({ file, format, compression, index: 0, rowStart: 0, rows: null, bytes: await sizeOf(file) });
   }
   return parts;

@@ -292,10 +292,12 @@ export async function planJsonlParts(
   partBytes: number,
   countLines: (ranges: LineRange[]) => Promise<LineCount[]> = countInTurn,
   signal?: AbortSignal,
+  onCounting?: (file: string, bytes: number, parts: number) => void,
 ): Promise<CorpusPart[]> {
   const whole: CorpusPart[] = [{ file, format: 'jsonl', compression: null, index: 0, rowStart: 0, rows: null, bytes: size }];
   const cuts = await findJsonlCuts(file, size, partBytes, signal);
   if (cuts.length === 0) return whole;
+  onCounting?.(file, size, cuts.length + 1);
   const bounds = [0, ...cuts, size];
   const ranges = cuts.map((_, k) => ({ file, start: bounds[k]!, end: bounds[k + 1]! }));
   ranges.push({ file, start: bounds[cuts.length]!, end: size });

@@ -151,6 +151,8 @@ export interface ScanStateOptions extends ScanOptions {
   checkpoint?: string;
   /** Plain JSONL files larger than this are scanned as parts of about this many bytes; 0 keeps a part per file. @default 64 MiB (0 under `shard`) */
   jsonlPartBytes?: number;
+  /** Told before the lines of a large plain JSONL file are counted, which comes before any progress. */
+  onCounting?: (file: string, bytes: number, parts: number) => void;
 }
 
 /** Scan (a shard of) the corpus and return the mergeable state. */
@@ -169,7 +171,7 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
   // --shard: each shard plans every file, and would read every large file through to count lines.
   const jsonlPartBytes = options.shard ? 0 : (options.jsonlPartBytes ?? JSONL_PART_BYTES);
   const counter = jsonlPartBytes > 0 && workers > 1 ? createLineCounter(workers, options.signal) : null;
-  const plan = { jsonlPartBytes, countLines: counter ? (ranges: LineRange[]) => counter.count(ranges) : undefined, signal: options.signal };
+  const plan = { jsonlPartBytes, countLines: counter ? (ranges: LineRange[]) => counter.count(ranges) : undefined, signal: options.signal, onCounting: options.onCounting };
   try {
     if (!options.skipBad) parts = await planCorpusParts(files, plan);
     else {

@@ -29,8 +29,10 @@ test('one large JSONL file cut into parts gives the report of the uncut file, fo
   const file = path.join(dir, '..', `${path.basename(dir)}-big.jsonl`);
   writeFileSync(file, `${mixed.join('\n')}\n`);
   const whole = serializeReport(await scanCorpus(index, [file], { workers: 1, skipBad: true, jsonlPartBytes: 0 }));
-  const state = await scanCorpusState(index, [file], { workers: 2, skipBad: true, jsonlPartBytes: 16384 });
+  const told: [string, number, number][] = [];
+  const state = await scanCorpusState(index, [file], { workers: 2, skipBad: true, jsonlPartBytes: 16384, onCounting: (f, bytes, parts) => told.push([f, bytes, parts]) });
   t.true(state.partCount > 20, `${state.partCount} parts`);
+  t.deepEqual(told, [[file, readFileSync(file).length, state.partCount]]);
   for (const workers of [1, 2]) {
     t.is(serializeReport(await scanCorpus(index, [file], { workers, skipBad: true, jsonlPartBytes: 16384 })), whole, `${workers} workers`);
   }
