@@ -25,7 +25,6 @@ export interface Checkpoint {
 
 interface SavedPart {
   documents: number;
-  characters: number;
   bytes: number;
   counters: ScanCounters;
   accumulator: SerializedAccumulator;
@@ -91,12 +90,11 @@ export async function openCheckpoint(dir: string, index: ContamIndex, files: str
       } catch {
         throw new ContamError('BAD_ARGUMENT', 'a checkpoint file is damaged', { file: partFile(part), hint: 'remove it; that part will be scanned again' });
       }
-      return { documents: saved.documents, characters: saved.characters, bytes: saved.bytes, counters: saved.counters, accumulator: MatchAccumulator.fromJSON(saved.accumulator), docFreq: saved.docFreq, skipped: saved.skipped };
+      return { documents: saved.documents, bytes: saved.bytes, counters: saved.counters, accumulator: MatchAccumulator.fromJSON(saved.accumulator), docFreq: saved.docFreq, skipped: saved.skipped };
     },
     async save(part, result) {
       const saved: SavedPart = {
         documents: result.documents,
-        characters: result.characters,
         bytes: result.bytes,
         counters: result.counters,
         accumulator: result.accumulator.toJSON(),

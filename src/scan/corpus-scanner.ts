@@ -54,7 +54,6 @@ export class CorpusScanner {
   readonly scanner: DocumentScanner;
   readonly accumulator: MatchAccumulator;
   documents = 0;
-  characters = 0;
 
   constructor(index: ContamIndex, units: UnitExtractor, maxMatches: number) {
     this.scanner = new DocumentScanner(index, units);
@@ -68,7 +67,6 @@ export class CorpusScanner {
   /** Scan one document; `file` is its file's position in the scan's file list. */
   scanDocument(document: CorpusDocument, file: number): void {
     this.documents++;
-    this.characters += document.text.length;
     const matches = this.scanner.scan(document.text);
     for (const m of matches) {
       const { snippet, start } = makeSnippet(document.text, m.spans);

@@ -32,7 +32,7 @@ export interface ParallelOptions {
 type WorkerMessage =
   | { type: 'ready' }
   | { type: 'progress'; id: number; bytes: number; documents: number }
-  | { type: 'done'; id: number; result: { documents: number; characters: number; bytes: number; counters: ScanCounters; accumulator: SerializedAccumulator; docFreq: [number, number][]; skipped: SkippedInput[] } }
+  | { type: 'done'; id: number; result: { documents: number; bytes: number; counters: ScanCounters; accumulator: SerializedAccumulator; docFreq: [number, number][]; skipped: SkippedInput[] } }
   | { type: 'error'; id: number; error: { contam?: Parameters<typeof ContamError.fromJSON>[0]; message?: string } };
 
 function workerUrl(name: string): URL {
@@ -94,7 +94,7 @@ export async function scanPartsInParallel(index: ContamIndex, tasks: { part: Cor
           fail(message.error.contam ? ContamError.fromJSON(message.error.contam) : new Error(`scan worker failed: ${message.error.message}`));
         } else {
           const r = message.result;
-          const result: PartResult = { documents: r.documents, characters: r.characters, bytes: r.bytes, counters: r.counters ?? emptyCounters(), accumulator: MatchAccumulator.fromJSON(r.accumulator), docFreq: r.docFreq, skipped: r.skipped };
+          const result: PartResult = { documents: r.documents, bytes: r.bytes, counters: r.counters ?? emptyCounters(), accumulator: MatchAccumulator.fromJSON(r.accumulator), docFreq: r.docFreq, skipped: r.skipped };
           results[message.id] = result;
           Promise.resolve(options.onPart?.(message.id, result)).then(() => {
             finished++;

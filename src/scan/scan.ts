@@ -24,7 +24,6 @@ export type { ScanOptions, ScanProgress } from './corpus-scanner.js';
 /** What scanning one part found. */
 export interface PartResult {
   documents: number;
-  characters: number;
   bytes: number;
   counters: ScanCounters;
   accumulator: MatchAccumulator;
@@ -68,7 +67,6 @@ export async function scanPart(
   }
   return {
     documents: scanner.documents,
-    characters: scanner.characters,
     bytes,
     counters: scanner.scanner.counters,
     accumulator: scanner.accumulator,
@@ -118,7 +116,7 @@ export function mergeScanStates(states: ScanState[]): ScanState {
   const first = states[0]!;
   const merged: ScanState = { files: first.files, parts: [], partCount: first.partCount, documents: 0, bytes: 0, accumulator: new MatchAccumulator(first.accumulator.maxMatches), docFreq: new Map(), counters: emptyCounters(), skipped: [] };
   for (const state of states) {
-    addPartResult(merged, -1, { documents: state.documents, characters: 0, bytes: state.bytes, counters: state.counters, accumulator: state.accumulator, docFreq: [...state.docFreq], skipped: state.skipped });
+    addPartResult(merged, -1, { documents: state.documents, bytes: state.bytes, counters: state.counters, accumulator: state.accumulator, docFreq: [...state.docFreq], skipped: state.skipped });
     merged.parts.pop();
     merged.parts.push(...state.parts);
   }

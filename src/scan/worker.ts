@@ -37,7 +37,7 @@ port.on('message', (task: PartTask) => {
       port.postMessage({
         type: 'done',
         id: task.id,
-        result: { documents: result.documents, characters: result.characters, bytes: result.bytes, counters: result.counters, accumulator: result.accumulator.toJSON(), docFreq: result.docFreq, skipped: result.skipped },
+        result: { documents: result.documents, bytes: result.bytes, counters: result.counters, accumulator: result.accumulator.toJSON(), docFreq: result.docFreq, skipped: result.skipped },
       }),
     (error: unknown) =>
       port.postMessage({
