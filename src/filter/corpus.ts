@@ -31,6 +31,7 @@ import type { ContamIndex } from '../index/contam-index.js';
 import { openDecompressed, readFileChunks } from '../io/compression.js';
 import { expandCorpusInputs, planCorpusParts, readCorpusPart } from '../io/corpus.js';
 import { openFileBuffer } from '../io/parquet.js';
+import { isBlankLine } from '../io/jsonl.js';
 import { ArrowFileWriter, JsonlWriter, ParquetFileWriter, takeRows, writeFolderAtomic } from '../io/writers.js';
 import { DocumentScanner, type SampleDocMatch } from '../scan/document-scanner.js';
 import { createUnitExtractor } from '../text/units.js';
@@ -279,27 +280,15 @@ async function* rawLines(part: CorpusPart, signal?: AbortSignal): AsyncGenerator
       const nl = data.indexOf(10, start);
       if (nl < 0) break;
       const line = data.subarray(start, nl);
-      if (!isBlank(line)) yield line;
+      if (!isBlankLine(line)) yield line;
       start = nl + 1;
     }
     if (start < data.length) tail = data.slice(start);
   }
-  if (tail && !isBlank(tail)) yield tail;
+  if (tail && !isBlankLine(tail)) yield tail;
 }
 
 const decoder = new TextDecoder();
-
-/** Whether a line is whitespace only (the JSONL reader skips such lines without counting a row). */
-function isBlank(line: Uint8Array): boolean {
-  for (let i = 0; i < line.length; i++) {
-    const b = line[i]!;
-    if (b === 32 || b === 9 || b === 13 || b === 11 || b === 12) continue;
-    // A BOM or a Unicode space: decide on the decoded text, as String.prototype.trim does.
-    if (b >= 0x80) return decoder.decode(line).trim() === '';
-    return false;
-  }
-  return true;
-}
 
 async function filterJsonl(part: CorpusPart, target: string, decider: Decider, read: ReadSettings): Promise<void> {
   const writer = new JsonlWriter(target, part.compression);

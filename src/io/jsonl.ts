@@ -223,53 +223,55 @@ export async function findJsonlCuts(file: string, size: number, partBytes: numbe
   return cuts;
 }
 
-// String.prototype.trim's whitespace outside ASCII: a line of only these (and ASCII whitespace) is blank.
-const UNICODE_BLANK = /^[\s\ufeff]*$/u;
+const blankDecoder = new TextDecoder();
+
+/**
+ * Whether a line (without its newline) is blank: whitespace only, as
+ * String.prototype.trim sees it. Such lines are skipped without a row.
+ * Nearly every line is settled by its first byte.
+ */
+export function isBlankLine(line: Uint8Array): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const b = line[i]!;
+    if (b === 32 || (b >= 9 && b <= 13)) continue;
+    // A BOM or a Unicode space: decide on the decoded text, as trim does.
+    if (b >= 0x80) return blankDecoder.decode(line).trim() === '';
+    return false;
+  }
+  return true;
+}
 
 /**
  * Count the lines of `[start, end)` of a plain JSONL file and the rows among
  * them (lines that are not blank, as readJsonlChunks counts them), without
- * parsing: memchr speed, most lines settled by their first byte.
+ * parsing: memchr speed.
  */
 export async function countJsonlLines(range: LineRange, signal?: AbortSignal): Promise<LineCount> {
   let lines = 0;
   let rows = 0;
-  // The current line so far: still blank? and, if it met non-ASCII before anything else, its bytes.
-  let blank = true;
-  let held: Uint8Array[] | null = null;
-  const endLine = () => {
-    if (held !== null) {
-      blank = UNICODE_BLANK.test(new TextDecoder().decode(Buffer.concat(held)));
-      held = null;
-    }
-    if (!blank) rows++;
-    lines++;
-    blank = true;
-  };
-  let open = false;
+  // The start of a line that runs on into the next chunk.
+  let carried: Uint8Array[] = [];
   for await (const chunk of readFileChunks(range.file, signal, range.start, range.end)) {
     let from = 0;
-    while (from < chunk.length) {
-      let nl = chunk.indexOf(NEWLINE, from);
-      const last = nl < 0;
-      if (last) nl = chunk.length;
-      if (held !== null) held.push(chunk.subarray(from, nl));
-      else if (blank) {
-        for (let i = from; i < nl; i++) {
-          const c = chunk[i]!;
-          if (c === 32 || (c >= 9 && c <= 13)) continue;
-          if (c < 128) blank = false;
-          else held = [chunk.subarray(i, nl)];
-          break;
-        }
+    for (;;) {
+      const nl = chunk.indexOf(NEWLINE, from);
+      if (nl < 0) break;
+      let line = chunk.subarray(from, nl);
+      if (carried.length > 0) {
+        line = Buffer.concat([...carried, line]);
+        carried = [];
       }
-      open = last && nl > from;
-      if (last) break;
-      endLine();
+      lines++;
+      if (!isBlankLine(line)) rows++;
       from = nl + 1;
     }
+    if (from < chunk.length) carried.push(chunk.subarray(from));
   }
-  if (open || !blank || held !== null) endLine(); // a last line without a newline
+  if (carried.length > 0) {
+    // A last line without a newline.
+    lines++;
+    if (!isBlankLine(Buffer.concat(carried))) rows++;
+  }
   return { lines, rows };
 }
 
