@@ -4,11 +4,11 @@
  * It reads its own parts from disk, so documents never cross threads.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isContamError } from '../errors.js';
 import { indexFromShared, type SharedIndex } from '../index/contam-index.js';
 import { createUnitExtractor } from '../text/units.js';
 import type { CorpusColumns, CorpusPart } from '../types.js';
 import { scanPart } from './scan.js';
+import { errorMessage } from './worker-pool.js';
 
 export interface WorkerSetup {
   index: SharedIndex;
@@ -39,12 +39,7 @@ port.on('message', (task: PartTask) => {
         id: task.id,
         result: { documents: result.documents, bytes: result.bytes, counters: result.counters, accumulator: result.accumulator.toJSON(), docFreq: result.docFreq, skipped: result.skipped },
       }),
-    (error: unknown) =>
-      port.postMessage({
-        type: 'error',
-        id: task.id,
-        error: isContamError(error) ? { contam: error.toJSON() } : { message: String((error as Error)?.stack ?? error) },
-      }),
+    (error: unknown) => port.postMessage({ type: 'error', id: task.id, error: errorMessage(error) }),
   );
 });
 port.postMessage({ type: 'ready' });
