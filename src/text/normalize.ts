@@ -313,10 +313,6 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
   if (collect === true) out.words = [];
   const len = text.length;
   const st: WordState = { start: -1, end: 0, nb: 0 };
-  // The output arrays as locals; reloaded after anything that may grow them.
-  let hashes = out.hashes;
-  let starts = out.starts;
-  let ends = out.ends;
   // Locals mirror `st` in the fast loop; they are synced around every slow-path call.
   let wordStart = -1;
   let wordEnd = 0;
@@ -353,12 +349,7 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
           if (collect === false) {
             // pushWord's no-collect case, inlined: this is the scan's hot path.
             const k = out.count;
-            if (k === hashes.length) {
-              out.grow();
-              hashes = out.hashes;
-              starts = out.starts;
-              ends = out.ends;
-            }
+            if (k === out.hashes.length) out.grow();
             let h: number;
             if (nb < 16 && LITTLE_ENDIAN) {
               // XXH32's short path (words under 16 bytes, nearly all) inlined, reading aligned
@@ -380,16 +371,11 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
               h = Math.imul(h, P3);
               h ^= h >>> 16;
             } else h = xxh32(bytes, 0, nb, seed);
-            hashes[k] = h >>> 0;
-            starts[k] = wordStart;
-            ends[k] = wordEnd;
+            out.hashes[k] = h >>> 0;
+            out.starts[k] = wordStart;
+            out.ends[k] = wordEnd;
             out.count = k + 1;
-          } else {
-            pushWord(out, nb, wordStart, wordEnd, seed, collect);
-            hashes = out.hashes;
-            starts = out.starts;
-            ends = out.ends;
-          }
+          } else pushWord(out, nb, wordStart, wordEnd, seed, collect);
           nb = 0;
           wordStart = -1;
         }
@@ -400,9 +386,6 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
         if (end > 0) {
           if (wordStart >= 0) {
             pushWord(out, nb, wordStart, wordEnd, seed, collect);
-            hashes = out.hashes;
-            starts = out.starts;
-            ends = out.ends;
             nb = 0;
             wordStart = -1;
           }
@@ -421,9 +404,6 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
           wordStart = st.start;
           wordEnd = st.end;
           nb = st.nb;
-          hashes = out.hashes;
-          starts = out.starts;
-          ends = out.ends;
           i = entity[1];
           continue;
         }
@@ -453,9 +433,6 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
       wordStart = st.start;
       wordEnd = st.end;
       nb = st.nb;
-      hashes = out.hashes;
-      starts = out.starts;
-      ends = out.ends;
       i = k;
       continue;
     }
@@ -478,9 +455,6 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
     wordStart = st.start;
     wordEnd = st.end;
     nb = st.nb;
-    hashes = out.hashes;
-    starts = out.starts;
-    ends = out.ends;
     i = k;
   }
   if (wordStart >= 0) pushWord(out, nb, wordStart, wordEnd, seed, collect);
