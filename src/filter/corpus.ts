@@ -31,7 +31,7 @@ import type { ContamIndex } from '../index/contam-index.js';
 import { openDecompressed, readFileChunks } from '../io/compression.js';
 import { expandCorpusInputs, planCorpusParts, readCorpusPart } from '../io/corpus.js';
 import { openFileBuffer } from '../io/parquet.js';
-import { isBlankLine } from '../io/jsonl.js';
+import { isBlankLine, splitLines } from '../io/jsonl.js';
 import { ArrowFileWriter, JsonlWriter, ParquetFileWriter, takeRows, writeFolderAtomic } from '../io/writers.js';
 import { DocumentScanner, type SampleDocMatch } from '../scan/document-scanner.js';
 import { createUnitExtractor } from '../text/units.js';
@@ -268,24 +268,9 @@ interface ReadSettings {
 
 /** Non-blank lines of a (decompressed) JSONL file as raw bytes without the newline, as the reader counts records. */
 async function* rawLines(part: CorpusPart, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-  let tail: Uint8Array | null = null;
-  for await (const chunk of openDecompressed(part.file, part.compression, signal)) {
-    let data = chunk;
-    if (tail) {
-      data = Buffer.concat([tail, chunk]);
-      tail = null;
-    }
-    let start = 0;
-    for (;;) {
-      const nl = data.indexOf(10, start);
-      if (nl < 0) break;
-      const line = data.subarray(start, nl);
-      if (!isBlankLine(line)) yield line;
-      start = nl + 1;
-    }
-    if (start < data.length) tail = data.slice(start);
+  for await (const lines of splitLines(openDecompressed(part.file, part.compression, signal))) {
+    for (const line of lines) if (!isBlankLine(line)) yield line;
   }
-  if (tail && !isBlankLine(tail)) yield tail;
 }
 
 const decoder = new TextDecoder();

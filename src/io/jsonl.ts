@@ -249,9 +249,24 @@ export function isBlankLine(line: Uint8Array): boolean {
 export async function countJsonlLines(range: LineRange, signal?: AbortSignal): Promise<LineCount> {
   let lines = 0;
   let rows = 0;
+  for await (const batch of splitLines(readFileChunks(range.file, signal, range.start, range.end))) {
+    lines += batch.length;
+    for (const line of batch) if (!isBlankLine(line)) rows++;
+  }
+  return { lines, rows };
+}
+
+/**
+ * The lines of a stream of byte chunks, without their newlines, a chunk's
+ * worth at a time (an array per chunk: no await per line). A line split across
+ * chunks is joined; a last line without a newline comes last, if not empty.
+ * Lines are views into the chunks, which must not be reused.
+ */
+export async function* splitLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array[]> {
   // The start of a line that runs on into the next chunk.
   let carried: Uint8Array[] = [];
-  for await (const chunk of readFileChunks(range.file, signal, range.start, range.end)) {
+  for await (const chunk of chunks) {
+    const lines: Uint8Array[] = [];
     let from = 0;
     for (;;) {
       const nl = chunk.indexOf(NEWLINE, from);
@@ -261,18 +276,13 @@ export async function countJsonlLines(range: LineRange, signal?: AbortSignal): P
         line = Buffer.concat([...carried, line]);
         carried = [];
       }
-      lines++;
-      if (!isBlankLine(line)) rows++;
+      lines.push(line);
       from = nl + 1;
     }
     if (from < chunk.length) carried.push(chunk.subarray(from));
+    if (lines.length > 0) yield lines;
   }
-  if (carried.length > 0) {
-    // A last line without a newline.
-    lines++;
-    if (!isBlankLine(Buffer.concat(carried))) rows++;
-  }
-  return { lines, rows };
+  if (carried.length > 0) yield [Buffer.concat(carried)];
 }
 
 /** Count ranges one after the other: one read buffer at a time, however many ranges a file has. */
