@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { planJsonlParts, readJsonlChunks, readJsonlDocuments } from '../../src/io/jsonl.js';
+import { planJsonlParts, readJsonlChunks, readJsonlDocuments, splitLines } from '../../src/io/jsonl.js';
 import type { ByteSource } from '../../src/io/compression.js';
 import type { CorpusDocument, CorpusPart } from '../../src/types.js';
 
@@ -187,4 +187,22 @@ test('planJsonlParts cuts a plain file at line ends, with the lines and rows bef
   t.deepEqual(await planJsonlParts(file, size, size), [part(file, size)]);
   writeFileSync(path.join(tmp, 'blank.jsonl'), '\n'.repeat(5000));
   t.is((await planJsonlParts(path.join(tmp, 'blank.jsonl'), 5000, 1000)).length, 1);
+});
+
+test('splitLines gives the same lines however the bytes are cut into chunks, a line spanning several chunks too', async (t) => {
+  const text = 'a\n\nbb\r\nccc ccc ccc\n\u00e9\u00e9\nlast';
+  const bytes = Buffer.from(text);
+  const want = text.split('\n');
+  const collect = async (chunks: Uint8Array[]) => {
+    const out: string[] = [];
+    for await (const batch of splitLines((async function* () { yield* chunks; })())) out.push(...batch.map((l) => Buffer.from(l).toString('utf8')));
+    return out;
+  };
+  for (let a = 0; a <= bytes.length; a++) {
+    for (let b = a; b <= bytes.length; b++) {
+      t.deepEqual(await collect([bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)]), want, `cuts at ${a}, ${b}`);
+    }
+  }
+  // A newline at the very end leaves no empty last line.
+  t.deepEqual(await collect([Buffer.from('x\ny\n')]), ['x', 'y']);
 });
