@@ -252,7 +252,7 @@ export async function buildIndex(
 
   const table = ShingleTable.build(keysA.data.subarray(0, keysA.length), keysB.data.subarray(0, keysB.length));
   // Post each key's anchors as the global index of the anchor's first word.
-  for (let k = 0; k < table.postings.length && k < anchorWord.length; k++) table.postings[k] = anchorWord.data[table.postings[k]!]!;
+  for (let k = 0; k < table.postings.length; k++) table.postings[k] = anchorWord.data[table.postings[k]!]!;
   const keys = table.keys;
   const bloom = BloomFilter.forCapacity(keys, fpr);
   for (let i = 0; i < keysA.length; i++) bloom.add(keysA.data[i]!, keysB.data[i]!);
