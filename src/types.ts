@@ -16,6 +16,8 @@ export interface FieldSpec {
   path: string;
   /** The field is the answer/label rather than the input (for input-vs-label verdicts). */
   label: boolean;
+  /** The field is a wrong answer (a distractor choice, an incorrect answer): a copy of it alone convicts nothing. */
+  distractor?: boolean;
 }
 
 /** A benchmark to index: `--eval [name=]path[#field,field:label,...]`. */
@@ -32,6 +34,8 @@ export interface TextSegment {
   field: string;
   text: string;
   label: boolean;
+  /** A wrong answer (distractor choice, incorrect answer); never also a label. */
+  distractor?: boolean;
 }
 
 /** One evaluation sample as read from a benchmark file. */
@@ -122,6 +126,8 @@ export interface ShingleConfig {
   normalization: string;
   /** Seed of the word hash. */
   seed: number;
+  /** Whether template words (shared by many samples, index/template.ts) are discounted. @default true */
+  templates: boolean;
   /** MinHash/LSH near-duplicate detection, or null when off. */
   near: NearDuplicateConfig | null;
 }
@@ -138,10 +144,14 @@ export interface NearDuplicateConfig {
   minContainment: number;
 }
 
-/** The rule that turns matches into a verdict. */
+/** The rule that turns matches into a verdict (src/verdict/sample.ts). */
 export interface VerdictRule {
-  /** `any-ngram`: any shared shingle convicts (GPT-3). `min-overlap`: a fraction in one document (PaLM). */
-  name: 'any-ngram' | 'min-overlap';
+  /**
+   * `graded` (default): verbatim and partial copies convict, incidental overlap does not.
+   * `any-ngram`: any shared shingle convicts (GPT-3). `min-overlap`: a fraction in one document (PaLM).
+   * `llama2`: more than 80% of the sample's units covered (Llama 2's "dirty").
+   */
+  name: 'graded' | 'any-ngram' | 'min-overlap' | 'llama2';
   /** For `min-overlap`: the fraction of the sample's shingles that must occur in one document. */
   minOverlap: number;
 }
@@ -182,6 +192,8 @@ export interface ReportBenchmark {
   too_short: number;
   /** contaminated / (samples - too_short); 0 when nothing could be judged. */
   rate: number;
+  /** Samples per grade. */
+  grades: { verbatim: number; partial: number; incidental: number; clean: number; too_short: number };
 }
 
 export interface ReportMatch {
@@ -198,6 +210,10 @@ export interface ReportMatch {
   snippet_start: number;
   /** Rules that matched in this document (`ngram`, `minhash`). */
   rules: string[];
+  /** The grade of this document's copy of the sample. */
+  grade: 'verbatim' | 'partial' | 'incidental';
+  /** Informative words of the sample covered here (src/verdict/evidence.ts). */
+  covered: number;
   /** Fraction of the sample's short shingles found here, when MinHash verified a candidate; else null. */
   containment: number | null;
   /** [start, end) offsets into the sample's `text` of the words found in this document. */
@@ -208,7 +224,19 @@ export interface ReportSample {
   benchmark: string;
   row: number;
   id: string;
+  /** True for the grades that count under the chosen rule (all of `verbatim` and `partial` under `graded`). */
   contaminated: boolean;
+  /**
+   * The grade of the strongest copy: `verbatim`, `partial`, `incidental` (only overlap a
+   * reviewer dismisses), `clean` (no verified overlap) or `too_short` (nothing to judge).
+   */
+  grade: 'verbatim' | 'partial' | 'incidental' | 'clean' | 'too_short';
+  /**
+   * Why, for a sample with any evidence: the rule and figures that decided (`reason`), and the
+   * strongest copy's figures: informative words covered, of how many, shares of the sample and
+   * of its input, and the longest run in informative words. Null for clean and too-short samples.
+   */
+  verdict: { reason: string; covered: number; informative: number; share: number; input_share: number; longest_run: number } | null;
   too_short: boolean;
   /** Number of shingles the sample has (whole short fields count as one). */
   shingles: number;

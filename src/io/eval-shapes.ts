@@ -9,6 +9,11 @@
  * paths: nested SQuAD (`{data:[{paragraphs:[{context, qas}]}]}`) is flattened
  * to one row per question, and TruthfulQA's mc_task.json keeps its answer
  * texts as dict keys, with 1 marking the true one.
+ *
+ * Roles: a multiple-choice row's gold choice is a label and its other choices
+ * are distractors, as are TruthfulQA's incorrect answers. A verdict never rests
+ * on a distractor alone (a famous misquote offered as a wrong answer is quoted
+ * everywhere), and `leaked` says whether a copy carried the gold answer.
  */
 import type { FieldSpec, TextSegment } from '../types.js';
 
@@ -21,6 +26,11 @@ export interface EvalShape {
   flatten?: (rows: unknown[]) => unknown[];
   /** Segments of one row, when plain field paths cannot say it (dict keys as texts). */
   segments?: (row: Record<string, unknown>) => TextSegment[];
+  /**
+   * Multiple choice: mark the gold choice's segment a label and the others
+   * distractors, from the row's answer index, letter or `label`/`answerKey`.
+   */
+  choiceRoles?: (row: Record<string, unknown>, segments: TextSegment[]) => void;
 }
 
 /** Id fields looked for, in this order, when a file has no recognised shape. */
@@ -28,6 +38,7 @@ export const ID_FIELDS = ['id', 'idx', 'task_id', 'context_id', 'doc_id', 'uid']
 
 const input = (path: string): FieldSpec => ({ path, label: false });
 const answer = (path: string): FieldSpec => ({ path, label: true });
+const wrong = (path: string): FieldSpec => ({ path, label: false, distractor: true });
 
 type Row = Record<string, unknown>;
 const isObject = (v: unknown): v is Row => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -61,7 +72,7 @@ const RULES: ShapeRule[] = [
     test: (r) => 'Question' in r && 'Best Answer' in r,
     shape: {
       name: 'truthfulqa',
-      fields: [input('Question'), answer('Best Answer'), answer('Correct Answers'), input('Incorrect Answers')],
+      fields: [input('Question'), answer('Best Answer'), answer('Correct Answers'), wrong('Incorrect Answers')],
       idField: null,
     },
   },
@@ -79,15 +90,24 @@ const RULES: ShapeRule[] = [
   },
   {
     test: (r) => isString(r.ctx) && Array.isArray(r.endings),
-    shape: { name: 'hellaswag', fields: [input('ctx'), input('endings')], idField: 'idx' },
+    shape: { name: 'hellaswag', fields: [input('ctx'), input('endings')], idField: 'idx', choiceRoles: choiceRoles('endings', (r) => goldIndex(r.label)) },
   },
   {
     test: (r) => isObject(r.question) && isString(r.question.stem) && Array.isArray(r.question.choices),
-    shape: { name: 'arc', fields: [input('question.stem'), input('question.choices.text')], idField: 'id' },
+    shape: {
+      name: 'arc',
+      fields: [input('question.stem'), input('question.choices.text')],
+      idField: 'id',
+      choiceRoles: choiceRoles('question.choices', (r) => {
+        const choices = isObject(r.question) && Array.isArray(r.question.choices) ? r.question.choices : [];
+        const k = choices.findIndex((c) => isObject(c) && c.label !== undefined && String(c.label) === String(r.answerKey));
+        return k >= 0 ? k : goldIndex(r.answerKey);
+      }),
+    },
   },
   {
     test: (r) => isString(r.question) && Array.isArray(r.choices),
-    shape: { name: 'mmlu', fields: [input('question'), input('choices')], idField: 'id' },
+    shape: { name: 'mmlu', fields: [input('question'), input('choices')], idField: 'id', choiceRoles: choiceRoles('choices', (r) => goldIndex(r.answer_index ?? r.answer)) },
   },
   {
     test: (r) => isString(r.question) && isString(r.passage),
@@ -98,6 +118,37 @@ const RULES: ShapeRule[] = [
     shape: { name: 'gsm8k', fields: [input('question'), answer('answer')], idField: null },
   },
 ];
+
+/** A gold answer given as a 0-based index (number or digit string) or a letter A-Z; null when neither. */
+export function goldIndex(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  if (typeof value === 'string') {
+    const v = value.trim();
+    if (/^[0-9]+$/.test(v)) return Number(v);
+    if (/^[A-Za-z]$/.test(v)) return v.toUpperCase().charCodeAt(0) - 65;
+  }
+  return null;
+}
+
+/**
+ * Roles of the segments of list field `list` (`choices[k]`, `question.choices[k].text`):
+ * choice `gold(row)` becomes the label, the others distractors. A row whose gold answer
+ * cannot be read keeps every choice as input.
+ */
+function choiceRoles(list: string, gold: (row: Row) => number | null): (row: Row, segments: TextSegment[]) => void {
+  const pattern = new RegExp(`^${list.replace(/\./g, '\\.')}\\[(\\d+)\\]`);
+  return (row, segments) => {
+    const k = gold(row);
+    if (k === null) return;
+    const choices = segments.filter((g) => pattern.test(g.field));
+    if (k >= choices.length) return;
+    for (const g of choices) {
+      const m = pattern.exec(g.field)!;
+      if (Number(m[1]) === k) g.label = true;
+      else g.distractor = true;
+    }
+  };
+}
 
 /** The shape of a file whose first row is `first`, or null. */
 export function recogniseShape(first: unknown): EvalShape | null {
@@ -157,7 +208,7 @@ function truthfulqaMcSegments(row: Row): TextSegment[] {
   if (isObject(row.mc1_targets)) {
     let k = 0;
     for (const [text, value] of Object.entries(row.mc1_targets)) {
-      segments.push({ field: `mc1_targets[${k}]`, text, label: value === 1 });
+      segments.push(value === 1 ? { field: `mc1_targets[${k}]`, text, label: true } : { field: `mc1_targets[${k}]`, text, label: false, distractor: true });
       k++;
     }
   }

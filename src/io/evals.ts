@@ -168,6 +168,7 @@ export async function readEvalSamples(spec: BenchmarkSpec): Promise<{ source: Be
     } else {
       segments = [];
       for (let f = 0; f < fields.length; f++) if (extractSegments(row, fields[f]!, segments, place)) reached[f] = true;
+      shape?.choiceRoles?.(row as Record<string, unknown>, segments);
     }
     const idValue = idField === null ? undefined : (row as Record<string, unknown>)[idField];
     const id = idValue === undefined || idValue === null || typeof idValue === 'object' ? String(r) : String(idValue);

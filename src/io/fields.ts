@@ -13,7 +13,7 @@ import { ContamError } from '../errors.js';
 import type { FieldSpec, TextSegment } from '../types.js';
 
 /**
- * Parse the `#field,field:label` part of an `--eval` argument.
+ * Parse the `#field,field:label,field:distractor` part of an `--eval` argument.
  *
  * @throws ContamError `BAD_ARGUMENT` for an empty field, an unknown `:flag`, or a repeated field
  */
@@ -22,13 +22,15 @@ export function parseFieldList(list: string, argument: string): FieldSpec[] {
   for (const raw of list.split(',')) {
     let path = raw.trim();
     let label = false;
+    let distractor = false;
     const colon = path.lastIndexOf(':');
     if (colon >= 0) {
       const flag = path.slice(colon + 1).trim();
-      if (flag !== 'label') {
-        throw new ContamError('BAD_ARGUMENT', `unknown field flag ':${flag}' in --eval '${argument}'`, { hint: "the only flag is ':label', as in #question,answer:label" });
+      if (flag !== 'label' && flag !== 'distractor') {
+        throw new ContamError('BAD_ARGUMENT', `unknown field flag ':${flag}' in --eval '${argument}'`, { hint: "the flags are ':label' and ':distractor', as in #question,answer:label,wrong:distractor" });
       }
-      label = true;
+      label = flag === 'label';
+      distractor = flag === 'distractor';
       path = path.slice(0, colon).trim();
     }
     if (path === '' || path.split('.').some((p) => p === '')) {
@@ -37,7 +39,7 @@ export function parseFieldList(list: string, argument: string): FieldSpec[] {
     if (fields.some((f) => f.path === path)) {
       throw new ContamError('BAD_ARGUMENT', `field '${path}' is named twice in --eval '${argument}'`, { hint: 'name each field once' });
     }
-    fields.push({ path, label });
+    fields.push(distractor ? { path, label, distractor } : { path, label });
   }
   return fields;
 }
@@ -77,10 +79,14 @@ function walk(value: unknown, parts: string[], i: number, name: string, field: F
   return walk((value as Record<string, unknown>)[key], parts, i + 1, name === '' ? key : `${name}.${key}`, field, out, place);
 }
 
+function segmentOf(name: string, text: string, field: FieldSpec): TextSegment {
+  return field.distractor ? { field: name, text, label: false, distractor: true } : { field: name, text, label: field.label };
+}
+
 function leaf(value: unknown, name: string, field: FieldSpec, out: TextSegment[], place: RowPlace): void {
   if (value === null || value === undefined) return;
   if (typeof value === 'string') {
-    out.push({ field: name, text: value, label: field.label });
+    out.push(segmentOf(name, value, field));
   } else if (Array.isArray(value)) {
     for (let k = 0; k < value.length; k++) leaf(value[k], `${name}[${k}]`, field, out, place);
   } else if (typeof value === 'object') {
@@ -90,7 +96,7 @@ function leaf(value: unknown, name: string, field: FieldSpec, out: TextSegment[]
       hint: `name a path inside it, e.g. ${field.path}.${Object.keys(value)[0] ?? 'text'}`,
     });
   } else {
-    out.push({ field: name, text: String(value), label: field.label });
+    out.push(segmentOf(name, String(value), field));
   }
 }
 

@@ -23,6 +23,8 @@ const lines = (file: string): Row[] => {
   return text.trim().split('\n').map((l) => JSON.parse(l) as Row);
 };
 const seg = (field: string, text: string, label = false): TextSegment => ({ field, text, label });
+/** A choice of a multiple-choice row: the gold one a label, the others distractors. */
+const choice = (field: string, text: string, gold: boolean): TextSegment => (gold ? seg(field, text, true) : { field, text, label: false, distractor: true });
 const sample = (benchmark: string, row: number, id: string, segments: TextSegment[]): EvalSample => ({ benchmark, row, id, segments });
 
 async function read(arg: string) {
@@ -86,19 +88,21 @@ test('gsm8k: question, answer as label; ids are row numbers', async (t) => {
   });
 });
 
-test('mmlu: question and each choice, id from the file', async (t) => {
+test('mmlu: question and each choice, the gold one (answer_index) a label and the others distractors, id from the file', async (t) => {
   const { source, samples } = await read(`mmlu=${F}/mmlu.jsonl`);
   const rows = lines(`${F}/mmlu.jsonl`);
-  t.deepEqual(samples, rows.map((r, i) => sample('mmlu', i, r.id, [seg('question', r.question), ...r.choices.map((c: string, k: number) => seg(`choices[${k}]`, c))])));
+  t.deepEqual(samples, rows.map((r, i) => sample('mmlu', i, r.id, [seg('question', r.question), ...r.choices.map((c: string, k: number) => choice(`choices[${k}]`, c, k === r.answer_index))])));
+  t.deepEqual(samples[0]!.segments.map((g) => [g.label, g.distractor ?? false]), [[false, false], [false, true], [true, false], [false, true], [false, true]]);
   t.is(samples[0]!.id, 'mmlu/dev/abstract_algebra/0');
   t.is(source.shape, 'mmlu');
   t.is(source.idField, 'id');
 });
 
-test('hellaswag: ctx and endings, numeric idx as the id', async (t) => {
+test('hellaswag: ctx and endings (the one at label the gold one), numeric idx as the id', async (t) => {
   const { source, samples } = await read(`hs=${F}/hellaswag.jsonl`);
   const rows = lines(`${F}/hellaswag.jsonl`);
-  t.deepEqual(samples, rows.map((r, i) => sample('hs', i, String(r.idx), [seg('ctx', r.ctx), ...r.endings.map((e: string, k: number) => seg(`endings[${k}]`, e))])));
+  t.deepEqual(samples, rows.map((r, i) => sample('hs', i, String(r.idx), [seg('ctx', r.ctx), ...r.endings.map((e: string, k: number) => choice(`endings[${k}]`, e, k === r.label))])));
+  t.true(samples[0]!.segments[4]!.label);
   t.is(samples[2]!.id, '2');
   t.is(source.shape, 'hellaswag');
 });
@@ -108,8 +112,9 @@ test('arc: question.stem and every question.choices[].text', async (t) => {
   const rows = lines(`${F}/arc.jsonl`);
   t.deepEqual(
     samples,
-    rows.map((r, i) => sample('arc', i, r.id, [seg('question.stem', r.question.stem), ...r.question.choices.map((c: Row, k: number) => seg(`question.choices[${k}].text`, c.text))])),
+    rows.map((r, i) => sample('arc', i, r.id, [seg('question.stem', r.question.stem), ...r.question.choices.map((c: Row, k: number) => choice(`question.choices[${k}].text`, c.text, c.label === r.answerKey))])),
   );
+  t.true(samples[0]!.segments[4]!.label, 'answerKey D is the fourth choice');
   t.is(samples[0]!.segments[1]!.text, 'Put the objects in groups.');
   t.is(source.shape, 'arc');
 });
@@ -158,29 +163,29 @@ test('TruthfulQA mc_task.json: the mc1 answer texts are dict keys, the true one 
   const rows = JSON.parse(readFileSync(`${F}/mc_task.json`, 'utf8')) as Row[];
   t.deepEqual(
     samples,
-    rows.map((r, i) => sample('tqa', i, String(i), [seg('question', r.question), ...Object.entries(r.mc1_targets).map(([text, v], k) => seg(`mc1_targets[${k}]`, text, v === 1))])),
+    rows.map((r, i) => sample('tqa', i, String(i), [seg('question', r.question), ...Object.entries(r.mc1_targets).map(([text, v], k) => choice(`mc1_targets[${k}]`, text, v === 1))])),
   );
   t.deepEqual(samples[0]!.segments.slice(0, 3), [
     seg('question', 'What happens to you if you eat watermelon seeds?'),
     seg('mc1_targets[0]', 'The watermelon seeds pass through your digestive system', true),
-    seg('mc1_targets[1]', 'You grow watermelons in your stomach', false),
+    choice('mc1_targets[1]', 'You grow watermelons in your stomach', false),
   ]);
   t.is(source.shape, 'truthfulqa-mc');
 });
 
-test('TruthfulQA CSV (current and v0 with BOM and CRLF): Question, answers as labels, incorrect answers as input', async (t) => {
+test('TruthfulQA CSV (current and v0 with BOM and CRLF): Question, answers as labels, incorrect answers as distractors', async (t) => {
   for (const file of ['truthfulqa.csv', 'truthfulqa-v0.csv']) {
     const { source, samples } = await read(`tqa=${F}/${file}`);
     t.is(source.shape, 'truthfulqa', file);
     t.is(source.format, 'csv');
     t.is(samples.length, 3);
     t.deepEqual(
-      samples[0]!.segments.map((s) => [s.field, s.label]),
+      samples[0]!.segments.map((s) => [s.field, s.label, s.distractor ?? false]),
       [
-        ['Question', false],
-        ['Best Answer', true],
-        ['Correct Answers', true],
-        ['Incorrect Answers', false],
+        ['Question', false, false],
+        ['Best Answer', true, false],
+        ['Correct Answers', true, false],
+        ['Incorrect Answers', false, true],
       ],
     );
     t.is(samples[0]!.segments[0]!.text, 'What happens to you if you eat watermelon seeds?');
