@@ -7,7 +7,10 @@
  *   - each character (with its combining marks) is put in Unicode NFKC and case folded;
  *   - punctuation and symbols are deleted (so `don't` and `don’t` and `dont` agree, as in
  *     lm-evaluation-harness's Janitor, which deletes `string.punctuation`);
- *   - whitespace (any Unicode space, line break or control character) separates words.
+ *   - whitespace (any Unicode space, line break or control character) separates words;
+ *   - a word that is a single letter a-j is dropped: web pages put option labels (`A.`, `(b)`,
+ *     `Answer: C`) between a question and its choices, and a copy must read the same without
+ *     them; the article "a" carries no evidence either (DROPPED_LETTERS).
  *
  * Invariants the index and the scan rely on:
  *   - Every word carries the [start, end) UTF-16 offsets of its first and last word
@@ -22,7 +25,10 @@
 import { xxh32 } from './xxhash32.js';
 
 /** Name recorded in indexes; bump the version whenever the output can change. */
-export const NORMALIZATION = 'nfkc-casefold-html-punct-v1';
+export const NORMALIZATION = 'nfkc-casefold-html-punct-v2';
+
+/** Single-letter words dropped (see the header): the option labels of multiple-choice layouts. */
+export const DROPPED_LETTERS = 'abcdefghij';
 
 const CLS_SPACE = 0;
 const CLS_WORD = 1;
@@ -235,6 +241,7 @@ const P5 = 0x165667b1;
 type Collect = boolean | 'joined';
 
 function pushWord(out: WordBuffer, nb: number, start: number, end: number, seed: number, collect: Collect): void {
+  if (nb === 1 && bytes[0]! - 97 < 10 && bytes[0]! >= 97) return;
   if (out.count === out.hashes.length) out.grow();
   const k = out.count++;
   out.hashes[k] = xxh32(bytes, 0, nb, seed);
@@ -346,7 +353,9 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
         continue;
       } else if (cls === CLS_SPACE) {
         if (wordStart >= 0) {
-          if (collect === false) {
+          if (nb === 1 && bytes[0]! - 97 < 10 && bytes[0]! >= 97) {
+            // A dropped letter (see the header), as in pushWord.
+          } else if (collect === false) {
             // pushWord's no-collect case, inlined: this is the scan's hot path.
             const k = out.count;
             if (k === out.hashes.length) out.grow();

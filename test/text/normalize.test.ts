@@ -110,7 +110,8 @@ test('word hashes are XXH32 of the normalized UTF-8 for every word length, on th
   // Words of 1..40 letters (the inlined short path covers < 16 bytes), a non-ASCII word and
   // a word that punctuation split across the source text.
   // (and one of 10,000, past the 4 KiB word buffer, which must grow mid-word).
-  const words = [...Array.from({ length: 40 }, (_, n) => 'AbcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN'.slice(0, n + 1)), 'Ab1'.repeat(3334)];
+  // (Single letters a-j are dropped, so the one-letter word is a "z".)
+  const words = [...Array.from({ length: 40 }, (_, n) => 'ZbcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN'.slice(0, n + 1)), 'Ab1'.repeat(3334)];
   const text = `${words.join('  ')} Ünïcödé-wörd don't x`;
   const expected = [...words.map((w) => w.toLowerCase()), 'ünïcödéwörd', 'dont', 'x'];
   for (const seed of [0, 7, 0x9e3779b1]) {
@@ -120,5 +121,20 @@ test('word hashes are XXH32 of the normalized UTF-8 for every word length, on th
       t.is(out.count, expected.length);
       for (let k = 0; k < expected.length; k++) t.is(out.hashes[k], h32Raw(encoder.encode(expected[k]!), seed), `${expected[k]} seed ${seed} collect ${collect}`);
     }
+  }
+});
+
+test('single letters a-j (option labels, the article) are dropped on every path; k-z, digits and other scripts stay', (t) => {
+  const text = 'Q: Which is red? A. Venus (b) Mars C) Jupiter d: Saturn Answer: B. i x 7 é Ⅰ a&amp; <b>A</b>';
+  // The Roman numeral Ⅰ folds to "i" under NFKC, and is dropped too.
+  const expected = ['q', 'which', 'is', 'red', 'venus', 'mars', 'jupiter', 'saturn', 'answer', 'x', '7', 'é'];
+  t.is(normalizeText(text), expected.join(' '));
+  for (const collect of [false, true, 'joined'] as const) {
+    const out = new WordBuffer();
+    extractWords(text, out, 0, collect);
+    t.is(out.count, expected.length, String(collect));
+    // Offsets still point at the kept words in the original text.
+    t.is(text.slice(out.starts[4]!, out.ends[4]!), 'Venus');
+    t.is(text.slice(out.starts[9]!, out.ends[9]!), 'x');
   }
 });
