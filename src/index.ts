@@ -37,7 +37,11 @@ export { DocumentScanner, type SampleDocMatch, type ScanCounters } from './scan/
 export { MatchAccumulator, type MatchRecord } from './scan/accumulator.js';
 
 // report
-export { buildReport, serializeReport, meetsRule } from './report/build.js';
+export { buildReport, serializeReport } from './report/build.js';
+
+// verdict
+export { judgeSample, meetsRule, describeEvidence, type SampleVerdict } from './verdict/sample.js';
+export { judgeCopy, type CopyEvidence, type Grade } from './verdict/evidence.js';
 export { renderSummary } from './report/terminal.js';
 export { readReport, validateReport } from './report/read.js';
 export { formatRate, formatCount, formatBytes } from './report/format.js';

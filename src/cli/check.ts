@@ -5,7 +5,7 @@ import { describeIndex } from '../index/describe.js';
 import { indexBenchmarks } from '../pipeline.js';
 import { createLogger } from './common.js';
 import { logIndexDescription } from './index-command.js';
-import { addEvalOption, addIndexOptions, addOutputOptions, addScanOptions, evalSpecs, indexOptions } from './options.js';
+import { addEvalOption, addIndexOptions, addOutputOptions, addScanOptions, evalSpecs, indexOptions, ruleOf } from './options.js';
 import { runScan } from './run-scan.js';
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -26,10 +26,12 @@ export function checkCommand(): Command {
       `
 Examples:
   contam check --eval gsm8k=../shared/data/gsm8k/test.jsonl#question,answer --corpus ./my-corpus/ -o report.json
-  contam check --eval mmlu/test.jsonl --eval hellaswag/val.jsonl --corpus 'crawl/**/*.parquet' --min-overlap 0.7 --ngram 8`,
+  contam check --eval mmlu/test.jsonl --eval hellaswag/val.jsonl --corpus 'crawl/**/*.parquet' --rule palm --min-overlap 0.7 --ngram 8
+  contam check --eval gsm8k/test.jsonl --corpus crawl/ --rule gpt3      # GPT-3's rule, as contam judged before graded verdicts`,
     )
     .action(async (opts) => {
-      const { index } = await indexBenchmarks(evalSpecs(opts), indexOptions(opts));
+      // The published rules weigh every word alike: their index discounts no template.
+      const { index } = await indexBenchmarks(evalSpecs(opts), indexOptions({ ...opts, templates: opts.templates && ruleOf(opts).name === 'graded' }));
       logIndexDescription(describeIndex(index), createLogger(opts.quiet), opts.saveIndex);
       if (opts.saveIndex) await writeIndexFile(index, opts.saveIndex);
       await runScan(index, opts.corpus, opts);

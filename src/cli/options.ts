@@ -8,7 +8,7 @@ import type { IndexOptions } from '../index/build.js';
 import { parseEvalArgument } from '../io/evals.js';
 import type { ScanOptions } from '../scan/corpus-scanner.js';
 import type { ShardSpec } from '../scan/scan.js';
-import type { BenchmarkSpec } from '../types.js';
+import type { BenchmarkSpec, VerdictRule } from '../types.js';
 import { parseFractionOption, parseIntegerOption } from './common.js';
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -28,14 +28,15 @@ export function evalSpecs(opts: { eval?: string[] }): BenchmarkSpec[] {
 }
 
 /**
- * MinHash costs scan speed (near-duplicate windows at several lengths), so the
- * one-shot `check` turns it on by default and `index`, the terabyte workflow's
- * first step, asks for it with --minhash.
+ * Near-duplicates come from the exact scan's anchors (the graded verdict), so
+ * MinHash over sliding windows, which costs most of a scan's time, is opt-in
+ * for every command; `check` still accepts --no-minhash, now the default.
  */
-export function addIndexOptions(cmd: Command, minhashByDefault: boolean): Command {
-  if (minhashByDefault) cmd.option('--no-minhash', 'turn off MinHash/LSH near-duplicate detection (faster scans)');
-  else cmd.option('--minhash', 'add MinHash/LSH near-duplicate detection to the index (slower scans)', false);
+export function addIndexOptions(cmd: Command, acceptNoMinhash: boolean): Command {
+  cmd.option('--minhash', 'add MinHash/LSH near-duplicates over sliding document windows (slower scans; the graded verdict finds near-duplicates without it)', false);
+  if (acceptNoMinhash) cmd.addOption(new Option('--no-minhash', 'MinHash off (the default)').hideHelp());
   return cmd
+    .option('--no-templates', 'give template words shared by many samples (\'Which of the following is\') full weight as evidence, as the published rules do; --rule gpt3/palm/llama2 in `check` implies it')
     .addOption(new Option('--unit <unit>', 'shingle unit').choices(['word', 'token']).default('word'))
     .addOption(new Option('--encoding <name>', 'tiktoken encoding for --unit token').choices(['cl100k_base', 'o200k_base']).default('cl100k_base'))
     .option('-n, --ngram <n>', "shingle length in units, or 'auto' (GPT-3: 5th percentile of each benchmark's sample lengths, clipped to 8..13)", parseNgram, 13)
@@ -58,6 +59,8 @@ export interface IndexCliOptions {
   minWords: number;
   fpr: number;
   minhash: boolean;
+  /** False with --no-templates. */
+  templates: boolean;
   minhashNgram: number;
   bands: number;
   rows: number;
@@ -72,6 +75,7 @@ export function indexOptions(opts: IndexCliOptions): IndexOptions {
     minWords: opts.minWords,
     fpr: opts.fpr,
     minhash: opts.minhash ? { shingle: opts.minhashNgram, bands: opts.bands, rows: opts.rows, minContainment: opts.minContainment } : false,
+    templates: opts.templates,
   };
 }
 
@@ -79,9 +83,16 @@ export function addScanOptions(cmd: Command): Command {
   return cmd
     .option('--text-column <name>', 'corpus column (or JSON key) holding the text', 'text')
     .option('--id-column <name>', 'corpus column holding the document id (optional in the data)', 'id')
-    .addOption(new Option('--rule <name>', "n-gram rule: any-ngram (GPT-3: any shared n-gram) or ngram-overlap (PaLM: --min-overlap of a sample's n-grams in one document)").choices(['any-ngram', 'ngram-overlap']).default('any-ngram'))
-    .option('--min-overlap <fraction>', "with --rule ngram-overlap: the fraction of a sample's n-grams that must occur in one document (PaLM: 0.7 with --ngram 8); implies that rule", parseFractionOption('--min-overlap'))
-    .option('--max-doc-freq <n>', 'n-grams found in more documents than this cannot convict a sample alone (GPT-3: 10); 0 turns this off', parseIntegerOption('--max-doc-freq', 0), 10)
+    .addOption(
+      new Option(
+        '--rule <name>',
+        "verdict rule: graded (verbatim and partial copies convict; template text, quotations, distractors and lone short answers do not), gpt3 (any shared n-gram, with --max-doc-freq), palm (--min-overlap of a sample's n-grams in one document), llama2 (over 80% of its units covered); any-ngram and ngram-overlap name gpt3 and palm",
+      )
+        .choices(['graded', 'gpt3', 'palm', 'llama2', 'any-ngram', 'ngram-overlap'])
+        .default('graded'),
+    )
+    .option('--min-overlap <fraction>', "with --rule palm: the fraction of a sample's n-grams that must occur in one document (PaLM: 0.7 with --ngram 8); implies that rule", parseFractionOption('--min-overlap'))
+    .option('--max-doc-freq <n>', 'with --rule gpt3: n-grams found in more documents than this cannot convict a sample alone (GPT-3: 10); 0 turns this off', parseIntegerOption('--max-doc-freq', 0), 10)
     .option('--max-matches <n>', 'matching documents listed per sample (all are counted)', parseIntegerOption('--max-matches', 1, 10000), 10)
     .option('--batch-size <n>', 'documents per read batch (bounds memory)', parseIntegerOption('--batch-size', 1, 1_000_000), 1024)
     .option('-w, --workers <n>', 'worker threads (parts: files, Parquet row groups, Arrow batches)', parseIntegerOption('--workers', 1, 1024), os.availableParallelism())
@@ -116,7 +127,7 @@ export function parseShard(value: string, env: NodeJS.ProcessEnv = process.env):
 export interface ScanCliOptions {
   textColumn: string;
   idColumn: string;
-  rule: 'any-ngram' | 'ngram-overlap';
+  rule: 'graded' | 'gpt3' | 'palm' | 'llama2' | 'any-ngram' | 'ngram-overlap';
   minOverlap?: number;
   maxDocFreq: number;
   maxMatches: number;
@@ -129,10 +140,18 @@ export interface ScanCliOptions {
   failOnContamination?: boolean;
 }
 
+/** The verdict rule the options name: --min-overlap implies PaLM's. */
+export function ruleOf(opts: Pick<ScanCliOptions, 'rule' | 'minOverlap'>): VerdictRule {
+  if (opts.rule === 'palm' || opts.rule === 'ngram-overlap' || opts.minOverlap !== undefined) return { name: 'min-overlap', minOverlap: opts.minOverlap ?? 0.7 };
+  if (opts.rule === 'gpt3' || opts.rule === 'any-ngram') return { name: 'any-ngram', minOverlap: 0 };
+  if (opts.rule === 'llama2') return { name: 'llama2', minOverlap: 0 };
+  return { name: 'graded', minOverlap: 0 };
+}
+
 export function scanOptions(opts: ScanCliOptions): ScanOptions {
   return {
     columns: { text: opts.textColumn, id: opts.idColumn },
-    rule: opts.rule === 'ngram-overlap' || opts.minOverlap !== undefined ? { name: 'min-overlap', minOverlap: opts.minOverlap ?? 0.7 } : { name: 'any-ngram', minOverlap: 0 },
+    rule: ruleOf(opts),
     maxDocFreq: opts.maxDocFreq,
     maxMatches: opts.maxMatches,
     batchSize: opts.batchSize,

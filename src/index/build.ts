@@ -22,9 +22,11 @@ import type { BenchmarkSource, EvalSample, NearDuplicateConfig, ShingleConfig, S
 import { BloomFilter } from './bloom.js';
 import type { ContamIndex } from './contam-index.js';
 import { buildNearIndex, NEAR_DEFAULTS } from './near-index.js';
+import { ROLE_DISTRACTOR, ROLE_INPUT, ROLE_LABEL } from './contam-index.js';
 import { ShingleTable } from './shingle-table.js';
+import { templateWords } from './template.js';
 
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 
 export interface IndexOptions {
   /** @default 'word' */
@@ -39,7 +41,12 @@ export interface IndexOptions {
   fpr?: number;
   /** Seed of the word hash. @default 0 */
   seed?: number;
-  /** MinHash/LSH near-duplicates: false to turn off, or settings. @default on, with NEAR_DEFAULTS */
+  /** Discount template words shared by many samples (index/template.ts); false gives every word weight, as GPT-3's rule did. @default true */
+  templates?: boolean;
+  /**
+   * MinHash/LSH near-duplicates over sliding document windows: true or settings to turn on.
+   * The graded verdict finds near-duplicates from the exact scan's anchors without it. @default off
+   */
   minhash?: boolean | Partial<NearDuplicateConfig>;
 }
 
@@ -63,7 +70,7 @@ export function shingleConfig(options: IndexOptions = {}): ShingleConfig {
     throw new ContamError('BAD_ARGUMENT', `expected --encoding to be cl100k_base or o200k_base, got ${String(encoding)}`);
   }
   let near: NearDuplicateConfig | null = null;
-  if (options.minhash !== false) {
+  if (options.minhash !== undefined && options.minhash !== false) {
     near = { ...NEAR_DEFAULTS, ...(typeof options.minhash === 'object' ? options.minhash : {}) };
     const { shingle, bands, rows, minContainment } = near;
     for (const [name, v, max] of [['--minhash-ngram', shingle, 100], ['--bands', bands, 1000], ['--rows', rows, 100]] as const) {
@@ -72,7 +79,7 @@ export function shingleConfig(options: IndexOptions = {}): ShingleConfig {
     if (bands * rows > 4096) throw new ContamError('BAD_ARGUMENT', `expected --bands x --rows to be at most 4096, got ${bands * rows}`);
     if (!(minContainment > 0 && minContainment <= 1)) throw new ContamError('BAD_ARGUMENT', `expected --min-containment to be above 0 and at most 1, got ${minContainment}`);
   }
-  return { unit, ngram, ngramAuto, minWords, encoding, normalization: NORMALIZATION, seed: options.seed ?? 0, near };
+  return { unit, ngram, ngramAuto, minWords, encoding, normalization: NORMALIZATION, seed: options.seed ?? 0, templates: options.templates ?? true, near };
 }
 
 /**
@@ -134,7 +141,8 @@ export async function buildIndex(
   const entryStart = u32();
   const segSample = u32();
   const segWordStart = u32();
-  const segLabel: number[] = [];
+  const segRole: number[] = [];
+  const wholeSample: number[] = [];
   const segField: string[] = [];
   let wordCount = 0;
   const wordBytes: Uint8Array[] = [];
@@ -158,6 +166,7 @@ export async function buildIndex(
     const lengths: number[] = [];
     for (const sample of samples) {
       const s = sampleIds.length;
+      wholeSample.push(0);
       sampleBenchmark.push(b);
       sampleRow.push(sample.row);
       sampleIds.push(sample.id);
@@ -168,7 +177,7 @@ export async function buildIndex(
       for (const segment of sample.segments) {
         segSample.push(s);
         segWordStart.push(wordCount);
-        segLabel.push(segment.label ? 1 : 0);
+        segRole.push(segment.label ? ROLE_LABEL : segment.distractor ? ROLE_DISTRACTOR : ROLE_INPUT);
         segField.push(segment.field);
         const { units: u, texts } = units.extractWithText(segment.text);
         for (let k = 0; k < u.count; k++) {
@@ -191,14 +200,15 @@ export async function buildIndex(
     const ngram = config.ngramAuto ? autoNgram(lengths) : config.ngram;
     const minWords = Math.min(config.minWords, ngram);
     perBenchmarkNgram.push(ngram);
-    // Pass 2: shingles, per segment so none spans two fields.
+    // Pass 2: shingles, per segment so none spans two fields; a sample with none whose
+    // fields together reach minWords (a short multiple-choice item) is shingled whole.
     for (let s = firstSample; s < sampleIds.length; s++) {
       entryStart.push(entrySegment.length);
+      const segFirst = segmentStart.data[s]!;
       const segEnd = s + 1 < sampleIds.length ? segmentStart.data[s + 1]! : segSample.length;
-      for (let g = segmentStart.data[s]!; g < segEnd; g++) {
+      for (let g = segFirst; g < segEnd; g++) {
         const first = segWordStart.data[g]!;
         const count = (g + 1 < segSample.length ? segWordStart.data[g + 1]! : wordCount) - first;
-        const hashes = wordHash.data.subarray(first, first + count);
         segEntryStart.push(entrySegment.length);
         if (count >= ngram) {
           for (let p = 0; p + ngram <= count; p++) {
@@ -214,6 +224,22 @@ export async function buildIndex(
           if (count < shortest) shortest = count;
         }
       }
+      const sampleFirst = segFirst < segEnd ? segWordStart.data[segFirst]! : wordCount;
+      const sampleEnd = segEnd < segSample.length ? segWordStart.data[segEnd]! : wordCount;
+      const total = sampleEnd - sampleFirst;
+      if (entrySegment.length === entryStart.data[s]! && segEnd > segFirst && total >= minWords) {
+        // Entries of the whole sample belong to its first segment, at sample positions
+        // (the segment starts the sample, so its positions are the sample's).
+        wholeSample[s] = 1;
+        const length = Math.min(ngram, total);
+        for (let p = 0; p + length <= total; p++) {
+          entrySegment.push(segFirst);
+          entryPosition.push(p);
+          entryLength.push(length);
+        }
+        for (let g = segFirst + 1; g < segEnd; g++) segEntryStart.data[g] = entrySegment.length;
+        if (length < shortest) shortest = length;
+      }
     }
   });
   segmentStart.push(segSample.length);
@@ -221,18 +247,23 @@ export async function buildIndex(
   segEntryStart.push(entrySegment.length);
   segWordStart.push(wordCount);
 
-  // Anchors: every window of the probe width in each segment that has entries.
+  // Anchors: every window of the probe width over each sample that has entries, across
+  // its fields (a copy joins them). Every anchor is posted: the table serves every rule.
   const probe = probeFor(Number.isFinite(shortest) ? shortest : config.minWords);
   const wordSegment = new Uint32Array(new SharedArrayBuffer(Math.max(wordCount, 1) * 4)).subarray(0, wordCount);
+  for (let g = 0; g < segSample.length; g++) wordSegment.fill(g, segWordStart.data[g]!, segWordStart.data[g + 1]!);
+  const sampleWordStart = Array.from({ length: sampleIds.length + 1 }, (_, s) => segWordStart.data[segmentStart.data[s]!]!);
+  const template = config.templates
+    ? templateWords(wordHash.data.subarray(0, wordCount), sampleWordStart, sampleIds.length)
+    : new Uint8Array(new SharedArrayBuffer(Math.max(wordCount, 1))).subarray(0, wordCount);
   const keysA = u32();
   const keysB = u32();
   const anchorWord = u32();
-  for (let g = 0; g < segSample.length; g++) {
-    const first = segWordStart.data[g]!;
-    const count = segWordStart.data[g + 1]! - first;
-    wordSegment.fill(g, first, first + count);
-    const e = segEntryStart.data[g]!;
-    if (segEntryStart.data[g + 1] === e) continue;
+  const samplesCount = sampleIds.length;
+  for (let s = 0; s < samplesCount; s++) {
+    if (entryStart.data[s + 1] === entryStart.data[s]) continue;
+    const first = segWordStart.data[segmentStart.data[s]!]!;
+    const count = segWordStart.data[segmentStart.data[s + 1]!]! - first;
     const width = probe.width;
     const hashes = wordHash.data.subarray(first, first + count);
     for (let q = 0; q + width <= count; q++) {
@@ -250,14 +281,29 @@ export async function buildIndex(
     at += b.length;
   }
 
-  const table = ShingleTable.build(keysA.data.subarray(0, keysA.length), keysB.data.subarray(0, keysB.length));
-  // Post each key's anchors as the global index of the anchor's first word.
-  for (let k = 0; k < table.postings.length; k++) table.postings[k] = anchorWord.data[table.postings[k]!]!;
+  const built = ShingleTable.build(keysA.data.subarray(0, keysA.length), keysB.data.subarray(0, keysB.length));
+  // Post each key's anchors as the global index of the anchor's first word, those with a
+  // word that is not template first: `live` counts them, and the graded scan reads no further.
+  const postings = built.postings;
+  const live = new Uint32Array(new SharedArrayBuffer(Math.max(built.count.length, 1) * 4));
+  const isTemplateAnchor = (w: number) => {
+    for (let t = w; t < w + probe.width; t++) if (template[t] === 0) return false;
+    return true;
+  };
+  for (let slot = 0; slot < built.count.length; slot++) {
+    const from = built.start[slot]!;
+    const to = from + built.count[slot]!;
+    if (to === from) continue;
+    const words = Array.from(postings.subarray(from, to), (k) => anchorWord.data[k]!);
+    const alive = words.filter((w) => !isTemplateAnchor(w));
+    live[slot] = alive.length;
+    postings.set(alive.length === words.length ? words : [...alive, ...words.filter(isTemplateAnchor)], from);
+  }
+  const table = new ShingleTable(built.keyA, built.keyB, built.start, built.count, postings, live);
   const keys = table.keys;
   const bloom = BloomFilter.forCapacity(keys, fpr);
   for (let i = 0; i < keysA.length; i++) bloom.add(keysA.data[i]!, keysB.data[i]!);
 
-  const samplesCount = sampleIds.length;
   const shared = {
     segmentStart: segmentStart.shared(),
     segWordStart: segWordStart.shared(),
@@ -265,8 +311,11 @@ export async function buildIndex(
   };
   const near = config.near ? buildNearIndex(config.near, samplesCount, shared.segmentStart, shared.segWordStart, shared.wordHash) : null;
 
-  const segLabels = new Uint8Array(new SharedArrayBuffer(Math.max(segLabel.length, 1))).subarray(0, segLabel.length);
-  segLabels.set(segLabel);
+  const sharedBytes = (values: number[]) => {
+    const out = new Uint8Array(new SharedArrayBuffer(Math.max(values.length, 1))).subarray(0, values.length);
+    out.set(values);
+    return out;
+  };
 
   return {
     formatVersion: INDEX_FORMAT_VERSION,
@@ -279,9 +328,10 @@ export async function buildIndex(
       text: sampleTexts,
       segmentStart: shared.segmentStart,
       entryStart: entryStart.shared(),
+      whole: sharedBytes(wholeSample),
     },
-    segments: { sample: segSample.shared(), wordStart: shared.segWordStart, entryStart: segEntryStart.shared(), label: segLabels, field: segField },
-    words: { bytes: allWordBytes, offsets: wordOffsets.shared(), hash: shared.wordHash, start: wordStart.shared(), end: wordEnd.shared(), segment: wordSegment },
+    segments: { sample: segSample.shared(), wordStart: shared.segWordStart, entryStart: segEntryStart.shared(), role: sharedBytes(segRole), field: segField },
+    words: { bytes: allWordBytes, offsets: wordOffsets.shared(), hash: shared.wordHash, start: wordStart.shared(), end: wordEnd.shared(), segment: wordSegment, template },
     entries: { segment: entrySegment.shared(), position: entryPosition.shared(), length: entryLength.shared() },
     table,
     bloom,

@@ -32,7 +32,17 @@ export interface IndexSamples {
   segmentStart: Uint32Array;
   /** Entry (shingle) range of sample s: [entryStart[s], entryStart[s + 1]). */
   entryStart: Uint32Array;
+  /**
+   * 1 when the sample is shingled whole: no field reaches minWords but together they do.
+   * Its entries then belong to its first segment at sample positions and span its fields.
+   */
+  whole: Uint8Array;
 }
+
+/** Roles of a segment: what a copy of it alone says about the sample. */
+export const ROLE_INPUT = 0;
+export const ROLE_LABEL = 1;
+export const ROLE_DISTRACTOR = 2;
 
 export interface IndexSegments {
   sample: Uint32Array;
@@ -40,8 +50,8 @@ export interface IndexSegments {
   wordStart: Uint32Array;
   /** Entry range of segment g: [entryStart[g], entryStart[g + 1]); its entry at position q is entryStart[g] + q. */
   entryStart: Uint32Array;
-  /** 1 when the segment is a label (answer) field. */
-  label: Uint8Array;
+  /** ROLE_INPUT, ROLE_LABEL (an answer field, a gold choice) or ROLE_DISTRACTOR (a wrong choice or answer). */
+  role: Uint8Array;
   /** Field path of each segment (`question`, `choices[2]`). */
   field: string[];
 }
@@ -57,6 +67,8 @@ export interface IndexWords {
   end: Int32Array;
   /** The segment each word belongs to (the table posts anchors as word indexes). */
   segment: Uint32Array;
+  /** 1 for a template word, shared by many samples (see template.ts). */
+  template: Uint8Array;
 }
 
 export interface IndexEntries {
@@ -116,16 +128,18 @@ export const INDEX_ARRAYS: Record<string, 'u32' | 'i32' | 'u8'> = {
   'samples.row': 'u32',
   'samples.segmentStart': 'u32',
   'samples.entryStart': 'u32',
+  'samples.whole': 'u8',
   'segments.sample': 'u32',
   'segments.wordStart': 'u32',
   'segments.entryStart': 'u32',
-  'segments.label': 'u8',
+  'segments.role': 'u8',
   'words.bytes': 'u8',
   'words.offsets': 'u32',
   'words.hash': 'u32',
   'words.start': 'i32',
   'words.end': 'i32',
   'words.segment': 'u32',
+  'words.template': 'u8',
   'entries.segment': 'u32',
   'entries.position': 'u32',
   'entries.length': 'u32',
@@ -134,6 +148,7 @@ export const INDEX_ARRAYS: Record<string, 'u32' | 'i32' | 'u8'> = {
   'table.start': 'u32',
   'table.count': 'u32',
   'table.postings': 'u32',
+  'table.live': 'u32',
   'bloom.bits': 'u32',
 };
 
@@ -159,16 +174,18 @@ export function indexArrays(index: ContamIndex): Record<string, IndexArray> {
     'samples.row': index.samples.row,
     'samples.segmentStart': index.samples.segmentStart,
     'samples.entryStart': index.samples.entryStart,
+    'samples.whole': index.samples.whole,
     'segments.sample': index.segments.sample,
     'segments.wordStart': index.segments.wordStart,
     'segments.entryStart': index.segments.entryStart,
-    'segments.label': index.segments.label,
+    'segments.role': index.segments.role,
     'words.bytes': index.words.bytes,
     'words.offsets': index.words.offsets,
     'words.hash': index.words.hash,
     'words.start': index.words.start,
     'words.end': index.words.end,
     'words.segment': index.words.segment,
+    'words.template': index.words.template,
     'entries.segment': index.entries.segment,
     'entries.position': index.entries.position,
     'entries.length': index.entries.length,
@@ -177,6 +194,7 @@ export function indexArrays(index: ContamIndex): Record<string, IndexArray> {
     'table.start': index.table.start,
     'table.count': index.table.count,
     'table.postings': index.table.postings,
+    'table.live': index.table.live,
     'bloom.bits': index.bloom.bits,
   };
   const near = index.near;
@@ -235,11 +253,11 @@ export function assembleIndex(meta: IndexMeta, array: (name: string) => IndexArr
     formatVersion: meta.formatVersion,
     config: meta.config,
     benchmarks: meta.benchmarks,
-    samples: { benchmark: u32('samples.benchmark'), row: u32('samples.row'), id: strings.ids, text: strings.texts, segmentStart: u32('samples.segmentStart'), entryStart: u32('samples.entryStart') },
-    segments: { sample: u32('segments.sample'), wordStart: u32('segments.wordStart'), entryStart: u32('segments.entryStart'), label: array('segments.label') as Uint8Array, field: strings.fields },
-    words: { bytes: array('words.bytes') as Uint8Array, offsets: u32('words.offsets'), hash: u32('words.hash'), start: array('words.start') as Int32Array, end: array('words.end') as Int32Array, segment: u32('words.segment') },
+    samples: { benchmark: u32('samples.benchmark'), row: u32('samples.row'), id: strings.ids, text: strings.texts, segmentStart: u32('samples.segmentStart'), entryStart: u32('samples.entryStart'), whole: array('samples.whole') as Uint8Array },
+    segments: { sample: u32('segments.sample'), wordStart: u32('segments.wordStart'), entryStart: u32('segments.entryStart'), role: array('segments.role') as Uint8Array, field: strings.fields },
+    words: { bytes: array('words.bytes') as Uint8Array, offsets: u32('words.offsets'), hash: u32('words.hash'), start: array('words.start') as Int32Array, end: array('words.end') as Int32Array, segment: u32('words.segment'), template: array('words.template') as Uint8Array },
     entries: { segment: u32('entries.segment'), position: u32('entries.position'), length: u32('entries.length') },
-    table: new ShingleTable(u32('table.keyA'), u32('table.keyB'), u32('table.start'), u32('table.count'), u32('table.postings')),
+    table: new ShingleTable(u32('table.keyA'), u32('table.keyB'), u32('table.start'), u32('table.count'), u32('table.postings'), u32('table.live')),
     bloom: new BloomFilter(u32('bloom.bits'), meta.bloomHashes),
     keys: meta.keys,
     probe: meta.probe,

@@ -13,14 +13,20 @@ export class ShingleTable {
   readonly start: Uint32Array;
   readonly count: Uint32Array;
   readonly postings: Uint32Array;
+  /**
+   * Per slot, how many of its postings come first as the live ones (for the index, anchors
+   * not made of template words alone); equal to `count` when the builder ranks none.
+   */
+  readonly live: Uint32Array;
   private readonly mask: number;
 
-  constructor(keyA: Uint32Array, keyB: Uint32Array, start: Uint32Array, count: Uint32Array, postings: Uint32Array) {
+  constructor(keyA: Uint32Array, keyB: Uint32Array, start: Uint32Array, count: Uint32Array, postings: Uint32Array, live: Uint32Array = count) {
     this.keyA = keyA;
     this.keyB = keyB;
     this.start = start;
     this.count = count;
     this.postings = postings;
+    this.live = live;
     this.mask = keyA.length - 1;
   }
 

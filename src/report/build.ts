@@ -1,13 +1,16 @@
 /**
  * Turns the scan's tallies into the Report: every sample, clean ones too, in
- * index order (benchmark, then row), with the verdict of the chosen rule. The
+ * index order (benchmark, then row), with the verdict that src/verdict/ gives
+ * under the chosen rule (nothing here decides one). The
  * report holds no timestamps or timings, so identical inputs give a
  * byte-identical file.
  */
 import type { ContamIndex } from '../index/contam-index.js';
 import { INDEX_FORMAT_VERSION } from '../index/build.js';
 import { lshThreshold } from '../index/minhash.js';
+import { ROLE_LABEL } from '../index/contam-index.js';
 import type { MatchAccumulator } from '../scan/accumulator.js';
+import { describeEvidence, judgeSample, llama2Subsets } from '../verdict/sample.js';
 import type { CorpusColumns, Report, ReportBenchmark, ReportSample, SkippedInput, VerdictRule } from '../types.js';
 import { VERSION } from '../version.js';
 
@@ -26,75 +29,30 @@ export interface ReportInput {
   skipped?: SkippedInput[];
 }
 
-/** Bridge gaps of up to `gap` units between covered ranges (Llama 2's skip-gram budget). */
-function bridged(units: [number, number][], gap: number): number {
-  let covered = 0;
-  let start = -1;
-  let end = -1;
-  for (const [a, b] of units) {
-    if (start >= 0 && a - end <= gap) end = Math.max(end, b);
-    else {
-      if (start >= 0) covered += end - start;
-      start = a;
-      end = b;
-    }
-  }
-  if (start >= 0) covered += end - start;
-  return covered;
-}
-
-function llama2Subsets(fraction: number): ('clean' | 'not-clean' | 'not-dirty' | 'dirty')[] {
-  const out: ('clean' | 'not-clean' | 'not-dirty' | 'dirty')[] = [];
-  if (fraction < 0.2) out.push('clean');
-  else out.push('not-clean');
-  if (fraction > 0.8) out.push('dirty');
-  else out.push('not-dirty');
-  return out;
-}
-
 /** Rounded so that the JSON is short and stable to read; verdicts use exact counts, not this. */
 function ratio(numerator: number, denominator: number): number {
   return denominator === 0 ? 0 : Math.round((numerator / denominator) * 1e6) / 1e6;
 }
 
-/**
- * A sample half of whose shingles occur in one document is convicted even when
- * each of those shingles is frequent in the corpus (the boilerplate guard is
- * for common phrases, not for samples copied onto many pages).
- */
-export const SUBSTANTIAL_COPY = 0.5;
-
-/** Does a sample with `matched` of `total` shingles in its best document meet the rule? */
-export function meetsRule(rule: VerdictRule, matched: number, total: number): boolean {
-  if (total === 0 || matched === 0) return false;
-  if (rule.name === 'any-ngram') return true;
-  // Integer comparison avoids float ties: matched / total >= r  <=>  matched >= r * total.
-  return matched >= rule.minOverlap * total - 1e-9;
-}
-
 export function buildReport(input: ReportInput): Report {
   const { index, accumulator, files, rule } = input;
   const samples: ReportSample[] = [];
-  const counts = index.benchmarks.map(() => ({ contaminated: 0, tooShort: 0 }));
+  const counts = index.benchmarks.map(() => ({ contaminated: 0, tooShort: 0, grades: { verbatim: 0, partial: 0, incidental: 0, clean: 0, too_short: 0 } }));
   const n = index.samples.row.length;
-  const hasLabels = index.benchmarks.map((source) => source.fields.some((f) => f.label));
+  // A benchmark has labels when any of its segments is one (a marked answer field, a gold choice).
+  const hasLabels = index.benchmarks.map(() => false);
+  for (let g = 0; g < index.segments.role.length; g++) if (index.segments.role[g] === ROLE_LABEL) hasLabels[index.samples.benchmark[index.segments.sample[g]!]!] = true;
   const docFreq = input.docFreq ?? new Map<number, number>();
   const maxDocFreq = input.maxDocFreq ?? 10;
   const df = (e: number) => docFreq.get(e) ?? 0;
   const documents = input.corpus.documents;
   const idf = (e: number) => Math.log((1 + documents) / (1 + df(e))) + 1;
+  const context = { index, rule, docFreq, maxDocFreq };
   for (let s = 0; s < n; s++) {
     const total = index.samples.entryStart[s + 1]! - index.samples.entryStart[s]!;
     const tally = accumulator.tallies.get(s);
-    const near = index.near;
-    const hasNear = near !== null && near.sampleBucket[s] !== 255;
-    const tooShort = total === 0 && !hasNear;
-    const guarded = tally !== undefined && maxDocFreq > 0;
-    const boilerplate = tally ? tally.entries.filter((e) => maxDocFreq > 0 && df(e) > maxDocFreq).length : 0;
-    // Frequent shingles cannot convict alone, unless they make up a substantial copy of the sample in
-    // one document: a benchmark question copied onto many pages is a leak, not boilerplate.
-    const substantial = total > 0 && tally !== undefined && tally.maxShingles >= SUBSTANTIAL_COPY * total;
-    const ngramFired = tally !== undefined && meetsRule(rule, tally.maxShingles, total) && (!guarded || boilerplate < tally.entries.length || substantial);
+    const verdict = judgeSample(context, s, tally);
+    const { contaminated, tooShort, evidence } = verdict;
     let idfOverlap = 0;
     if (tally && tally.top.length > 0 && total > 0) {
       let all = 0;
@@ -102,32 +60,31 @@ export function buildReport(input: ReportInput): Report {
       const best = Math.max(...tally.top.map((m) => m.entries.reduce((sum, e) => sum + idf(e), 0)));
       idfOverlap = Math.round((best / all) * 1e6) / 1e6;
     }
-    let unitsTotal = 0;
-    for (let g = index.samples.segmentStart[s]!; g < index.samples.segmentStart[s + 1]!; g++) unitsTotal += index.segments.wordStart[g + 1]! - index.segments.wordStart[g]!;
-    const coveredFraction = tally && unitsTotal > 0 ? Math.round((Math.min(unitsTotal, bridged(tally.units, 4)) / unitsTotal) * 1e6) / 1e6 : 0;
-    const nearFired = tally !== undefined && near !== null && tally.maxContainment >= near.config.minContainment;
-    const contaminated = !tooShort && (ngramFired || nearFired);
     const overlap = tally ? ratio(tally.maxShingles, total) : 0;
     const containment = tally ? Math.round(tally.maxContainment * 1e6) / 1e6 : 0;
+    const nearFired = tally !== undefined && index.near !== null && tally.maxContainment >= index.near.config.minContainment;
     const b = index.samples.benchmark[s]!;
     if (contaminated) counts[b]!.contaminated++;
     if (tooShort) counts[b]!.tooShort++;
+    counts[b]!.grades[verdict.grade]++;
     samples.push({
       benchmark: index.benchmarks[b]!.name,
       row: index.samples.row[s]!,
       id: index.samples.id[s]!,
       contaminated,
+      grade: verdict.grade,
+      verdict: evidence ? { reason: verdict.reason || describeEvidence(evidence), covered: evidence.covered, informative: evidence.informative, share: evidence.share, input_share: evidence.inputShare, longest_run: evidence.longestRun } : null,
       too_short: tooShort,
       shingles: total,
       overlap,
       longest: tally?.longest ?? 0,
       containment,
-      boilerplate_shingles: boilerplate,
+      boilerplate_shingles: verdict.boilerplate,
       idf_overlap: idfOverlap,
-      coverage: { fraction: coveredFraction, subsets: llama2Subsets(coveredFraction) },
+      coverage: { fraction: verdict.coverage, subsets: llama2Subsets(verdict.coverage) },
       rules: {
-        ngram: { fired: ngramFired, overlap, longest: tally?.longest ?? 0 },
-        ...(near ? { minhash: { fired: nearFired, containment } } : {}),
+        ngram: { fired: verdict.ngramFired, overlap, longest: tally?.longest ?? 0 },
+        ...(index.near ? { minhash: { fired: nearFired, containment } } : {}),
       },
       documents: tally?.documents ?? 0,
       leaked: contaminated && hasLabels[b] ? (tally!.inLabel ? (tally!.inInput ? 'input+label' : 'label') : 'input') : null,
@@ -138,6 +95,8 @@ export function buildReport(input: ReportInput): Report {
         doc_id: m.docId,
         shingles: m.shingles,
         rules: [...(m.shingles > 0 ? ['ngram'] : []), ...(m.containment > 0 ? ['minhash'] : [])],
+        grade: m.evidence.grade,
+        covered: m.evidence.covered,
         containment: m.containment > 0 ? Math.round(m.containment * 1e6) / 1e6 : null,
         spans: m.spans,
         snippet: m.snippet,
@@ -159,6 +118,7 @@ export function buildReport(input: ReportInput): Report {
       contaminated: counts[b]!.contaminated,
       too_short: counts[b]!.tooShort,
       rate: ratio(counts[b]!.contaminated, judged),
+      grades: counts[b]!.grades,
     };
   });
   const config = index.config;

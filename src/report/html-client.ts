@@ -23,8 +23,11 @@
 /** JavaScript of the report page; it reads its data from `#contam-data`. */
 export const REPORT_CLIENT_JS = String.raw`(function () {
   'use strict';
-  var VERDICT_NAMES = ['clean', 'contaminated', 'too short'];
-  var VERDICT_CLASSES = ['clean', 'contaminated', 'too-short'];
+  var GRADE_NAMES = ['clean', 'incidental', 'partial', 'verbatim', 'too short'];
+  var TOO_SHORT = 4;
+  // The badge's class says whether the rule convicts, its text the grade.
+  function verdictClass(i) { return S_.contaminated[i] ? 'contaminated' : S_.verdict[i] === TOO_SHORT ? 'too-short' : 'clean'; }
+  var S_ = null;
   var $ = function (id) { return document.getElementById(id); };
 
   function el(tag, className, text) {
@@ -55,6 +58,7 @@ export const REPORT_CLIENT_JS = String.raw`(function () {
   function init() {
     var data = JSON.parse($('contam-data').textContent);
     var S = data.samples;
+    S_ = S;
     var total = S.id.length;
     var details = new Map();
     for (var d = 0; d < data.details.length; d++) details.set(data.details[d].i, data.details[d]);
@@ -71,8 +75,9 @@ export const REPORT_CLIENT_JS = String.raw`(function () {
         var idx = new Int32Array(total);
         for (var i = 0; i < total; i++) idx[i] = i;
         var sign = state.descending ? -1 : 1;
-        // Ties keep report order (benchmark, then row) in both directions.
-        idx.sort(function (a, b) { return sign * (S.overlap[a] - S.overlap[b]) || a - b; });
+        // By grade (too short below clean), then overlap; ties keep report order (benchmark, then row) in both directions.
+        var rank = function (i) { return S.verdict[i] === TOO_SHORT ? -1 : S.verdict[i]; };
+        idx.sort(function (a, b) { return sign * (rank(a) - rank(b) || S.overlap[a] - S.overlap[b]) || a - b; });
         orders[key] = idx;
       }
       return orders[key];
@@ -90,6 +95,7 @@ export const REPORT_CLIENT_JS = String.raw`(function () {
         var i = idx[j];
         if (state.bench >= 0 && S.bench[i] !== state.bench) continue;
         if (state.verdict >= 0 && S.verdict[i] !== state.verdict) continue;
+        if (state.verdict === -2 && !S.contaminated[i]) continue;
         if (q && haystack[i].indexOf(q) < 0) continue;
         rows[k++] = i;
       }
@@ -119,8 +125,7 @@ export const REPORT_CLIENT_JS = String.raw`(function () {
         cell(tr, data.benchmarks[S.bench[i]]);
         cell(tr, String(S.row[i]), 'n');
         cell(tr, S.id[i], 'mono').title = S.id[i];
-        var v = S.verdict[i];
-        cell(tr, '').appendChild(el('span', 'verdict ' + VERDICT_CLASSES[v], VERDICT_NAMES[v]));
+        cell(tr, '').appendChild(el('span', 'verdict ' + verdictClass(i), GRADE_NAMES[S.verdict[i]]));
         cell(tr, S.overlapText[i], 'n');
         cell(tr, String(S.longest[i]), 'n');
         cell(tr, String(S.documents[i]), 'n');
@@ -142,7 +147,7 @@ export const REPORT_CLIENT_JS = String.raw`(function () {
       $('page-prev').disabled = state.page === 0;
       $('page-next').disabled = state.page >= pages - 1;
       var sortButton = $('sort-overlap');
-      sortButton.textContent = state.descending ? 'Overlap ↓' : 'Overlap ↑';
+      sortButton.textContent = state.descending ? 'Grade, overlap ↓' : 'Grade, overlap ↑';
       sortButton.parentElement.setAttribute('aria-sort', state.descending ? 'descending' : 'ascending');
     }
 
@@ -156,11 +161,10 @@ export const REPORT_CLIENT_JS = String.raw`(function () {
     }
 
     function open(i) {
-      var v = S.verdict[i];
       $('detail-title').textContent = data.benchmarks[S.bench[i]] + ' · row ' + S.row[i] + (S.id[i] !== String(S.row[i]) ? ' · id ' + S.id[i] : '');
       var verdict = $('detail-verdict');
-      verdict.className = 'verdict ' + VERDICT_CLASSES[v];
-      verdict.textContent = VERDICT_NAMES[v];
+      verdict.className = 'verdict ' + verdictClass(i);
+      verdict.textContent = GRADE_NAMES[S.verdict[i]] + (S.contaminated[i] ? ' (contaminated)' : '');
       var detail = details.get(i);
       var list = $('detail-matches');
       list.replaceChildren();

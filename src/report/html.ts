@@ -19,6 +19,7 @@
  *   allowed by their SHA-256) would block one if it did.
  */
 import { createHash } from 'node:crypto';
+import { LONG_RUN } from '../verdict/evidence.js';
 import { ContamError } from '../errors.js';
 import type { BenchmarkScores, MetricScores, Report, ReportBenchmark, ReportSample, ScoreReport, SubsetScore } from '../types.js';
 import { formatBytes, formatCount, formatDelta, formatRate, formatScore } from './format.js';
@@ -34,9 +35,10 @@ export interface HtmlReportOptions {
 }
 
 /** Verdict codes shared with the client script: index into its VERDICT_NAMES. */
-const CLEAN = 0;
-const CONTAMINATED = 1;
-const TOO_SHORT = 2;
+// Grade codes of the page's data, in order of strength (the client's GRADE_NAMES).
+const GRADE_CODE: Record<ReportSample['grade'], number> = { clean: 0, incidental: 1, partial: 2, verbatim: 3, too_short: 4 };
+/** The verdict filter's value for "every sample the rule convicts". */
+const CONTAMINATED = -2;
 
 /** Escapes text for HTML element content and double- or single-quoted attributes. */
 export function escapeHtml(text: string): string {
@@ -52,8 +54,8 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('base64');
 }
 
-function verdictOf(sample: ReportSample): number {
-  return sample.too_short ? TOO_SHORT : sample.contaminated ? CONTAMINATED : CLEAN;
+function gradeOf(sample: ReportSample): number {
+  return GRADE_CODE[sample.grade];
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -71,8 +73,12 @@ function ruleSentence(report: Report): string {
   const c = report.config;
   const unit = c.unit === 'token' ? `${c.encoding ?? ''} tokens` : 'words';
   const n = c.ngram === 'auto' ? 'n' : String(c.ngram);
-  if (c.rule === 'min-overlap') return `A sample is contaminated when at least ${formatRate(c.min_overlap ?? 0)} of its ${n}-grams (${unit}) occur in one corpus document.`;
-  return `A sample is contaminated when any of its ${n}-grams (${unit}) occurs in the corpus; fields shorter than n are matched whole down to ${c.min_words} ${unit}.`;
+  if (c.rule === 'graded') {
+    return `Rule: graded. A sample is contaminated when a corpus document holds a verbatim copy (most of the sample, or of its input) or a partial one (a contiguous run of ${LONG_RUN} or more informative ${unit}, or a substantial share of them). Overlap a reviewer dismisses is graded incidental and does not count: template text many samples share, a quotation inside a longer sample, a distractor, an answer without its question.`;
+  }
+  if (c.rule === 'min-overlap') return `Rule: PaLM. A sample is contaminated when at least ${formatRate(c.min_overlap ?? 0)} of its ${n}-grams (${unit}) occur in one corpus document.`;
+  if (c.rule === 'llama2') return `Rule: Llama 2. A sample is contaminated when more than 80% of its ${unit} are covered by matches (gaps of up to 4 bridged).`;
+  return `Rule: GPT-3. A sample is contaminated when any of its ${n}-grams (${unit}) occurs in the corpus; fields shorter than n are matched whole down to ${c.min_words} ${unit}.`;
 }
 
 function renderScan(report: Report): string {
@@ -90,7 +96,7 @@ function renderScan(report: Report): string {
   ].join('');
   const ngram = c.ngram === 'auto' ? `auto (${report.benchmarks.map((b) => `${b.name} ${b.ngram}`).join(', ')})` : String(c.ngram);
   const items: [string, string, string][] = [
-    ['rule', 'Rule', c.rule === 'min-overlap' ? `min-overlap, at least ${c.min_overlap ?? ''} of a sample's n-grams in one document` : 'any-ngram, any shared n-gram convicts'],
+    ['rule', 'Rule', c.rule === 'graded' ? 'graded: verbatim and partial copies convict' : c.rule === 'min-overlap' ? `PaLM (min-overlap), at least ${c.min_overlap ?? ''} of a sample's n-grams in one document` : c.rule === 'llama2' ? 'Llama 2, over 80% of its units covered' : 'GPT-3 (any-ngram), any shared n-gram convicts'],
     ['unit', 'Unit', c.unit === 'token' ? `token (${c.encoding ?? ''})` : c.unit],
     ['ngram', 'n-gram length', ngram],
     ['min_words', 'Shortest field matched whole', `${c.min_words} ${c.unit}s`],
@@ -310,14 +316,14 @@ function renderSamplesSection(report: Report): string {
   return `<section id="samples" aria-labelledby="samples-h"><h2 id="samples-h">Samples</h2><div class="panel">
 <div class="controls">
 <label>Benchmark<select id="filter-benchmark"><option value="-1">All benchmarks</option>${benchOptions}</select></label>
-<label>Verdict<select id="filter-verdict"><option value="-1">All verdicts</option><option value="${CONTAMINATED}">contaminated</option><option value="${CLEAN}">clean</option><option value="${TOO_SHORT}">too short</option></select></label>
+<label>Verdict<select id="filter-verdict"><option value="-1">All verdicts</option><option value="${CONTAMINATED}">contaminated</option><option value="${GRADE_CODE.verbatim}">verbatim</option><option value="${GRADE_CODE.partial}">partial</option><option value="${GRADE_CODE.incidental}">incidental</option><option value="${GRADE_CODE.clean}">clean</option><option value="${GRADE_CODE.too_short}">too short</option></select></label>
 <label class="grow">Search text and id<input type="search" id="filter-search" placeholder="Words from a sample, or an id" autocomplete="off" spellcheck="false"></label>
 </div>
 <div class="table-scroll"><table id="sample-table"><colgroup><col class="c-bench"><col class="c-row"><col class="c-id"><col class="c-verdict"><col class="c-overlap"><col class="c-longest"><col class="c-docs"><col class="c-text"></colgroup>
-<thead><tr><th>Benchmark</th><th class="n">Row</th><th>Id</th><th>Verdict</th><th class="n" aria-sort="descending"><button type="button" class="sort" id="sort-overlap" title="Sort by overlap">Overlap ↓</button></th><th class="n" title="Longest run of the sample's ${report.config.unit}s found contiguous in one document">Longest</th><th class="n" title="Documents with a verified match">Docs</th><th>Text</th></tr></thead>
+<thead><tr><th>Benchmark</th><th class="n">Row</th><th>Id</th><th>Verdict</th><th class="n" aria-sort="descending"><button type="button" class="sort" id="sort-overlap" title="Sort by grade, then overlap">Grade, overlap ↓</button></th><th class="n" title="Longest run of the sample's ${report.config.unit}s found contiguous in one document">Longest</th><th class="n" title="Documents with a verified match">Docs</th><th>Text</th></tr></thead>
 <tbody id="sample-rows"><tr><td class="empty" colspan="8">Loading ${formatCount(report.samples.length)} samples…</td></tr></tbody></table></div>
 <div class="pager"><span class="status" id="sample-status"></span><div class="buttons"><span class="status" id="page-label"></span><button type="button" id="page-prev">Previous</button><button type="button" id="page-next">Next</button></div></div>
-<p class="note">Overlap is the largest fraction of a sample's shingles found in one document. Click a sample to see it beside the corpus text it was found in.</p>
+<p class="note">The verdict column shows each sample's grade, marked when the rule counts it as contaminated. Overlap is the largest fraction of a sample's shingles found in one document. Click a sample to see why, beside the corpus text it was found in.</p>
 </div></section>`;
 }
 
@@ -326,7 +332,7 @@ const DIALOG = `<dialog id="sample-dialog" aria-labelledby="detail-title"><div c
 
 function sampleFacts(report: Report, s: ReportSample): string {
   const unit = report.config.unit;
-  const facts = [`overlap ${formatRate(s.overlap)}`, `longest run ${formatCount(s.longest)} ${unit}s`, plural(s.documents, 'document'), `coverage ${formatRate(s.coverage.fraction)}`, `idf overlap ${formatRate(s.idf_overlap)}`];
+  const facts = [...(s.verdict ? [s.verdict.reason] : []), `overlap ${formatRate(s.overlap)}`, `longest run ${formatCount(s.longest)} ${unit}s`, plural(s.documents, 'document'), `coverage ${formatRate(s.coverage.fraction)}`, `idf overlap ${formatRate(s.idf_overlap)}`];
   if (s.containment > 0) facts.push(`containment ${formatRate(s.containment)}`);
   if (s.boilerplate_shingles > 0) facts.push(`${plural(s.boilerplate_shingles, 'boilerplate shingle')} (cannot convict alone)`);
   if (s.leaked !== null) facts.push(`leaked: ${s.leaked}`);
@@ -348,7 +354,7 @@ function clientData(report: Report, pageSize: number): unknown {
     return i;
   };
   const n = report.samples.length;
-  const samples = { bench: new Array<number>(n), row: new Array<number>(n), id: new Array<string>(n), verdict: new Array<number>(n), overlap: new Array<number>(n), overlapText: new Array<string>(n), longest: new Array<number>(n), documents: new Array<number>(n), text: new Array<string>(n) };
+  const samples = { bench: new Array<number>(n), row: new Array<number>(n), id: new Array<string>(n), verdict: new Array<number>(n), contaminated: new Array<number>(n), overlap: new Array<number>(n), overlapText: new Array<string>(n), longest: new Array<number>(n), documents: new Array<number>(n), text: new Array<string>(n) };
   const details: unknown[] = [];
   report.samples.forEach((s, i) => {
     const b = benchIndex.get(s.benchmark);
@@ -358,7 +364,8 @@ function clientData(report: Report, pageSize: number): unknown {
     samples.bench[i] = b;
     samples.row[i] = s.row;
     samples.id[i] = s.id;
-    samples.verdict[i] = verdictOf(s);
+    samples.verdict[i] = gradeOf(s);
+    samples.contaminated[i] = s.contaminated ? 1 : 0;
     samples.overlap[i] = s.overlap;
     samples.overlapText[i] = formatRate(s.overlap);
     samples.longest[i] = s.longest;
@@ -372,7 +379,7 @@ function clientData(report: Report, pageSize: number): unknown {
           file: internFile(m.file),
           row: m.row,
           doc_id: m.doc_id,
-          facts: [plural(m.shingles, 'shingle'), `rules: ${m.rules.join(', ')}`, ...(m.containment === null ? [] : [`containment ${formatRate(m.containment)}`])].join(' · '),
+          facts: [`${m.grade} copy, ${plural(m.covered, 'informative word')}`, plural(m.shingles, 'shingle'), `rules: ${m.rules.join(', ')}`, ...(m.containment === null ? [] : [`containment ${formatRate(m.containment)}`])].join(' · '),
           spans: m.spans,
           snippet: m.snippet,
           snippet_start: m.snippet_start,

@@ -5,6 +5,7 @@
  * so `contam report report.json` prints exactly what the scan printed.
  */
 import type { Report, ReportSample } from '../types.js';
+import { LONG_RUN } from '../verdict/evidence.js';
 import { formatBytes, formatCount, formatRate } from './format.js';
 
 export interface SummaryOptions {
@@ -26,21 +27,27 @@ function ruleText(report: Report): string {
   const unit = c.unit === 'token' ? `${c.encoding} tokens` : 'words';
   const n = c.ngram === 'auto' ? 'n' : String(c.ngram);
   const base =
-    c.rule === 'min-overlap'
-      ? `at least ${formatRate(c.min_overlap ?? 0)} of a sample's ${n}-grams (${unit}) in one document`
-      : `any shared ${n}-gram (${unit}), shorter fields matched whole down to ${c.min_words}`;
+    c.rule === 'graded'
+      ? `graded: verbatim and partial copies convict (most of a sample or its input, a run of ${LONG_RUN}+ informative ${unit}, or 40-50% of its informative ${unit} in one document); template text, quotations, distractors and lone short answers do not`
+      : c.rule === 'min-overlap'
+        ? `PaLM: at least ${formatRate(c.min_overlap ?? 0)} of a sample's ${n}-grams (${unit}) in one document`
+        : c.rule === 'llama2'
+          ? `Llama 2: more than 80% of a sample's ${unit} covered`
+          : `GPT-3: any shared ${n}-gram (${unit}), shorter fields matched whole down to ${c.min_words}`;
   const parts = [base];
   if (c.ngram === 'auto') parts.push(`n per benchmark: ${report.benchmarks.map((b) => `${b.name} ${b.ngram}`).join(', ')}`);
   if (c.minhash) parts.push(`or MinHash containment >= ${formatRate(c.minhash.min_containment)} (${c.minhash.shingle}-grams, ${c.minhash.bands}x${c.minhash.rows} bands)`);
-  if (c.max_doc_freq !== null) parts.push(`shingles in more than ${c.max_doc_freq} documents cannot convict alone`);
+  if (c.max_doc_freq !== null && c.rule === 'any-ngram') parts.push(`shingles in more than ${c.max_doc_freq} documents cannot convict alone`);
   return parts.join('; ');
 }
 
-/** The most contaminated samples: highest overlap, then longest run, then benchmark order. */
+const GRADE_ORDER: Record<ReportSample['grade'], number> = { verbatim: 0, partial: 1, incidental: 2, clean: 3, too_short: 4 };
+
+/** The most contaminated samples: strongest grade, then largest share of the sample in one document, then longest run, then benchmark order. */
 export function topContaminated(report: Report, n: number): ReportSample[] {
   return report.samples
     .filter((s) => s.contaminated)
-    .sort((a, b) => b.overlap - a.overlap || b.longest - a.longest || 0)
+    .sort((a, b) => GRADE_ORDER[a.grade] - GRADE_ORDER[b.grade] || (b.verdict?.share ?? 0) - (a.verdict?.share ?? 0) || b.overlap - a.overlap || b.longest - a.longest || 0)
     .slice(0, n);
 }
 
@@ -75,18 +82,20 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     lines.push(`skipped (--skip-bad): ${report.skipped.length} bad input${report.skipped.length === 1 ? '' : 's'}, e.g. ${report.skipped[0]!.message}`);
   }
   lines.push('');
-  const rows = [['benchmark', 'samples', 'contaminated', 'too short', 'rate']];
+  const rows = [['benchmark', 'samples', 'contaminated', 'verbatim', 'partial', 'incidental', 'too short', 'rate']];
   for (const b of report.benchmarks) {
-    rows.push([b.name, formatCount(b.samples), formatCount(b.contaminated), formatCount(b.too_short), formatRate(b.rate)]);
+    const g = b.grades;
+    rows.push([b.name, formatCount(b.samples), formatCount(b.contaminated), formatCount(g.verbatim), formatCount(g.partial), formatCount(g.incidental), formatCount(b.too_short), formatRate(b.rate)]);
   }
-  const rendered = table(rows, [false, true, true, true, true]);
+  const rendered = table(rows, [false, true, true, true, true, true, true, true]);
   lines.push(bold(rendered[0]!), ...rendered.slice(1));
 
   const top = topContaminated(report, options.top ?? 5);
   if (top.length > 0) {
     lines.push('', bold('Most contaminated samples'));
     for (const s of top) {
-      lines.push(`  ${s.benchmark} row ${s.row}${s.id !== String(s.row) ? ` (id ${s.id})` : ''}: overlap ${formatRate(s.overlap)}, longest run ${s.longest} ${report.config.unit}s, in ${formatCount(s.documents)} document${s.documents === 1 ? '' : 's'}`);
+      lines.push(`  ${s.benchmark} row ${s.row}${s.id !== String(s.row) ? ` (id ${s.id})` : ''}: ${s.grade}, in ${formatCount(s.documents)} document${s.documents === 1 ? '' : 's'}`);
+      if (s.verdict) lines.push(`    ${s.verdict.reason}`);
       const m = s.matches[0];
       if (m) {
         lines.push(dim(`    ${m.file} row ${m.row}${m.doc_id !== null ? ` (doc ${m.doc_id})` : ''}`));

@@ -2,10 +2,12 @@
  * Collects verified matches across documents into a bounded tally per sample:
  * how many documents matched, the best overlap and longest run, and the top
  * `maxMatches` matches. Matches are ranked by a total order on their content
- * (shingles, longest run, file, row), and `merge` is associative and
+ * (the copy's evidence, shingles, longest run, file, row), and `merge` is associative and
  * commutative, so the result does not depend on which worker saw which part or
  * in which order: reports are byte-identical for any worker count or shard split.
  */
+
+import { compareEvidence, type CopyEvidence } from '../verdict/evidence.js';
 
 /** A verified match of one sample in one document, ready for the report. */
 export interface MatchRecord {
@@ -28,6 +30,8 @@ export interface MatchRecord {
   entries: number[];
   /** Index-wide unit ranges of the sample covered in this document. */
   units: [number, number][];
+  /** What this document's copy is worth (src/verdict/evidence.ts). */
+  evidence: CopyEvidence;
 }
 
 export interface SampleTally {
@@ -41,6 +45,8 @@ export interface SampleTally {
   entries: number[];
   /** Union over documents of the covered unit ranges, merged. */
   units: [number, number][];
+  /** The strongest copy's evidence (compareEvidence), or null. */
+  best: CopyEvidence | null;
   top: MatchRecord[];
 }
 
@@ -67,9 +73,9 @@ export function unionIntervals(x: [number, number][], y: [number, number][]): [n
   return out;
 }
 
-/** The ranking of matches: more shingles, then higher containment, then longer run, then file order, then row. */
+/** The ranking of matches: stronger evidence, more shingles, higher containment, longer run, then file order, then row. */
 export function compareMatches(x: MatchRecord, y: MatchRecord): number {
-  return y.shingles - x.shingles || y.containment - x.containment || y.longest - x.longest || x.file - y.file || x.row - y.row;
+  return compareEvidence(x.evidence, y.evidence) || y.shingles - x.shingles || y.containment - x.containment || y.longest - x.longest || x.file - y.file || x.row - y.row;
 }
 
 export class MatchAccumulator {
@@ -83,7 +89,7 @@ export class MatchAccumulator {
   private tally(sample: number): SampleTally {
     let t = this.tallies.get(sample);
     if (!t) {
-      t = { documents: 0, maxShingles: 0, maxContainment: 0, longest: 0, inLabel: false, inInput: false, entries: [], units: [], top: [] };
+      t = { documents: 0, maxShingles: 0, maxContainment: 0, longest: 0, inLabel: false, inInput: false, entries: [], units: [], best: null, top: [] };
       this.tallies.set(sample, t);
     }
     return t;
@@ -108,12 +114,13 @@ export class MatchAccumulator {
     t.inInput ||= o.inInput;
     t.entries = unionSorted(t.entries, o.entries);
     t.units = unionIntervals(t.units, o.units);
+    if (o.best && (!t.best || compareEvidence(o.best, t.best) < 0)) t.best = o.best;
   }
 
   add(record: MatchRecord): void {
     const t = this.tally(record.sample);
     // A match is a tally of one document.
-    this.fold(t, { ...record, documents: 1, maxShingles: record.shingles, maxContainment: record.containment });
+    this.fold(t, { ...record, documents: 1, maxShingles: record.shingles, maxContainment: record.containment, best: record.evidence });
     this.insert(t, record);
   }
 

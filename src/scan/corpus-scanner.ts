@@ -14,7 +14,7 @@ import { makeSnippet } from './snippet.js';
 export interface ScanOptions {
   /** Corpus columns. @default { text: 'text', id: 'id' } */
   columns?: Partial<CorpusColumns>;
-  /** The verdict rule. @default { name: 'any-ngram' } */
+  /** The verdict rule. @default { name: 'graded' } */
   rule?: VerdictRule;
   /** Matching documents listed per sample (all are counted). @default 10 */
   maxMatches?: number;
@@ -42,7 +42,7 @@ export function resolveColumns(columns: Partial<CorpusColumns> = {}): CorpusColu
 }
 
 export function resolveRule(rule?: VerdictRule): VerdictRule {
-  const r = rule ?? { name: 'any-ngram', minOverlap: 0 };
+  const r = rule ?? { name: 'graded', minOverlap: 0 };
   if (r.name === 'min-overlap' && !(r.minOverlap > 0 && r.minOverlap <= 1)) {
     throw new ContamError('BAD_ARGUMENT', `expected --min-overlap to be a number above 0 and at most 1, got ${r.minOverlap}`);
   }
@@ -86,6 +86,7 @@ export class CorpusScanner {
         inInput: m.inInput,
         entries: m.entries,
         units: m.units,
+        evidence: m.evidence,
       });
     }
   }

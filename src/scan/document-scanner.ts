@@ -1,16 +1,24 @@
 /**
  * Scans one document against the index: cut it into units, key every
- * stride-th window of each probe width, screen keys with the Bloom filter, look
+ * stride-th window of the probe width, screen keys with the Bloom filter, look
  * survivors up in the exact table, and extend each anchor found there into a
  * run verified unit by unit against the sample's own units. Only verified
  * matches leave this file: a Bloom false positive or a key collision costs
  * time, never a wrong verdict.
+ *
+ * Runs live in the sample's word space, across its fields (a copy of a
+ * question and its choices is one run). A run counts as evidence when it is at
+ * least `minRun` = width + stride - 1 units long: the shortest run the strided
+ * probe finds wherever it lies, so evidence never depends on alignment. Each
+ * document's evidence for a sample is judged in src/verdict/.
  *
  * Hot path: typed arrays reused across documents; no per-window allocation.
  */
 import { indexWordEquals, type ContamIndex } from '../index/contam-index.js';
 import { BASE_A, BASE_B } from '../text/shingle.js';
 import { WordUnits, type UnitExtractor } from '../text/units.js';
+import { ROLE_INPUT, ROLE_LABEL } from '../index/contam-index.js';
+import { judgeCopy, type CopyEvidence } from '../verdict/evidence.js';
 import { NearScanner, type NearMatch } from './near-scanner.js';
 
 /** What one document holds of one sample. */
@@ -33,6 +41,8 @@ export interface SampleDocMatch {
   entries: number[];
   /** Index-wide unit ranges [start, end) of the sample covered by verified matches, merged. */
   units: [number, number][];
+  /** What this document's copy of the sample is worth as evidence (src/verdict/). */
+  evidence: CopyEvidence;
 }
 
 /** Counters a scan accumulates; they flow into the report. */
@@ -40,6 +50,8 @@ export interface ScanCounters {
   units: number;
   windows: number;
   bloomHits: number;
+  /** Anchor postings read from the table (each one extended). */
+  postings: number;
   candidates: number;
   verified: number;
   rejected: number;
@@ -49,7 +61,7 @@ export interface ScanCounters {
 }
 
 export function emptyCounters(): ScanCounters {
-  return { units: 0, windows: 0, bloomHits: 0, candidates: 0, verified: 0, rejected: 0, nearWindows: 0, nearCandidates: 0, nearMatches: 0 };
+  return { units: 0, windows: 0, bloomHits: 0, postings: 0, candidates: 0, verified: 0, rejected: 0, nearWindows: 0, nearCandidates: 0, nearMatches: 0 };
 }
 
 const utf8 = new TextEncoder();
@@ -86,12 +98,41 @@ export class DocumentScanner {
   private readonly runs = new Map<number | string, number[]>();
   /** Normalized bytes of the current document's words, as verification needs them. */
   private readonly docWords = new Map<number, Uint8Array>();
+  /** Verified runs of the current document: sample, first index word, first document unit, length. */
+  private runSample = new Uint32Array(64);
+  private runWord = new Uint32Array(64);
+  private runPos = new Int32Array(64);
+  private runLength = new Uint32Array(64);
+  private runCount = 0;
+  /** Shortest run that counts as evidence: the strided probe finds every run this long. */
+  private readonly minRun: number;
 
   constructor(index: ContamIndex, units: UnitExtractor) {
     this.index = index;
     this.units = units;
     this.verifier = new WordUnits(index.config.seed);
     this.near = index.near ? new NearScanner(index.near) : null;
+    this.minRun = index.probe.width + index.probe.stride - 1;
+  }
+
+  private pushRun(sample: number, word: number, pos: number, length: number): void {
+    const n = this.runCount;
+    if (n === this.runSample.length) {
+      const grow = <T extends Uint32Array | Int32Array>(a: T, make: (k: number) => T): T => {
+        const b = make(n * 2);
+        b.set(a);
+        return b;
+      };
+      this.runSample = grow(this.runSample, (k) => new Uint32Array(k));
+      this.runWord = grow(this.runWord, (k) => new Uint32Array(k));
+      this.runPos = grow(this.runPos, (k) => new Int32Array(k));
+      this.runLength = grow(this.runLength, (k) => new Uint32Array(k));
+    }
+    this.runSample[n] = sample;
+    this.runWord[n] = word;
+    this.runPos[n] = pos;
+    this.runLength[n] = length;
+    this.runCount = n + 1;
   }
 
   private pushHit(n: number, pos: number, entry: number): number {
@@ -140,19 +181,20 @@ export class DocumentScanner {
       for (const w of m.sampleWords) {
         let g = this.index.samples.segmentStart[m.sample]!;
         while (g + 1 < this.index.samples.segmentStart[m.sample + 1]! && segments.wordStart[g + 1]! <= w) g++;
-        if (segments.label[g]) inLabel = true;
-        else inInput = true;
+        if (segments.role[g] === ROLE_LABEL) inLabel = true;
+        else if (segments.role[g] === ROLE_INPUT) inInput = true;
       }
       const nearUnits = mergeIntervals(m.sampleWords.map((w) => [w, w + n] as [number, number]));
       if (current) {
         current.units = mergeIntervals([...current.units, ...nearUnits]);
+        current.evidence = judgeCopy(this.index, m.sample, current.units);
         current.containment = m.containment;
         current.spans = mergeIntervals([...current.spans, ...m.spans]);
         current.sampleSpans = mergeIntervals([...current.sampleSpans, ...sampleSpans]);
         current.inLabel ||= inLabel;
         current.inInput ||= inInput;
       } else {
-        bySample.set(m.sample, { sample: m.sample, shingles: 0, containment: m.containment, longest: 0, spans: m.spans, sampleSpans: mergeIntervals(sampleSpans), inLabel, inInput, entries: [], units: nearUnits });
+        bySample.set(m.sample, { sample: m.sample, shingles: 0, containment: m.containment, longest: 0, spans: m.spans, sampleSpans: mergeIntervals(sampleSpans), inLabel, inInput, entries: [], units: nearUnits, evidence: judgeCopy(this.index, m.sample, nearUnits) });
       }
     }
     return [...bySample.values()].sort((x, y) => x.sample - y.sample);
@@ -164,7 +206,9 @@ export class DocumentScanner {
    * sample position) as far as the words agree, verify the run, and post every
    * entry it covers. Finds exactly the (position, entry) pairs that probing
    * every window for every entry would, since any copy of an entry holds at
-   * least `stride` consecutive probe windows.
+   * least `stride` consecutive probe windows. Only the live postings of a key
+   * are extended: an anchor of template words alone is no evidence (see
+   * index/template.ts), and a run through it is met from its other anchors.
    */
   private scanExact(text: string, hashes: Uint32Array, starts: Int32Array, ends: Int32Array, count: number): SampleDocMatch[] {
     const index = this.index;
@@ -172,9 +216,11 @@ export class DocumentScanner {
     const table = index.table;
     this.runs.clear();
     this.docWords.clear();
+    this.runCount = 0;
     let hits = 0;
     let windows = 0;
     let bloomHits = 0;
+    let postings = 0;
     const { width, stride } = index.probe;
     if (count >= width) {
       const wa = Math.imul(width, 0x27d4eb2f);
@@ -222,7 +268,8 @@ export class DocumentScanner {
         if (slot < 0) continue;
         const p = w * stride;
         const start = table.start[slot]!;
-        const end = start + table.count[slot]!;
+        const end = start + table.live[slot]!;
+        postings += end - start;
         for (let k = start; k < end; k++) hits = this.extend(hits, text, hashes, starts, ends, count, p, width, table.postings[k]!);
       }
     }
@@ -230,29 +277,28 @@ export class DocumentScanner {
     // 2^30 would allocate a heap number each time on a terabyte scan.
     this.counters.windows += windows;
     this.counters.bloomHits += bloomHits;
-    if (hits === 0) return [];
+    this.counters.postings += postings;
+    if (this.runCount === 0) return [];
     this.counters.verified += hits;
     return this.group(hits, starts, ends);
   }
 
   /**
    * Extend the anchor (document window at `p`, index word `anchor`) to the
-   * longest run of equal units on its diagonal, verify it, and push a hit for
-   * every entry of the segment inside a verified stretch. A run already
-   * extended from another anchor is skipped, so each hit is pushed once.
+   * longest run of equal units on its diagonal within the anchor's sample,
+   * verify it, record each verified stretch of at least `minRun` units, and
+   * push a hit for every entry of the sample inside one. A run already
+   * extended from another anchor is skipped, so each is recorded once.
    */
   private extend(hits: number, text: string, hashes: Uint32Array, starts: Int32Array, ends: Int32Array, count: number, p: number, width: number, anchor: number): number {
     const index = this.index;
     const wordHash = index.words.hash;
-    const g = index.words.segment[anchor]!;
-    const first = index.segments.wordStart[g]!;
-    const length = index.segments.wordStart[g + 1]! - first;
+    const sample = index.segments.sample[index.words.segment[anchor]!]!;
+    const first = index.segments.wordStart[index.samples.segmentStart[sample]!]!;
+    const length = index.segments.wordStart[index.samples.segmentStart[sample + 1]!]! - first;
     const q = anchor - first;
     const diagonal = p - q;
     this.counters.candidates++;
-    const e0 = index.segments.entryStart[g]!;
-    if (index.segments.entryStart[g + 1] === e0) return hits;
-    const entryLength = index.entries.length[e0]!;
     let p1 = p;
     while (p1 < count && p1 - diagonal < length && hashes[p1] === wordHash[first + p1 - diagonal]) p1++;
     if (p1 - p < width) {
@@ -262,11 +308,12 @@ export class DocumentScanner {
     }
     let p0 = p;
     while (p0 > 0 && p0 - diagonal > 0 && hashes[p0 - 1] === wordHash[first + p0 - 1 - diagonal]) p0--;
-    // Most anchors are common phrases that stop short of a whole entry: nothing to post or remember.
-    if (p1 - p0 < entryLength) return hits;
-    // Another anchor of this run may be probed again: remember runs per (segment, diagonal),
+    // Most anchors are common phrases whose run is too short to be evidence: nothing to keep.
+    const minRun = this.minRun;
+    if (p1 - p0 < minRun) return hits;
+    // Another anchor of this run may be probed again: remember runs per (sample, diagonal),
     // as one number while it fits in a double's 53 bits, else as a string.
-    const key = count < 0x2000000 && g < 0x8000000 ? g * 0x4000000 + diagonal + 0x2000000 : `${g}:${diagonal}`;
+    const key = count < 0x2000000 && sample < 0x8000000 ? sample * 0x4000000 + diagonal + 0x2000000 : `${sample}:${diagonal}`;
     const known = this.runs.get(key);
     if (known) {
       for (let r = 0; r < known.length; r += 2) if (p >= known[r]! && p < known[r + 1]!) return hits;
@@ -283,11 +330,29 @@ export class DocumentScanner {
         a++;
         continue;
       }
-      // Entries of segment g sit at positions 0..length - entryLength; post those inside [a, b).
-      for (let t = a; t + entryLength <= b; t++) hits = this.pushHit(hits, t, e0 + t - diagonal);
+      if (b - a >= minRun) {
+        this.pushRun(sample, first + a - diagonal, a, b - a);
+        for (let t = a; t < b; t++) {
+          const e = this.entryAt(sample, first, t - diagonal);
+          if (e >= 0 && t + index.entries.length[e]! <= b) hits = this.pushHit(hits, t, e);
+        }
+      }
       a = b;
     }
     return hits;
+  }
+
+  /** The entry that starts at position `q` of sample `sample` (whose first word is `first`), or -1. */
+  private entryAt(sample: number, first: number, q: number): number {
+    const index = this.index;
+    if (index.samples.whole[sample]) {
+      const e = index.samples.entryStart[sample]! + q;
+      return e < index.samples.entryStart[sample + 1]! ? e : -1;
+    }
+    const g = index.words.segment[first + q]!;
+    const local = first + q - index.segments.wordStart[g]!;
+    const e0 = index.segments.entryStart[g]!;
+    return local < index.segments.entryStart[g + 1]! - e0 ? e0 + local : -1;
   }
 
   /** The normalized UTF-8 bytes of document word `i`, re-derived from its offsets (cached per document). */
@@ -300,75 +365,66 @@ export class DocumentScanner {
     return w;
   }
 
-  /** Group verified hits by sample into one match each. */
+  /** Group the document's verified runs and entry hits by sample into one match each, in sample order. */
   private group(hits: number, starts: Int32Array, ends: Int32Array): SampleDocMatch[] {
     const { entries, segments } = this.index;
-    const verified = Array.from({ length: hits }, (_, h) => h);
-    const sampleOf = (h: number) => segments.sample[entries.segment[this.hitEntry[h]!]!]!;
-    verified.sort((x, y) => sampleOf(x) - sampleOf(y) || this.hitEntry[x]! - this.hitEntry[y]! || this.hitPos[x]! - this.hitPos[y]!);
-    const out: SampleDocMatch[] = [];
-    let i = 0;
-    while (i < verified.length) {
-      const s = sampleOf(verified[i]!);
-      let j = i;
-      while (j < verified.length && sampleOf(verified[j]!) === s) j++;
-      const group = verified.slice(i, j);
-      out.push(this.summarize(s, group, starts, ends));
-      i = j;
+    const runsOf = new Map<number, number[]>();
+    for (let r = 0; r < this.runCount; r++) {
+      const s = this.runSample[r]!;
+      const list = runsOf.get(s);
+      if (list) list.push(r);
+      else runsOf.set(s, [r]);
     }
-    return out;
+    const hitsOf = new Map<number, number[]>();
+    for (let h = 0; h < hits; h++) {
+      const s = segments.sample[entries.segment[this.hitEntry[h]!]!]!;
+      const list = hitsOf.get(s);
+      if (list) list.push(h);
+      else hitsOf.set(s, [h]);
+    }
+    return [...runsOf.keys()].sort((x, y) => x - y).map((s) => this.summarize(s, runsOf.get(s)!, hitsOf.get(s) ?? [], starts, ends));
   }
 
-  private summarize(sample: number, group: number[], starts: Int32Array, ends: Int32Array): SampleDocMatch {
-    const { entries, segments, words } = this.index;
-    let shingles = 0;
-    let lastEntry = -1;
+  private summarize(sample: number, runs: number[], group: number[], starts: Int32Array, ends: Int32Array): SampleDocMatch {
+    const { segments, words } = this.index;
     const spans: [number, number][] = [];
     const sampleSpans: [number, number][] = [];
-    // Runs along one diagonal (same segment, same doc position minus sample position) chain into one contiguous copy.
-    const runs: { seg: number; diag: number; q: number; end: number }[] = [];
+    const covered: [number, number][] = [];
+    let longest = 0;
     let inLabel = false;
     let inInput = false;
-    for (const h of group) {
-      const e = this.hitEntry[h]!;
-      const p = this.hitPos[h]!;
-      if (e !== lastEntry) {
-        shingles++;
-        lastEntry = e;
-      }
-      const g = entries.segment[e]!;
-      const q = entries.position[e]!;
-      const len = entries.length[e]!;
-      const base = segments.wordStart[g]! + q;
+    for (const r of runs) {
+      const w = this.runWord[r]!;
+      const p = this.runPos[r]!;
+      const len = this.runLength[r]!;
       spans.push([starts[p]!, ends[p + len - 1]!]);
-      sampleSpans.push([words.start[base]!, words.end[base + len - 1]!]);
-      runs.push({ seg: g, diag: p - q, q, end: q + len });
-      if (segments.label[g]) inLabel = true;
-      else inInput = true;
-    }
-    runs.sort((x, y) => x.seg - y.seg || x.diag - y.diag || x.q - y.q);
-    let longest = 0;
-    let k = 0;
-    while (k < runs.length) {
-      const first = runs[k]!;
-      let end = first.end;
-      let m = k + 1;
-      while (m < runs.length && runs[m]!.seg === first.seg && runs[m]!.diag === first.diag && runs[m]!.q <= end) {
-        end = Math.max(end, runs[m]!.end);
-        m++;
-      }
-      longest = Math.max(longest, end - first.q);
-      k = m;
-    }
-    const units = mergeIntervals(runs.map((r) => [segments.wordStart[r.seg]! + r.q, segments.wordStart[r.seg]! + r.end] as [number, number]));
-    const distinct: number[] = [];
-    for (const h of group) {
-      const e = this.hitEntry[h]!;
-      if (distinct[distinct.length - 1] !== e) {
-        distinct.push(e);
-        this.docFreq.set(e, (this.docFreq.get(e) ?? 0) + 1);
+      sampleSpans.push([words.start[w]!, words.end[w + len - 1]!]);
+      covered.push([w, w + len]);
+      if (len > longest) longest = len;
+      for (let g = words.segment[w]!; g <= words.segment[w + len - 1]!; g++) {
+        if (segments.role[g] === ROLE_LABEL) inLabel = true;
+        else if (segments.role[g] === ROLE_INPUT) inInput = true;
       }
     }
-    return { sample, shingles, containment: 0, longest, spans: mergeIntervals(spans), sampleSpans: mergeIntervals(sampleSpans), inLabel, inInput, entries: distinct, units };
+    const distinct: number[] = [...new Set(group.map((h) => this.hitEntry[h]!))].sort((x, y) => x - y);
+    for (const e of distinct) this.docFreq.set(e, (this.docFreq.get(e) ?? 0) + 1);
+    // mergeIntervals merges in place: the verdict reads the runs as found.
+    const documentRuns = mergeIntervals(runs.map((r) => [this.runPos[r]!, this.runPos[r]! + this.runLength[r]!] as [number, number]));
+    const documentUnits = documentRuns.reduce((sum, [x, y]) => sum + y - x, 0);
+    const evidence = judgeCopy(this.index, sample, covered.map(([x, y]) => [x, y] as [number, number]), documentUnits);
+    const units = mergeIntervals(covered);
+    return {
+      sample,
+      shingles: distinct.length,
+      containment: 0,
+      longest,
+      spans: mergeIntervals(spans),
+      sampleSpans: mergeIntervals(sampleSpans),
+      inLabel,
+      inInput,
+      entries: distinct,
+      units,
+      evidence,
+    };
   }
 }

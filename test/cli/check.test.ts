@@ -45,7 +45,7 @@ test.before(async () => {
 
 test('check exits 0, prints the summary table on stdout and writes the report', (t) => {
   t.is(firstRun.code, 0, firstRun.stderr);
-  t.regex(firstRun.stdout, /benchmark\s+samples\s+contaminated\s+too short\s+rate/);
+  t.regex(firstRun.stdout, /benchmark\s+samples\s+contaminated\s+verbatim\s+partial\s+incidental\s+too short\s+rate/);
   t.deepEqual(
     report.benchmarks.map((b) => [b.name, b.samples]),
     [
@@ -64,19 +64,22 @@ test('every planted sample is found where it was planted, and the negative plant
     const match = sample.matches.find((m) => m.file.endsWith(plant.file) && m.row === plant.doc_row);
     if (!plant.expect_contaminated) {
       t.false(sample.contaminated, plant.variant);
-      t.is(match, undefined, plant.variant);
+      // Found, but graded incidental: 15 words of a 38-word question.
+      t.is(match?.grade, 'incidental', plant.variant);
       continue;
     }
     t.true(sample.contaminated, plant.variant);
     t.truthy(match, `${plant.variant}: match in ${plant.file} row ${plant.doc_row}`);
     t.is(match!.doc_id, plant.doc_id);
-    // The first span starts at the plant's first letter or digit (after any markup; for the
-    // TruthfulQA plant, whose question is too short to judge, at the answer), and spans never leave the plant.
+    // The first span starts at the plant's first word (after any markup, and past a first word that
+    // is a single letter a-j, which normalization drops: "A NEW PROGRAM"), and spans never leave the plant.
+    // The TruthfulQA plant starts "Q: " (no word of the sample) and goes on from its question into its answer.
+    // The markup plant reads '<div class="q"><p>A <b>comet of mass m ...': its first kept word is "comet".
     const lead = plant.inserted.startsWith('<')
-      ? plant.inserted.search(/>[^<]/) + 1
+      ? plant.inserted.indexOf('comet')
       : plant.benchmark === 'truthfulqa'
-        ? plant.inserted.indexOf(' A: ') + 4
-        : plant.inserted.search(/[\p{L}\p{N}]/u);
+        ? plant.inserted.indexOf('Why')
+        : plant.inserted.search(/[\p{L}\p{N}]/u) + (/^[a-j]\s+/i.exec(plant.inserted)?.[0].length ?? 0);
     t.is(match!.spans[0]![0], plant.start + lead, `${plant.variant}: span start`);
     for (const [s, e] of match!.spans) t.true(s >= plant.start && e <= plant.end, `${plant.variant}: span ${s}-${e} inside ${plant.start}-${plant.end}`);
     // The snippet holds the spans.
@@ -90,13 +93,17 @@ test('an exact copy of a question is one span covering the question up to its la
   const match = sample.matches.find((m) => m.row === plant.doc_row && m.file.endsWith('web-00.jsonl.gz'))!;
   // "...How many total meters does he run a week?": the span ends before the question mark.
   t.deepEqual(match.spans, [[plant.start, plant.end - 1]]);
-  t.is(sample.longest, plant.inserted.split(/\s+/).length);
+  // Its words, less the two "a"s (single letters a-j are dropped).
+  t.is(sample.longest, plant.inserted.split(/\s+/).filter((w) => w !== 'a').length);
   t.deepEqual(match.sample_spans, [[0, plant.inserted.length - 1]]);
   // Found in both files: two documents.
   t.is(sample.documents, 2);
 });
 
-test('verdicts for all 110 samples agree with the naive reference implementation', async (t) => {
+test('under GPT-3\'s rule, verdicts for all 110 samples agree with the naive reference implementation', async (t) => {
+  const gpt3 = await contam(['check', ...evals, '--corpus', 'fixtures/corpus', '--rule', 'gpt3', '--json', '--quiet']);
+  t.is(gpt3.code, 0, gpt3.stderr);
+  const report = JSON.parse(gpt3.stdout) as Report;
   const web00 = gunzipSync(readFileSync(path.join(root, 'fixtures/corpus/web-00.jsonl.gz')))
     .toString('utf8')
     .trim()
@@ -107,13 +114,15 @@ test('verdicts for all 110 samples agree with the naive reference implementation
   const web01 = ((await parquetReadObjects({ file, columns: ['text'], compressors })) as { text: string }[]).map((r) => r.text.replace(/&amp;/g, '&'));
   const gsm = readFileSync(path.join(root, 'fixtures/evals/gsm8k.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question: string; answer: string });
   const mmlu = readFileSync(path.join(root, 'fixtures/evals/mmlu.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question: string; choices: string[] });
-  const expectedGsm = naiveDetect(gsm.map((r) => ({ segments: [r.question, r.answer] })), [...web00, ...web01]);
-  const expectedMmlu = naiveDetect(mmlu.map((r) => ({ segments: [r.question, ...r.choices] })), [...web00, ...web01]);
+  // The fixtures' shortest entry is an 8-word field: 5-word probes every 4th, so evidence runs from 8 words list a document too.
+  const expectedGsm = naiveDetect(gsm.map((r) => ({ segments: [r.question, r.answer] })), [...web00, ...web01], 13, 8, 8);
+  const expectedMmlu = naiveDetect(mmlu.map((r) => ({ segments: [r.question, ...r.choices] })), [...web00, ...web01], 13, 8, 8);
+  const convicted = (e: { perDoc: Map<number, number> }) => [...e.perDoc.values()].some((n) => n > 0);
   const verdict = (name: string) => report.samples.filter((s) => s.benchmark === name).map((s) => s.contaminated);
-  t.deepEqual(verdict('gsm8k'), expectedGsm.map((e) => e.perDoc.size > 0));
-  t.deepEqual(verdict('mmlu'), expectedMmlu.map((e) => e.perDoc.size > 0));
+  t.deepEqual(verdict('gsm8k'), expectedGsm.map(convicted));
+  t.deepEqual(verdict('mmlu'), expectedMmlu.map(convicted));
   t.deepEqual(report.samples.filter((s) => s.benchmark === 'gsm8k').map((s) => s.documents), expectedGsm.map((e) => e.perDoc.size));
-  t.is(report.benchmarks[0]!.contaminated, expectedGsm.filter((e) => e.perDoc.size > 0).length);
+  t.is(report.benchmarks[0]!.contaminated, expectedGsm.filter(convicted).length);
 });
 
 test('the same inputs give a byte-identical report, and `contam report` prints the same summary', async (t) => {
@@ -127,7 +136,7 @@ test('the same inputs give a byte-identical report, and `contam report` prints t
 
 test('index then scan gives the same report as check', async (t) => {
   const cidx = path.join(tmp, 'evals.cidx');
-  const indexed = await contam(['index', ...evals, '--minhash', '-o', cidx, '--quiet']);
+  const indexed = await contam(['index', ...evals, '-o', cidx, '--quiet']);
   t.is(indexed.code, 0, indexed.stderr);
   const scanned = await contam(['scan', '--index', cidx, 'fixtures/corpus/*', '--json', '--quiet']);
   t.is(scanned.code, 0, scanned.stderr);

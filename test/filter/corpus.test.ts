@@ -34,9 +34,12 @@ const fresh = prose.filter((d) => !bench.samples.some((s) => s.segments.some((g)
 const rows: Row[] = fresh.slice(0, 24).map((doc, i) => {
   if (i % 3 !== 0) return { id: `d${i}`, text: doc.text, source: `src-${i % 4}`, n: i * 7, planted: null };
   const q = bench.samples[i / 3]!.segments[0]!.text;
-  const text = `${doc.text.slice(0, 400)}\n${q}\n${doc.text.slice(400)}`;
+  // "zzqx" ends the copy: evidence runs join a sample's fields, and prose that happened to go on
+  // with the answer's first word would lengthen the verified span.
+  const text = `${doc.text.slice(0, 400)}\n${q}\nzzqx ${doc.text.slice(400)}`;
   // The verified span runs from the question's first to its last letter or digit (punctuation is not part of a word).
-  const first = q.search(/[\p{L}\p{N}]/u);
+  // (A first word that is a single letter a-j, "A robe ...", is dropped by normalization and not matched.)
+  const first = q.search(/[\p{L}\p{N}]/u) + (/^[a-j]\s/i.test(q) ? 2 : 0);
   let last = q.length;
   while (last > 0 && !/[\p{L}\p{N}]/u.test(q[last - 1]!)) last--;
   return { id: `d${i}`, text, source: `src-${i % 4}`, n: i * 7, planted: [401 + first, 401 + last] };

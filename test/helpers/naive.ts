@@ -12,7 +12,7 @@ export function naiveWords(text: string): string[] {
     .replace(/<\/?(p|b|i|div|span|li|ul)( [^<>]*=[^<>]*)?>/g, ' ')
     .replace(/[\p{P}\p{S}]/gu, '')
     .split(/[\s\p{Z}]+/u)
-    .filter(Boolean);
+    .filter((w) => w !== '' && !/^[a-j]$/.test(w));
 }
 
 export interface NaiveSample {
@@ -48,8 +48,12 @@ function longestCommonRun(a: string[], b: string[]): number {
   return best;
 }
 
-/** GPT-3-style detection: n-gram shingles per segment; segments of minWords..n-1 words matched whole. */
-export function naiveDetect(samples: NaiveSample[], docs: string[], n = 13, minWords = 8): NaiveResult[] {
+/**
+ * GPT-3-style detection: n-gram shingles per segment; segments of minWords..n-1 words matched whole.
+ * A document also matches when it shares a run of at least `minRun` words with the sample, its
+ * fields joined (contam's evidence runs); `longest` is the longest such run over matching documents.
+ */
+export function naiveDetect(samples: NaiveSample[], docs: string[], n = 13, minWords = 8, minRun = Infinity): NaiveResult[] {
   const docWords = docs.map(naiveWords);
   const docSets = new Map<number, Set<string>>();
   const docGrams = (d: number, k: number) => {
@@ -65,6 +69,8 @@ export function naiveDetect(samples: NaiveSample[], docs: string[], n = 13, minW
     let shingles = 0;
     const perDoc = new Map<number, number>();
     let longest = 0;
+    const joined = sample.segments.flatMap(naiveWords);
+    const runs = docWords.map((words) => longestCommonRun(joined, words));
     for (const segment of sample.segments) {
       const words = naiveWords(segment);
       const k = words.length >= n ? n : words.length >= minWords ? words.length : 0;
@@ -74,12 +80,13 @@ export function naiveDetect(samples: NaiveSample[], docs: string[], n = 13, minW
       docs.forEach((_, d) => {
         const set = docGrams(d, k);
         const found = grams.filter((g) => set.has(g)).length;
-        if (found > 0) {
-          perDoc.set(d, (perDoc.get(d) ?? 0) + found);
-          longest = Math.max(longest, Math.max(k, longestCommonRun(words, docWords[d]!)));
-        }
+        if (found > 0) perDoc.set(d, (perDoc.get(d) ?? 0) + found);
       });
     }
+    runs.forEach((run, d) => {
+      if (run >= minRun && !perDoc.has(d)) perDoc.set(d, 0);
+    });
+    for (const d of perDoc.keys()) longest = Math.max(longest, runs[d]!);
     return { shingles, perDoc, longest };
   });
 }

@@ -38,6 +38,8 @@ function baseSample(benchmark: string, row: number, id: string, text: string, to
     row,
     id,
     contaminated: false,
+    grade: tooShort ? 'too_short' : 'clean',
+    verdict: null,
     too_short: tooShort,
     shingles: tooShort ? 0 : Math.max(1, wordCount(text) - 12),
     overlap: 0,
@@ -82,12 +84,20 @@ function match(file: string, row: number, docId: string, doc: { text: string; sp
     snippet: doc.text.slice(start, start + snippet.length),
     snippet_start: start,
     rules: ['ngram'],
+    grade: 'partial',
+    covered: pieces.reduce((sum, p) => sum + wordCount(p), 0),
     containment: null,
     sample_spans: sampleSpans,
   };
 }
 
+/** Graded as the fixture's figures read: verbatim from 80% of the sample in one document, else partial. */
 function convict(s: ReportSample, overlap: number, longest: number, matches: ReportMatch[], leaked: ReportSample['leaked']): void {
+  const grade = overlap >= 0.8 ? 'verbatim' : 'partial';
+  for (const m of matches) m.grade = grade;
+  const informative = wordCount(s.text);
+  s.grade = grade;
+  s.verdict = { reason: `${grade}: ${Math.round(overlap * 100)}% of the sample in one document`, covered: matches[0]!.covered, informative, share: overlap, input_share: overlap, longest_run: longest };
   s.contaminated = true;
   s.overlap = overlap;
   s.longest = longest;
@@ -153,7 +163,9 @@ export function fixtureReport(): { report: Report; scores: ScoreReport } {
     const contaminated = list.filter((s) => s.contaminated).length;
     const tooShort = list.filter((s) => s.too_short).length;
     const judged = list.length - tooShort;
-    return { name, path, format, shape, fields: [...fields], samples: list.length, ngram: 13, contaminated, too_short: tooShort, rate: judged === 0 ? 0 : Math.round((contaminated / judged) * 1e6) / 1e6 };
+    const count = (grade: ReportSample['grade']) => list.filter((s) => s.grade === grade).length;
+    const grades = { verbatim: count('verbatim'), partial: count('partial'), incidental: count('incidental'), clean: count('clean'), too_short: count('too_short') };
+    return { name, path, format, shape, fields: [...fields], samples: list.length, ngram: 13, contaminated, too_short: tooShort, rate: judged === 0 ? 0 : Math.round((contaminated / judged) * 1e6) / 1e6, grades };
   });
 
   const report: Report = {
@@ -165,7 +177,7 @@ export function fixtureReport(): { report: Report; scores: ScoreReport } {
       min_words: 8,
       encoding: null,
       normalization: 'nfkc-casefold-html-punct-v1',
-      rule: 'any-ngram',
+      rule: 'graded',
       min_overlap: null,
       text_column: 'text',
       id_column: 'id',

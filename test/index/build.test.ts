@@ -33,9 +33,10 @@ test('the probe leaves a stride that no copy of the shortest entry can fall betw
   t.deepEqual((await buildIndex([bench([[words(30, 'a')]])], { ngram: 5 })).probe, { width: 5, stride: 1 });
   t.deepEqual((await buildIndex([bench([[words(30, 'a')]])], { ngram: 3 })).probe, { width: 3, stride: 1 });
   t.deepEqual((await buildIndex([bench([[words(60, 'a')]])], { ngram: 50 })).probe, { width: 8, stride: 43 });
-  // Every window of the probe width in a segment with entries is an anchor, none elsewhere.
-  const index = await buildIndex([bench([[words(30, 'a'), words(8, 'b'), words(7, 'c')]])], { minhash: false });
-  t.is(index.table.postings.length, 30 - 5 + 1 + (8 - 5 + 1));
+  // Every window of the probe width across a sample with entries is an anchor, its fields joined
+  // (a copy joins them too); a sample too short to judge has none.
+  const index = await buildIndex([bench([[words(30, 'a'), words(8, 'b'), words(7, 'c')], [words(3, 'd'), words(4, 'e')]])]);
+  t.is(index.table.postings.length, 30 + 8 + 7 - 5 + 1);
 });
 
 test('the configuration is validated with messages that say what was expected', (t) => {

@@ -11,23 +11,25 @@ function bench(texts: string[]): { source: BenchmarkSource; samples: EvalSample[
 }
 
 const doc = (row: number, text: string) => ({ file: 'f', row, id: `d${row}`, text });
+/** GPT-3's rule, whose boilerplate guard these tests pin. */
+const GPT3 = { rule: { name: 'any-ngram', minOverlap: 0 } } as const;
 
 test('shingles found in more than max-doc-freq documents are reported but cannot convict alone', async (t) => {
   const sample = words(20, 'w');
   const index = await buildIndex([bench([sample.join(' ')])], { minhash: false });
   // Words 0..12 (one shingle) appear in 12 documents: boilerplate.
   const common = Array.from({ length: 12 }, (_, i) => doc(i, `x ${sample.slice(0, 13).join(' ')} y`));
-  const guarded = await scanDocuments(index, common);
+  const guarded = await scanDocuments(index, common, GPT3);
   t.false(guarded.samples[0]!.contaminated);
   t.is(guarded.samples[0]!.boilerplate_shingles, 1);
   t.is(guarded.samples[0]!.documents, 12);
   t.is(guarded.config.max_doc_freq, 10);
   // One more document with a rarer shingle (words 5..17) convicts it.
-  const rare = await scanDocuments(index, [...common, doc(12, sample.slice(5, 18).join(' '))]);
+  const rare = await scanDocuments(index, [...common, doc(12, sample.slice(5, 18).join(' '))], GPT3);
   t.true(rare.samples[0]!.contaminated);
   t.is(rare.samples[0]!.boilerplate_shingles, 1);
   // With the guard off, the common shingle convicts.
-  const off = await scanDocuments(index, common, { maxDocFreq: 0 });
+  const off = await scanDocuments(index, common, { ...GPT3, maxDocFreq: 0 });
   t.true(off.samples[0]!.contaminated);
   t.is(off.config.max_doc_freq, null);
 });
@@ -65,9 +67,12 @@ test('a label-only leak and an input-and-label leak are told apart', async (t) =
   const samples: EvalSample[] = [0, 1].map((row) => ({ benchmark: 'b', row, id: String(row), segments: [{ field: 'question', text: q(row), label: false }, { field: 'answer', text: a(row), label: true }] }));
   const source: BenchmarkSource = { name: 'b', path: 'b', format: 'jsonl', shape: null, fields: [{ path: 'question', label: false }, { path: 'answer', label: true }], idField: null, samples: 2 };
   const index = await buildIndex([{ source, samples }], { minhash: false });
-  const r = await scanDocuments(index, [doc(0, `${q(0)} ${a(0)}`), doc(1, a(1))]);
+  const r = await scanDocuments(index, [doc(0, `${q(0)} ${a(0)}`), doc(1, a(1))], GPT3);
   t.is(r.samples[0]!.leaked, 'input+label');
   t.is(r.samples[1]!.leaked, 'label');
+  // Graded, a 15-word answer without its question convicts nothing.
+  const graded = await scanDocuments(index, [doc(0, `${q(0)} ${a(0)}`), doc(1, a(1))]);
+  t.deepEqual(graded.samples.map((s) => [s.grade, s.leaked]), [['verbatim', 'input+label'], ['incidental', null]]);
 });
 
 test('a sample copied onto more than max-doc-freq pages is still convicted: the guard is for phrases, not for copies', async (t) => {
@@ -75,12 +80,14 @@ test('a sample copied onto more than max-doc-freq pages is still convicted: the 
   const index = await buildIndex([bench([sample.join(' ')])], { minhash: false });
   // The whole sample (8 shingles) in 12 documents: every shingle is "frequent", and each document holds all of it.
   const copies = Array.from({ length: 12 }, (_, i) => doc(i, `page ${i}: ${sample.join(' ')}`));
-  const r = await scanDocuments(index, copies);
+  const r = await scanDocuments(index, copies, GPT3);
   t.true(r.samples[0]!.contaminated);
   t.is(r.samples[0]!.boilerplate_shingles, 8);
   // Half of it (words 0..16: 5 of 8 shingles) on every page is still a copy; 3 of 8 is not.
   const half = Array.from({ length: 12 }, (_, i) => doc(i, sample.slice(0, 17).join(' ')));
-  t.true((await scanDocuments(index, half)).samples[0]!.contaminated);
+  t.true((await scanDocuments(index, half, GPT3)).samples[0]!.contaminated);
   const little = Array.from({ length: 12 }, (_, i) => doc(i, sample.slice(0, 15).join(' ')));
-  t.false((await scanDocuments(index, little)).samples[0]!.contaminated);
+  t.false((await scanDocuments(index, little, GPT3)).samples[0]!.contaminated);
+  // Graded, the number of pages never matters: the whole sample is verbatim, 15 of 20 words (75%) partial.
+  t.deepEqual([(await scanDocuments(index, copies)).samples[0]!.grade, (await scanDocuments(index, little)).samples[0]!.grade], ['verbatim', 'partial']);
 });

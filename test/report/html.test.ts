@@ -156,6 +156,10 @@ test('filtering by benchmark and verdict and searching text and id give the expe
     t.deepEqual(await rowKeys(page), ['mmlu/5', 'mmlu/1', 'mmlu/10']);
     await page.selectOption('#filter-benchmark', { label: 'All benchmarks' });
     t.is(await page.locator('#sample-rows tr').count(), 7);
+    await page.selectOption('#filter-verdict', { label: 'verbatim' });
+    t.deepEqual(await rowKeys(page), ['truthfulqa/7', 'gsm8k/3']);
+    await page.selectOption('#filter-verdict', { label: 'partial' });
+    t.deepEqual(await rowKeys(page), ['gsm8k/0', 'mmlu/5', 'mmlu/1', 'gsm8k/9', 'mmlu/10']);
     await page.selectOption('#filter-benchmark', { label: 'truthfulqa' });
     await page.selectOption('#filter-verdict', { label: 'too short' });
     t.deepEqual(await rowKeys(page), ['truthfulqa/1', 'truthfulqa/2', 'truthfulqa/5', 'truthfulqa/8']);
@@ -179,7 +183,7 @@ test('filtering by benchmark and verdict and searching text and id give the expe
   });
 });
 
-test('the table is sorted by overlap, descending until toggled, and paged', async (t) => {
+test('the table is sorted by grade, then overlap, descending until toggled, and paged', async (t) => {
   await withPage(t, 'paging', { pageSize: 10 }, async (page) => {
     t.deepEqual((await rowKeys(page)).slice(0, 4), ['truthfulqa/7', 'gsm8k/3', 'gsm8k/0', 'mmlu/5']);
     t.deepEqual(await texts(page, '#sample-rows tr:nth-child(-n+3) td:nth-child(5)'), ['100.0%', '92.9%', '62.0%']);
@@ -191,11 +195,11 @@ test('the table is sorted by overlap, descending until toggled, and paged', asyn
     t.is(await page.locator('#sample-rows tr').count(), 8);
     t.true(await page.locator('#page-next').isDisabled());
     await page.click('#sort-overlap');
-    t.is(await page.locator('#sort-overlap').textContent(), 'Overlap ↑');
+    t.is(await page.locator('#sort-overlap').textContent(), 'Grade, overlap ↑');
     t.is(await page.locator('th[aria-sort]').getAttribute('aria-sort'), 'ascending');
     t.is(await status(page), 'Showing 1–10 of 38 samples');
-    // Ties (overlap 0) keep report order; the convicted samples come last.
-    t.deepEqual((await rowKeys(page)).slice(0, 3), ['gsm8k/1', 'gsm8k/2', 'gsm8k/4']);
+    // Too short below clean; ties keep report order; the convicted samples come last.
+    t.deepEqual((await rowKeys(page)).slice(0, 6), ['truthfulqa/1', 'truthfulqa/2', 'truthfulqa/5', 'truthfulqa/8', 'gsm8k/1', 'gsm8k/2']);
     for (let i = 0; i < 3; i++) await page.click('#page-next');
     t.deepEqual(await rowKeys(page), ['truthfulqa/9', 'mmlu/10', 'gsm8k/9', 'mmlu/1', 'mmlu/5', 'gsm8k/0', 'gsm8k/3', 'truthfulqa/7']);
     await page.selectOption('#filter-verdict', { label: 'contaminated' });
@@ -209,11 +213,12 @@ test('opening a contaminated sample marks the same words in the sample and in ea
     await page.click('#sample-rows tr[data-i="3"]');
     t.true(await page.locator('#sample-dialog').isVisible());
     t.is(await page.locator('#detail-title').textContent(), 'gsm8k · row 3');
-    t.is(await page.locator('#detail-verdict').textContent(), 'contaminated');
+    t.is(await page.locator('#detail-verdict').textContent(), 'verbatim (contaminated)');
+    t.is((await page.locator('#detail-facts').textContent())?.split(' · ')[0], 'verbatim: 93% of the sample in one document');
     t.deepEqual(await texts(page, '#detail-sample mark'), [question, 'So he runs 9*60=<<9*60=540>>540 meters']);
     // The snippet ends 12 characters into the second span: its mark is clipped there.
     t.deepEqual(await texts(page, '#detail-matches .match .snippet mark'), [question, 'So he runs 9']);
-    t.is(await page.locator('#detail-matches .match .where').textContent(), 'corpus/wiki-00.jsonl.gz · row 42 · doc squad/00_00214 shingles · rules: ngram');
+    t.is(await page.locator('#detail-matches .match .where').textContent(), 'corpus/wiki-00.jsonl.gz · row 42 · doc squad/00_002verbatim copy, 30 informative words · 14 shingles · rules: ngram');
     t.is(await page.locator('#detail-sample').textContent(), report.samples[3]!.text);
     await page.screenshot({ path: new URL('report-sample.png', ARTIFACTS).pathname });
     await page.keyboard.press('Escape');

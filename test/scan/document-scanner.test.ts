@@ -15,13 +15,13 @@ function bench(texts: string[][], labels: boolean[] = []): { source: BenchmarkSo
   return { source: { name: 'b', path: 'b.jsonl', format: 'jsonl', shape: null, fields: [], idField: null, samples: samples.length }, samples };
 }
 
-const Q = 'a robe takes two bolts of blue fiber and half that much white fiber how many bolts in total does it take';
+const Q = 'the robe takes two bolts of blue fiber and half that much white fiber how many bolts in total does it take';
 
 test('spans are original-text offsets of the first and last matched word, merged across overlapping shingles', async (t) => {
   const index = await buildIndex([bench([[Q]])]);
   const scanner = new DocumentScanner(index, new WordUnits(0));
   const prefix = 'Intro text. ';
-  const copy = 'A robe takes TWO bolts of blue fiber, and half that much white fiber!';
+  const copy = 'The robe takes TWO bolts of blue fiber, and half that much white fiber!';
   const doc = `${prefix}${copy} Unrelated tail words here.`;
   const [m] = scanner.scan(doc);
   // The copy has 14 words of the sample's 22: shingles at sample positions 0 and 1.
@@ -102,7 +102,31 @@ function exhaustiveHits(index: Awaited<ReturnType<typeof buildIndex>>, docWords:
   return out.sort();
 }
 
-test('strided probes find exactly the (position, entry) pairs an exhaustive comparison finds, on 300 random documents', async (t) => {
+/** Per sample with entries, every maximal run [document position, length] of equal words on one diagonal, at least minRun long. */
+function exhaustiveRuns(index: Awaited<ReturnType<typeof buildIndex>>, docWords: string[]): Map<number, [number, number][]> {
+  const wordText = (w: number) => new TextDecoder().decode(index.words.bytes.subarray(index.words.offsets[w]!, index.words.offsets[w + 1]!));
+  const minRun = index.probe.width + index.probe.stride - 1;
+  const out = new Map<number, [number, number][]>();
+  for (let s = 0; s + 1 < index.samples.entryStart.length; s++) {
+    if (index.samples.entryStart[s] === index.samples.entryStart[s + 1]) continue;
+    const first = index.segments.wordStart[index.samples.segmentStart[s]!]!;
+    const sample = Array.from({ length: index.segments.wordStart[index.samples.segmentStart[s + 1]!]! - first }, (_, q) => wordText(first + q));
+    for (let d = -sample.length; d < docWords.length; d++) {
+      let run = 0;
+      for (let q = 0; q <= sample.length; q++) {
+        const p = q + d;
+        if (q < sample.length && p >= 0 && p < docWords.length && docWords[p] === sample[q]) run++;
+        else {
+          if (run >= minRun) (out.get(s) ?? out.set(s, []).get(s)!).push([p - run, run]);
+          run = 0;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+test('strided probes find exactly the (position, entry) pairs and the evidence runs an exhaustive comparison finds, on 300 random documents', async (t) => {
   // A 6-word vocabulary makes repeats, overlapping copies and partial copies common.
   let seed = 12345;
   const rand = (n: number) => {
@@ -130,10 +154,13 @@ test('strided probes find exactly the (position, entry) pairs an exhaustive comp
     const matches = scanner.scan(doc);
     // Distinct entries per sample, and the document spans their copies cover (merged).
     t.deepEqual(matches.flatMap((m) => m.entries.map((e) => `${m.sample}:${e}`)).sort(), [...new Set(expected.map((h) => h.split('@')[0]!))].sort(), doc);
+    // Evidence runs: every maximal run of equal words on a diagonal of a sample (its fields joined)
+    // at least minRun long, the length the strided probe always finds.
+    const runs = exhaustiveRuns(index, words);
+    t.deepEqual(matches.map((m) => m.sample), [...runs.keys()].sort((x, y) => x - y), doc);
     for (const m of matches) {
-      const spans = expected
-        .filter((h) => h.startsWith(`${m.sample}:`))
-        .map((h) => h.split('@')[1]!.split('+').map(Number) as [number, number])
+      const spans = runs
+        .get(m.sample)!
         .map(([p, len]) => [startOf[p]!, startOf[p + len - 1]! + words[p + len - 1]!.length] as [number, number])
         .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
       const merged: [number, number][] = [];
