@@ -116,7 +116,6 @@ for (let b = 0; b < benchmarks.length; b++) {
     }
   }
 }
-const plantedTexts = plants.map((p) => textOf(p.sample));
 console.log(`# quality: ${plants.length} plants (${PER} per benchmark and perturbation) in ${prose.length} real prose documents; ${total} samples indexed`);
 
 const asDocs = (texts: string[]): CorpusDocument[] => texts.map((text, row) => ({ file: 'corpus', row, id: String(row), text }));
@@ -166,10 +165,12 @@ const janitor: Detector = async (texts) => {
 };
 
 const detectors: [string, Detector][] = [
-  ['13-gram any', contamDetector({ minhash: false }, { maxDocFreq: 0 })],
-  ['PaLM 8-gram 70%', contamDetector({ minhash: false, ngram: 8 }, { rule: { name: 'min-overlap', minOverlap: 0.7 }, maxDocFreq: 0 })],
-  ['MinHash only', contamDetector({}, { maxDocFreq: 0 }, (s) => s.rules.minhash?.fired === true)],
-  ['contam check defaults', contamDetector({ minhash: NEAR }, {})],
+  ['13-gram any', contamDetector({ templates: false }, { rule: { name: 'any-ngram', minOverlap: 0 }, maxDocFreq: 0 })],
+  ['GPT-3 (10-doc guard)', contamDetector({ templates: false }, { rule: { name: 'any-ngram', minOverlap: 0 } })],
+  ['PaLM 8-gram 70%', contamDetector({ templates: false, ngram: 8 }, { rule: { name: 'min-overlap', minOverlap: 0.7 }, maxDocFreq: 0 })],
+  ['Llama 2 dirty', contamDetector({ templates: false }, { rule: { name: 'llama2', minOverlap: 0 } })],
+  ...(args.includes('--minhash') ? ([['MinHash only', contamDetector({ minhash: NEAR }, { maxDocFreq: 0 }, (s) => s.rules.minhash?.fired === true)]] as [string, Detector][]) : []),
+  ['contam check defaults', contamDetector({}, {})],
   ['Janitor (lm-eval)', janitor],
 ];
 
@@ -186,12 +187,29 @@ const tooShort = new Set<number>();
 const plantedTooShort = plants.filter((p) => tooShort.has(p.sample)).length;
 console.log(`${tooShort.size} indexed samples are too short to judge (${plantedTooShort} of the plants); they count as neither positive nor negative`);
 // Neither positive nor negative: what any detector finds in the unplanted prose (natural overlap),
-// and samples any detector finds in another sample's plant (MMLU passages shared by several questions).
+// and samples that share their own text with another sample's plant (an MMLU passage shared by
+// several questions, a HellaSwag context continued by the next item): any 8-gram they share with
+// the plant that is not a template 8-gram (found in TEMPLATE_SAMPLES or more samples). A sample that
+// shares only template text with another plant stays a negative: finding it is a false positive.
 const natural = new Set<number>();
+for (const [, detect] of detectors) for (const s of (await detect(prose)).keys()) natural.add(s);
+const TEMPLATE_SAMPLES = 6;
+const grams = (words: string[]) => Array.from({ length: Math.max(0, words.length - 7) }, (_, i) => words.slice(i, i + 8).join(' '));
+const sampleWords = Array.from({ length: total }, (_, s) => janitorWords(textOf(s)));
+const gramSamples = new Map<string, number>();
+for (const words of sampleWords) for (const g of new Set(grams(words))) gramSamples.set(g, (gramSamples.get(g) ?? 0) + 1);
+const plantOf = new Map<string, Set<number>>();
+for (const p of plants) for (const g of grams(sampleWords[p.sample]!)) if (gramSamples.get(g)! < TEMPLATE_SAMPLES) (plantOf.get(g) ?? plantOf.set(g, new Set()).get(g)!).add(p.sample);
 const linked = new Set<number>();
-for (const [, detect] of detectors) {
-  for (const s of (await detect(prose)).keys()) natural.add(s);
-  for (const [s, ds] of await detect(plantedTexts)) for (const d of ds) if (plants[d]!.sample !== s) linked.add(s);
+for (let s = 0; s < total; s++) {
+  const words = sampleWords[s]!;
+  const covered = new Uint8Array(words.length);
+  grams(words).forEach((g, i) => {
+    const from = plantOf.get(g);
+    if (from && [...from].some((p) => p !== s)) covered.fill(1, i, i + 8);
+  });
+  const n = covered.reduce((x, y) => x + y, 0);
+  if (n > 0) linked.add(s);
 }
 console.error(`  ${natural.size} samples share text with the prose by nature, ${linked.size} with another sample's plant`);
 const results: { name: string; recall: Map<string, [number, number]>; precision: [number, number] }[] = [];
@@ -235,3 +253,97 @@ console.log(`\n${'perturbation'.padEnd(w0)}${results.map((r) => col(r.name, w)).
 const fmt = ([a, b]: [number, number]) => `${(a / Math.max(1, b)).toFixed(3)} (${a}/${b})`;
 for (const [p] of perturbations) console.log(`${`recall ${p}`.padEnd(w0)}${results.map((r) => col(fmt(r.recall.get(p) ?? [0, 0]), w)).join('')}`);
 console.log(`${'precision'.padEnd(w0)}${results.map((r) => col(fmt(r.precision), w)).join('')}`);
+
+// --- the natural overlaps of ../shared/data, against hand-judged labels -------------------------
+// bench/calibration.jsonl holds my judgments of every sample that `contam check` flags on the real
+// benchmarks against the real prose, or nearly flags (graded incidental), or flagged before graded
+// verdicts: one line each with the reason. A flagged sample missing from the file counts as wrong.
+{
+  const allSpecs = [...specs, ...['arc/ARC-Challenge-Test.jsonl', 'squad/dev-v1.1.json.gz', 'boolq/dev.jsonl'].map((p) => parseEvalArgument(`${data}/${p}`))];
+  const all: { source: BenchmarkSource; samples: EvalSample[] }[] = [];
+  for (const spec of allSpecs) all.push(await readEvalSamples(spec));
+  const labels = new Map<string, { contaminated: boolean; reason: string }>();
+  for (const line of readFileSync(path.join(import.meta.dirname, 'calibration.jsonl'), 'utf8').split('\n')) {
+    if (!line) continue;
+    const l = JSON.parse(line) as { benchmark: string; row: number; contaminated: boolean; reason: string };
+    labels.set(`${l.benchmark}/${l.row}`, l);
+  }
+  const positives = [...labels.values()].filter((l) => l.contaminated).length;
+  console.log(`\n# natural overlaps: ${all.reduce((n, b) => n + b.samples.length, 0)} samples of ${all.length} benchmarks against the ${prose.length} prose documents; ${labels.size} hand-judged samples, ${positives} contaminated (bench/calibration.jsonl)`);
+  const rules: [string, IndexOptions, ScanOptions][] = [
+    ['contam check defaults', {}, {}],
+    ['GPT-3 (13-gram, 10-doc guard)', { templates: false }, { rule: { name: 'any-ngram', minOverlap: 0 } }],
+    ['PaLM 8-gram 70%', { templates: false, ngram: 8 }, { rule: { name: 'min-overlap', minOverlap: 0.7 } }],
+    ['Llama 2 dirty', { templates: false }, { rule: { name: 'llama2', minOverlap: 0 } }],
+  ];
+  console.log(`${'rule'.padEnd(32)}${col('flagged', 9)}${col('right', 7)}${col('wrong', 7)}${col('missed', 8)}${col('precision', 11)}${col('recall', 8)}`);
+  for (const [name, indexOptions, scanOptions] of rules) {
+    const report = await scanDocuments(await buildIndex(all, indexOptions), asDocs(prose), scanOptions);
+    let right = 0;
+    let wrong = 0;
+    let found = 0;
+    for (const s of report.samples) {
+      const label = labels.get(`${s.benchmark}/${s.row}`);
+      if (s.contaminated) {
+        if (label?.contaminated) right++;
+        else {
+          wrong++;
+          if (process.env.SHOW_MISSES && name === 'contam check defaults') console.error(`    wrong: ${s.benchmark} row ${s.row}: ${label?.reason ?? 'not judged'}`);
+        }
+      }
+      if (label?.contaminated && s.contaminated) found++;
+    }
+    console.log(`${name.padEnd(32)}${col(String(right + wrong), 9)}${col(String(right), 7)}${col(String(wrong), 7)}${col(String(positives - found), 8)}${col((right / Math.max(1, right + wrong)).toFixed(3), 11)}${col((found / positives).toFixed(3), 8)}`);
+  }
+}
+
+// --- a test question on 1, 11 and 50 pages ---------------------------------------------------------
+// The wider a question leaks the cleaner it must not look: each GSM8K question below is pasted word
+// for word (the question alone, no answer) into 1, 11 and 50 prose documents of its own.
+{
+  const gsm8k = benchmarks[0]!;
+  const index = await buildIndex([gsm8k], {});
+  const copies = [1, 11, 50];
+  const picks = [3, 101, 777];
+  const texts = [...prose.slice(0, 300)];
+  let at = 0;
+  picks.forEach((row, k) => {
+    const question = gsm8k.samples[row]!.segments[0]!.text;
+    for (let c = 0; c < copies[k]!; c++, at++) texts[at] = `${texts[at]}\n\nCan anyone help with this? ${question}\nThanks in advance!`;
+  });
+  const report = await scanDocuments(index, asDocs(texts), {});
+  console.log(`\n# a GSM8K question pasted into 1, 11 and 50 documents: ${picks.map((row, k) => `${copies[k]} -> ${report.samples[row]!.grade}${report.samples[row]!.contaminated ? ' (flagged)' : ' (MISSED)'}`).join(', ')}`);
+}
+
+// --- few-shot pages built from the dev and train splits ----------------------------------------------
+// Pages of MMLU dev questions in the "A. ... Answer: B" layout of few-shot prompts (five to a page) and
+// of GSM8K train problems with their solutions, beside 300 prose documents, scanned for the test sets.
+// Test items that share only a template with a page must stay unflagged; the flagged ones are listed
+// (SHOW_MISSES=1) for a reviewer.
+{
+  const dev = await readEvalSamples(parseEvalArgument(`${data}/mmlu/dev.jsonl`));
+  const train = await readEvalSamples(parseEvalArgument(`${data}/gsm8k/train.jsonl`));
+  const pages: string[] = [];
+  const letters = 'ABCDEFGHIJ';
+  for (let i = 0; i < dev.samples.length; i += 5) {
+    pages.push(
+      dev.samples
+        .slice(i, i + 5)
+        .map((s) => {
+          const choices = s.segments.filter((g) => g.field.startsWith('choices'));
+          const gold = choices.findIndex((g) => g.label);
+          return `${s.segments[0]!.text}\n${choices.map((g, k) => `${letters[k]}. ${g.text}`).join('\n')}\nAnswer: ${letters[gold] ?? 'A'}`;
+        })
+        .join('\n\n'),
+    );
+  }
+  for (let i = 0; i < 1500; i += 3) pages.push(train.samples.slice(i, i + 3).map((s) => s.segments.map((g) => g.text).join('\n')).join('\n\n'));
+  const texts = [...pages, ...prose.slice(0, 300)];
+  const testSets = [benchmarks[0]!, benchmarks[1]!];
+  const index = await buildIndex(testSets, {});
+  const report = await scanDocuments(index, asDocs(texts), {});
+  const flagged = report.samples.filter((s) => s.contaminated);
+  const byGrade = (g: string) => report.samples.filter((s) => s.grade === g).length;
+  console.log(`\n# few-shot pages: ${pages.length} pages (MMLU dev, 1,500 GSM8K train) beside 300 prose documents: ${flagged.length} GSM8K/MMLU test items flagged (${byGrade('verbatim')} verbatim, ${byGrade('partial')} partial), ${byGrade('incidental')} incidental`);
+  if (process.env.SHOW_MISSES) for (const s of flagged) console.error(`    ${s.benchmark} row ${s.row} ${s.grade}: ${s.verdict?.reason}`);
+}
