@@ -4,13 +4,13 @@
  * subsets against the same corpus finds nothing.
  */
 import test from 'ava';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { csvRecordTexts, filterEvals } from '../../src/filter/evals.js';
+import { csvRecordTexts, filterEvals, filterSquadArticles } from '../../src/filter/evals.js';
 import { parseEvalArgument } from '../../src/io/evals.js';
 import { indexBenchmarks } from '../../src/pipeline.js';
 import { scanCorpus } from '../../src/scan/scan.js';
@@ -83,7 +83,9 @@ test('each format keeps exactly the clean rows, unchanged, and lists the removed
     removed.filter((r) => r.benchmark === 'ja').map((r) => [r.row, r.id, r.why, r.documents]),
     [[1, '1', ['ngram'], 1], [4, '4', ['ngram'], 1], [7, '7', ['ngram'], 1], [10, '10', ['too_short'], 0]],
   );
-  t.deepEqual(JSON.parse(readFileSync(path.join(out, 'lm_eval_samples.json'), 'utf8')), { ja: expectedKept, cs: expectedKept, js: expectedKept, pq: expectedKept });
+  // Files read with explicit fields have no known harness task: named with the reason, nothing written.
+  t.deepEqual(JSON.parse(readFileSync(path.join(out, 'lm_eval_samples.json'), 'utf8')), {});
+  t.deepEqual(summary.benchmarks.map((b) => b.lm_eval), Array(4).fill({ reason: 'the file has no recognised shape, so no lm-evaluation-harness task is known for it' }));
 
   // The clean subsets, read back and scanned against the same corpus: nothing.
   const again = ['ja.jsonl', 'cs.csv', 'js.json', 'pq.parquet'].map((f) => parseEvalArgument(`${path.join(out, f)}#question,answer:label`));
@@ -98,9 +100,40 @@ test('--keep-too-short keeps the unjudged rows; a file edited since the scan is 
   const summary = await filterEvals(report, path.join(tmp, 'keep'), { keepTooShort: true });
   t.is(summary.benchmarks[0]!.kept, 8);
   const edited = { ...report, benchmarks: [{ ...report.benchmarks[0]!, samples: 12 }], samples: [...report.samples, { ...report.samples[0]!, row: 11 }] };
-  await t.throwsAsync(filterEvals(edited, path.join(tmp, 'edited')), { code: 'BAD_REPORT' } as never);
+  const failed = await filterEvals(edited, path.join(tmp, 'edited'));
+  t.deepEqual(failed.benchmarks, []);
+  t.deepEqual(failed.failed.map((f) => [f.name, f.code]), [['ja', 'BAD_REPORT']]);
+  t.regex(failed.failed[0]!.message, /a\.jsonl: the file has 11 rows but the report judged 12 \(the file changed since the scan/);
 });
 
 test('CSV records keep their quoted newlines and line ends', (t) => {
   t.deepEqual(csvRecordTexts('a,b\r\n"x\ny",2\r\n\r\n3,4'), ['a,b\r\n', '"x\ny",2\r\n', '3,4']);
+});
+
+test('one benchmark that cannot be written does not stop the others; it is named with its error', async (t) => {
+  const { index } = await indexBenchmarks([specs[0]!, specs[1]!], { minhash: false });
+  const report = await scanCorpus(index, [corpusDir], { workers: 1 });
+  const moved = { ...report, benchmarks: report.benchmarks.map((b) => (b.name === 'ja' ? { ...b, path: path.join(tmp, 'gone.jsonl') } : b)) };
+  const out = path.join(tmp, 'partial');
+  const summary = await filterEvals(moved, out, {});
+  t.deepEqual(summary.benchmarks.map((b) => [b.name, b.kept]), [['cs', 7]]);
+  t.deepEqual(summary.failed.map((f) => [f.name, f.code]), [['ja', 'FILE_NOT_FOUND']]);
+  t.regex(summary.failed[0]!.message, /gone\.jsonl/);
+  t.deepEqual(readdirSync(out).sort(), ['cs.csv', 'removed.jsonl']);
+  // removed.jsonl lists only what was written.
+  t.deepEqual(readFileSync(path.join(out, 'removed.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).benchmark), ['cs', 'cs', 'cs', 'cs']);
+});
+
+test('nested SQuAD: removed questions leave their paragraphs; empty paragraphs and articles go; other keys stay', (t) => {
+  const q = (id: string) => ({ id, question: `q${id}`, answers: [{ text: 'a', answer_start: 0 }] });
+  const articles = [
+    { title: 'A', paragraphs: [{ context: 'c0', qas: [q('0'), q('1')] }, { context: 'c1', qas: [q('2')] }] },
+    { title: 'B', paragraphs: [{ context: 'c2', qas: [q('3')] }] },
+    { title: 'C', paragraphs: [{ context: 'c3', qas: [q('4'), q('5')] }] },
+  ];
+  // Keep questions 1 and 5: paragraph c1 and article B lose everything.
+  t.deepEqual(filterSquadArticles(articles, new Set([1, 5])), [
+    { title: 'A', paragraphs: [{ context: 'c0', qas: [q('1')] }] },
+    { title: 'C', paragraphs: [{ context: 'c3', qas: [q('5')] }] },
+  ]);
 });
