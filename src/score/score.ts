@@ -24,6 +24,7 @@
  * the contaminated subset has fewer than 30 samples, below which a bootstrap
  * percentile interval is unreliable.
  */
+import { createHash } from 'node:crypto';
 import { ContamError } from '../errors.js';
 import { readResults, type ResultRecord, type ResultsFile } from '../io/results.js';
 import type { BenchmarkScores, MetricScores, Report, ScoreMode, ScoreReport, SubsetScore } from '../types.js';
@@ -241,6 +242,28 @@ export function scoreResultsFile(report: Report, file: ResultsFile, input: Omit<
   };
 }
 
+/** Which report a ScoreReport was computed from: written into scores.json and checked by `contam report --scores`. */
+export interface ScoredReport {
+  /** SHA-256 of the report's verdicts: every benchmark's name and size, every sample's benchmark, row, id, contaminated, too_short and leaked. */
+  checksum: string;
+  benchmarks: string[];
+}
+
+/** A ScoreReport as `contam score` writes it: with the report it was computed from. */
+export type ScoreReportFile = ScoreReport & { report?: ScoredReport };
+
+/**
+ * The checksum of what scores depend on in a report: its benchmarks and each
+ * sample's verdict. Figures the verdict does not use (overlaps, matches) and
+ * the report's formatting do not change it.
+ */
+export function reportChecksum(report: Report): string {
+  const hash = createHash('sha256');
+  for (const b of report.benchmarks) hash.update(`${JSON.stringify([b.name, b.samples])}\n`);
+  for (const s of report.samples) hash.update(`${JSON.stringify([s.benchmark, s.row, s.id, s.contaminated, s.too_short, s.leaked ?? null])}\n`);
+  return hash.digest('hex');
+}
+
 /**
  * Read each results file, join it to the report and score it.
  *
@@ -249,7 +272,7 @@ export function scoreResultsFile(report: Report, file: ResultsFile, input: Omit<
  *   [{ path: 'samples_gsm8k_2026-11-28T10-00-00.jsonl' }], { seed: 1 });
  * @throws ContamError `FILE_NOT_FOUND`, `BAD_RESULTS`, `BAD_PARQUET`, `JOIN_FAILED`, `BAD_ARGUMENT`
  */
-export async function scoreResults(report: Report, inputs: readonly ScoreInput[], options: ScoreOptions = {}): Promise<ScoreReport> {
+export async function scoreResults(report: Report, inputs: readonly ScoreInput[], options: ScoreOptions = {}): Promise<ScoreReportFile> {
   const seed = options.seed ?? 0;
   const resamples = options.resamples ?? 1000;
   if (!Number.isInteger(resamples) || resamples < 1) throw new ContamError('BAD_ARGUMENT', `expected resamples to be a whole number from 1 up, got ${resamples}`);
@@ -260,5 +283,5 @@ export async function scoreResults(report: Report, inputs: readonly ScoreInput[]
     const file = await readResults(input.path);
     benchmarks.push(scoreResultsFile(report, file, input, { seed, resamples }));
   }
-  return { version: 1, seed, bootstrap_resamples: resamples, benchmarks };
+  return { version: 1, report: { checksum: reportChecksum(report), benchmarks: report.benchmarks.map((b) => b.name) }, seed, bootstrap_resamples: resamples, benchmarks };
 }
