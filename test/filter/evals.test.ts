@@ -5,6 +5,7 @@
  */
 import test from 'ava';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
@@ -12,6 +13,7 @@ import { compressors } from 'hyparquet-compressors';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { csvRecordTexts, filterEvals, filterSquadArticles } from '../../src/filter/evals.js';
 import { parseEvalArgument } from '../../src/io/evals.js';
+import { serializeReport } from '../../src/report/build.js';
 import { indexBenchmarks } from '../../src/pipeline.js';
 import { scanCorpus } from '../../src/scan/scan.js';
 import { gsm8kSamples, proseDocuments } from '../helpers/samples.js';
@@ -136,4 +138,20 @@ test('nested SQuAD: removed questions leave their paragraphs; empty paragraphs a
     { title: 'A', paragraphs: [{ context: 'c0', qas: [q('1')] }] },
     { title: 'C', paragraphs: [{ context: 'c3', qas: [q('5')] }] },
   ]);
+});
+
+test('the CLI names the benchmark it could not write on stderr, writes the others, and exits 2', async (t) => {
+  const { index } = await indexBenchmarks([specs[0]!, specs[1]!], { minhash: false });
+  const report = await scanCorpus(index, [corpusDir], { workers: 1 });
+  const moved = { ...report, benchmarks: report.benchmarks.map((b) => (b.name === 'ja' ? { ...b, path: path.join(tmp, 'gone.jsonl') } : b)) };
+  const reportFile = path.join(tmp, 'moved-report.json');
+  writeFileSync(reportFile, serializeReport(moved));
+  const out = path.join(tmp, 'cli-partial');
+  const cli = path.resolve(import.meta.dirname, '../../dist/src/cli/main.js');
+  const run = spawnSync(process.execPath, [cli, 'filter', 'evals', '--report', reportFile, '-o', out, '--format', 'lm-eval'], { encoding: 'utf8' });
+  t.is(run.status, 2);
+  const lines = run.stderr.trim().split('\n');
+  t.deepEqual(lines.filter((l) => l.startsWith('contam: error:')), [`contam: error: ja not written: ${path.join(tmp, 'gone.jsonl')}: cannot read the benchmark file named in the report (run from the folder the scan ran in, or move the file back)`]);
+  t.true(lines.includes('warning: cs: nothing written to lm_eval_samples.json: the file has no recognised shape, so no lm-evaluation-harness task is known for it'));
+  t.deepEqual(readdirSync(out).sort(), ['cs.csv', 'lm_eval_samples.json', 'removed.jsonl']);
 });
