@@ -14,10 +14,15 @@
  * | gsm8k | gsm8k, gsm8k_cot, gsm8k_cot_zeroshot, gsm8k_cot_self_consistency, gsm8k_cot_llama | openai/gsm8k main, test | 1,319 |
  * | mmlu | mmlu_<subject> (57), each indexed from 0 | cais/mmlu <subject>, test | per subject |
  * | hellaswag | hellaswag | Rowan/hellaswag, validation | 10,042 |
- * | arc | arc_challenge | allenai/ai2_arc ARC-Challenge, test | 1,172 |
+ * | arc | arc_challenge, or arc_easy | allenai/ai2_arc ARC-Challenge (ARC-Easy), test | 1,172 (2,376) |
  * | truthfulqa (CSV) | truthfulqa_gen | truthful_qa generation, validation | 817 |
  * | truthfulqa-mc (mc_task.json) | truthfulqa_mc1, truthfulqa_mc2 | truthful_qa multiple_choice, validation | 817 |
  * | boolq | boolq | super_glue boolq, validation | 3,270 |
+ *
+ * The sizes are those of the published splits (SOURCES.md of ../shared/data
+ * for the files there; ARC-Easy's 2,376 test questions from the ARC paper,
+ * Clark et al. 2018, table 1); ARC's two sets share one shape and are told
+ * apart by size.
  *
  * Invariant: a benchmark file's rows are the harness's documents only when
  * the file holds the whole split, in its order; a file of another size (a
@@ -45,13 +50,16 @@ export const MMLU_TEST_SIZES: Readonly<Record<string, number>> = {
 };
 
 /** Whole-split tasks: the shape, the harness tasks that read that split, and its size. */
-const WHOLE_SPLIT: Record<string, { tasks: string[]; split: string; documents: number }> = {
-  gsm8k: { tasks: ['gsm8k', 'gsm8k_cot', 'gsm8k_cot_zeroshot', 'gsm8k_cot_self_consistency', 'gsm8k_cot_llama'], split: 'openai/gsm8k test', documents: 1319 },
-  hellaswag: { tasks: ['hellaswag'], split: 'Rowan/hellaswag validation', documents: 10042 },
-  arc: { tasks: ['arc_challenge'], split: 'ARC-Challenge test', documents: 1172 },
-  truthfulqa: { tasks: ['truthfulqa_gen'], split: 'truthful_qa generation validation', documents: 817 },
-  'truthfulqa-mc': { tasks: ['truthfulqa_mc1', 'truthfulqa_mc2'], split: 'truthful_qa multiple_choice validation', documents: 817 },
-  boolq: { tasks: ['boolq'], split: 'super_glue boolq validation', documents: 3270 },
+const WHOLE_SPLIT: Record<string, { tasks: string[]; split: string; documents: number }[]> = {
+  gsm8k: [{ tasks: ['gsm8k', 'gsm8k_cot', 'gsm8k_cot_zeroshot', 'gsm8k_cot_self_consistency', 'gsm8k_cot_llama'], split: 'openai/gsm8k test', documents: 1319 }],
+  hellaswag: [{ tasks: ['hellaswag'], split: 'Rowan/hellaswag validation', documents: 10042 }],
+  arc: [
+    { tasks: ['arc_challenge'], split: 'ARC-Challenge test', documents: 1172 },
+    { tasks: ['arc_easy'], split: 'ARC-Easy test', documents: 2376 },
+  ],
+  truthfulqa: [{ tasks: ['truthfulqa_gen'], split: 'truthful_qa generation validation', documents: 817 }],
+  'truthfulqa-mc': [{ tasks: ['truthfulqa_mc1', 'truthfulqa_mc2'], split: 'truthful_qa multiple_choice validation', documents: 817 }],
+  boolq: [{ tasks: ['boolq'], split: 'super_glue boolq validation', documents: 3270 }],
 };
 
 const NO_TASK: Record<string, string> = {
@@ -85,10 +93,12 @@ export function lmEvalTasks(shape: string | null, rows: readonly unknown[], keep
   if (shape === null) return { reason: 'the file has no recognised shape, so no lm-evaluation-harness task is known for it' };
   if (NO_TASK[shape]) return { reason: NO_TASK[shape]! };
   const sorted = [...keep].sort((a, b) => a - b);
-  const whole = WHOLE_SPLIT[shape];
-  if (whole) {
-    if (rows.length !== whole.documents) {
-      return { reason: `the file has ${rows.length} rows but ${whole.tasks.join('/')} has the ${whole.documents} documents of ${whole.split}; its row numbers would select other documents` };
+  const candidates = WHOLE_SPLIT[shape];
+  if (candidates) {
+    const whole = candidates.find((c) => c.documents === rows.length);
+    if (!whole) {
+      const sizes = candidates.map((c) => `${c.tasks.join('/')} has the ${c.documents} documents of ${c.split}`).join(', ');
+      return { reason: `the file has ${rows.length} rows but ${sizes}; its row numbers would select other documents` };
     }
     return withoutEmpty(Object.fromEntries(whole.tasks.map((t) => [t, sorted])));
   }

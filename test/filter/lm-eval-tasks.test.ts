@@ -39,7 +39,11 @@ test('MMLU is refused when a subject is partial, of the dev split, or unknown', 
 test('whole-split tasks need the whole split; SQuAD v1.1 has no harness task', (t) => {
   const rows = (n: number) => Array.from({ length: n }, () => ({}));
   t.deepEqual(lmEvalTasks('boolq', rows(3270), new Set([7, 3])), { tasks: { boolq: [3, 7] }, empty: [] });
-  t.deepEqual(lmEvalTasks('arc', rows(1150), new Set([0])), { reason: 'the file has 1150 rows but arc_challenge has the 1172 documents of ARC-Challenge test; its row numbers would select other documents' });
+  t.deepEqual(lmEvalTasks('arc', rows(1150), new Set([0])), {
+    reason: 'the file has 1150 rows but arc_challenge has the 1172 documents of ARC-Challenge test, arc_easy has the 2376 documents of ARC-Easy test; its row numbers would select other documents',
+  });
+  t.deepEqual(lmEvalTasks('arc', rows(1172), new Set([1])), { tasks: { arc_challenge: [1] }, empty: [] });
+  t.deepEqual(lmEvalTasks('arc', rows(2376), new Set([2])), { tasks: { arc_easy: [2] }, empty: [] });
   t.deepEqual(lmEvalTasks('hellaswag', rows(10042), new Set()), { tasks: {}, empty: ['hellaswag'] });
   t.deepEqual(lmEvalTasks('squad', rows(10570), new Set([0])), { reason: 'SQuAD v1.1 is no lm-evaluation-harness task (it has squadv2 and squad_completion)' });
   t.deepEqual(lmEvalTasks(null, rows(5), new Set([0])), { reason: 'the file has no recognised shape, so no lm-evaluation-harness task is known for it' });
