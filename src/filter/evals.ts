@@ -35,7 +35,7 @@ import { parquetMetadata, parquetReadObjects, type CompressionCodec } from 'hypa
 import { compressors } from 'hyparquet-compressors';
 import { ContamError, isContamError } from '../errors.js';
 import { evalFormatOf } from '../io/evals.js';
-import { flattenSquad, recogniseShape } from '../io/eval-shapes.js';
+import { flattenSquad } from '../io/eval-shapes.js';
 import { lmEvalTasks } from './lm-eval-tasks.js';
 import { ParquetFileWriter, writeFolderAtomic } from '../io/writers.js';
 import { parseCsv } from '../io/csv.js';
@@ -150,13 +150,14 @@ function filterCsvText(text: string, keep: Set<number>, expected: number, file: 
   };
 }
 
-function filterJsonText(text: string, keep: Set<number>, expected: number, file: string): Filtered {
+/** `nested`: the report read the file as nested SQuAD (its shape `squad`), one row per question. */
+function filterJsonText(text: string, keep: Set<number>, expected: number, file: string, nested: boolean): Filtered {
   const value = JSON.parse(text) as unknown;
   const indent = /^\s*[[{]\s*\n(\s+)/.exec(text)?.[1]?.replace(/\n/g, '') ?? undefined;
   let samples: unknown[] = [];
   const pick = (rows: unknown[]) => {
     // Nested SQuAD: the report's rows are questions, in document order, inside articles.
-    if (recogniseShape(rows[0])?.name === 'squad') {
+    if (nested) {
       samples = flattenSquad(rows);
       if (samples.length !== expected) throw rowMismatch(file, samples.length, expected, 'questions');
       return filterSquadArticles(rows, keep);
@@ -319,7 +320,7 @@ async function writeSubset(folder: string, benchmark: ReportBenchmark, samples: 
     }
     let filtered: Filtered;
     try {
-      filtered = benchmark.format === 'jsonl' ? filterJsonlText(text, keep, benchmark.samples, file) : benchmark.format === 'csv' ? filterCsvText(text, keep, benchmark.samples, file) : filterJsonText(text, keep, benchmark.samples, file);
+      filtered = benchmark.format === 'jsonl' ? filterJsonlText(text, keep, benchmark.samples, file) : benchmark.format === 'csv' ? filterCsvText(text, keep, benchmark.samples, file) : filterJsonText(text, keep, benchmark.samples, file, benchmark.shape === 'squad');
     } catch (error) {
       if (isContamError(error)) throw error;
       throw new ContamError('BAD_REPORT', `cannot read the benchmark file as the report's ${benchmark.format}: ${(error as Error).message}`, { file, cause: error, hint: 'the file changed since the scan: scan it again' });

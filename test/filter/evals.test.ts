@@ -155,3 +155,47 @@ test('the CLI names the benchmark it could not write on stderr, writes the other
   t.true(lines.includes('warning: cs: nothing written to lm_eval_samples.json: the file has no recognised shape, so no lm-evaluation-harness task is known for it'));
   t.deepEqual(readdirSync(out).sort(), ['cs.csv', 'lm_eval_samples.json', 'removed.jsonl']);
 });
+
+test('nested SQuAD is filtered per question when read as SQuAD, per article when read with explicit fields', async (t) => {
+  const paragraphs = [
+    'The river flows past the old mill town, where masons built a stone bridge in the year the harvest failed and the granary burned.',
+    'Glaciers carved the valley over many thousands of years, leaving steep granite walls, hanging waterfalls and a long ribbon lake.',
+    'The orchestra rehearsed the symphony for six weeks before the premiere, which the critics praised for its daring brass writing.',
+  ];
+  const questions = [
+    'Which craftsmen built the stone bridge near the old mill town in the year of the failed harvest?',
+    'What happened to the granary in the same year that the masons finished building their bridge?',
+    'What carved the steep granite walls and the hanging waterfalls of the valley over thousands of years?',
+    'How many weeks did the orchestra rehearse the symphony before the critics heard its premiere performance?',
+  ];
+  const para = (k: number) => paragraphs[k]!;
+  const q = (id: string, k: number) => ({ id, question: questions[k]!, answers: [{ text: 'unused', answer_start: 0 }] });
+  const squad = { version: '1.1', data: [
+    { title: 'A', paragraphs: [{ context: para(0), qas: [q('a', 0), q('b', 1)] }, { context: para(1), qas: [q('c', 2)] }] },
+    { title: 'B', paragraphs: [{ context: para(2), qas: [q('d', 3)] }] },
+  ] };
+  const dir = path.join(tmp, 'squad');
+  mkdirSync(dir);
+  const file = path.join(dir, 'dev.json');
+  writeFileSync(file, JSON.stringify(squad));
+  // The corpus holds paragraph 1 and the question of 'a': questions a (its question) and c (its context) are contaminated.
+  const corpus = path.join(dir, 'c.jsonl');
+  writeFileSync(corpus, JSON.stringify({ id: 'x', text: `${para(1)}\n${q('a', 0).question}` }) + '\n');
+  const { index } = await indexBenchmarks([parseEvalArgument(`sq=${file}`)], { minhash: false });
+  const report = await scanCorpus(index, [corpus], { workers: 1 });
+  t.deepEqual(report.samples.map((s) => s.contaminated), [true, false, true, false]);
+  const out = path.join(dir, 'clean');
+  const summary = await filterEvals(report, out);
+  t.deepEqual(summary.failed, []);
+  t.deepEqual(JSON.parse(readFileSync(path.join(out, 'sq.json'), 'utf8')), { version: '1.1', data: [
+    { title: 'A', paragraphs: [{ context: para(0), qas: [q('b', 1)] }] },
+    { title: 'B', paragraphs: [{ context: para(2), qas: [q('d', 3)] }] },
+  ] });
+  // Read with explicit fields, the rows are the articles: article A holds the copied text.
+  const { index: byArticle } = await indexBenchmarks([parseEvalArgument(`art=${file}#paragraphs.context`)], { minhash: false });
+  const articles = await scanCorpus(byArticle, [corpus], { workers: 1 });
+  t.deepEqual(articles.samples.map((s) => s.contaminated), [true, false]);
+  const art = await filterEvals(articles, path.join(dir, 'clean-articles'));
+  t.deepEqual(art.failed, []);
+  t.deepEqual(JSON.parse(readFileSync(path.join(dir, 'clean-articles', 'art.json'), 'utf8')), { version: '1.1', data: [squad.data[1]] });
+});
