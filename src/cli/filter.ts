@@ -20,7 +20,7 @@ Examples:
     .description("write each benchmark's clean samples in its own format, plus removed.jsonl")
     .requiredOption('-r, --report <file>', 'report from `contam scan` or `contam check`')
     .requiredOption('-o, --output <dir>', 'output folder (created; must not exist or be empty)')
-    .addOption(new Option('--format <kind>', "also write lm_eval_samples.json ({task: [clean doc ids]}) for lm-evaluation-harness's --samples").choices(['native', 'lm-eval']).default('native'))
+    .addOption(new Option('--format <kind>', "also write lm_eval_samples.json ({harness task: [clean doc indices within that task]}) for lm-evaluation-harness's --samples").choices(['native', 'lm-eval']).default('native'))
     .option('--keep-too-short', 'keep samples too short to judge (by default they are removed and listed in removed.jsonl)')
     .option('--json', 'print the summary as JSON on stdout')
     .option('-q, --quiet', 'no summary on stderr')
@@ -29,7 +29,18 @@ Examples:
       const report = await readReport(opts.report);
       const summary = await filterEvals(report, opts.output, { lmEval: opts.format === 'lm-eval', keepTooShort: Boolean(opts.keepTooShort) });
       const log = createLogger(opts.quiet);
-      for (const b of summary.benchmarks) log.info(`${b.name}: kept ${b.kept} of ${b.samples} -> ${opts.output}/${b.output} (${b.removed} removed, ${b.too_short} too short to judge)`);
+      for (const b of summary.benchmarks) {
+        log.info(`${b.name}: kept ${b.kept} of ${b.samples} -> ${opts.output}/${b.output} (${b.removed} removed, ${b.too_short} too short to judge)`);
+        if (b.lm_eval && 'reason' in b.lm_eval) log.warn(`${b.name}: nothing written to lm_eval_samples.json: ${b.lm_eval.reason}`);
+        else if (b.lm_eval) {
+          const { tasks, empty } = b.lm_eval;
+          log.info(`${b.name}: lm_eval_samples.json selects ${tasks.length === 1 ? `task ${tasks[0]}` : `${tasks.length} tasks (${tasks[0]}, ...)`}`);
+          if (empty.length > 0) log.warn(`${b.name}: no clean document in ${empty.join(', ')}; left out of lm_eval_samples.json (the harness would read an empty list as every document): do not run ${empty.length === 1 ? 'it' : 'them'}`);
+        }
+      }
+      // A benchmark that could not be written is named; the others were written.
+      for (const f of summary.failed) process.stderr.write(`contam: error: ${f.name} not written: ${f.message}\n`);
+      if (summary.failed.length > 0) process.exitCode = 2;
       if (opts.json) await writeResult(`${JSON.stringify(summary, null, 2)}\n`);
     });
 

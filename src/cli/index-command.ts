@@ -42,5 +42,5 @@ export function logIndexDescription(info: IndexDescription, log: Logger, output?
     const m = info.minhash;
     log.info(`minhash: ${m.shingle}-gram shingles, ${m.bands} bands x ${m.rows} rows: candidates from Jaccard ~${m.jaccard_threshold.toFixed(3)} ((1/${m.bands})^(1/${m.rows})), verified at containment >= ${m.min_containment}`);
   }
-  log.info(`index: ${info.shingles} shingles (${info.keys} distinct), Bloom filter ${info.bloom_bytes} bytes, ${info.bloom_hashes} hashes, false-positive rate ${info.bloom_fpr.toPrecision(2)}${output ? ` -> ${output}` : ''}`);
+  log.info(`index: ${info.shingles} shingles, ${info.keys} anchor keys, Bloom filter ${info.bloom_bytes} bytes, ${info.bloom_hashes} hashes, false-positive rate ${info.bloom_fpr.toPrecision(2)}${output ? ` -> ${output}` : ''}`);
 }

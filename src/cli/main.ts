@@ -3,7 +3,7 @@
  * The `contam` entry point: builds the command tree and maps errors to exit
  * codes. Only this file exits the process.
  *
- * Exit codes: 0 success; 1 contamination found with --fail-on-contamination;
+ * Exit codes: 0 success (also when stdout's reader closes the pipe early); 1 contamination found with --fail-on-contamination;
  * 2 bad input or usage (one line on stderr); 3 internal error (a bug: stack
  * printed); 130 interrupted (SIGINT); 143 terminated (SIGTERM).
  */
@@ -49,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       // Help and version are "errors" to commander; they exit 0.
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
+    // A reader that went away (`contam report r.json --json | head`): stop quietly, as Unix tools do.
+    if ((error as NodeJS.ErrnoException)?.code === 'EPIPE') return EXIT_OK;
     if (isContamError(error)) {
       process.stderr.write(`contam: error: ${error.toLine()}\n`);
       return error.code === 'INTERRUPTED' ? 130 : EXIT_USAGE;
@@ -66,5 +68,13 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.exit(code);
   });
 }
+
+// Writes to a closed pipe fail with EPIPE on the stream as well as in their callback; without a
+// listener that would be an uncaught exception with a stack. End quietly with 0 instead.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  removeTemporaryOutputs();
+  process.exit(EXIT_OK);
+});
 
 process.exitCode = await main(process.argv);

@@ -1,7 +1,10 @@
 /**
  * Progress on stderr: a redrawn bar on a terminal; a plain line every few
- * seconds otherwise (logs, CI); nothing with --quiet. Shows bytes and
- * documents done, MB/s and the ETA from the total size of the corpus files.
+ * seconds otherwise (logs, CI); nothing with --quiet. Shows the bytes of
+ * the corpus files read so far, as stored on disk (compressed bytes for
+ * `.gz`, `.zst` and Parquet, not text), in MiB like the report's header,
+ * documents done, the rate in MiB on disk per second, and the ETA from the
+ * total size of the corpus files.
  */
 import type { ScanProgress } from '../scan/corpus-scanner.js';
 import { formatCount } from '../report/format.js';
@@ -14,6 +17,8 @@ function clock(seconds: number): string {
   const r = s % 60;
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}` : `${m}:${String(r).padStart(2, '0')}`;
 }
+
+const MIB = 1024 * 1024;
 
 export class ProgressReporter {
   private readonly started = Date.now();
@@ -33,13 +38,13 @@ export class ProgressReporter {
 
   /** The progress line for `p` at `elapsedMs`. */
   static line(p: ScanProgress, elapsedMs: number): string {
-    const mb = p.bytesDone / 1e6;
-    const total = p.bytesTotal / 1e6;
+    const mb = p.bytesDone / MIB;
+    const total = p.bytesTotal / MIB;
     const seconds = elapsedMs / 1000;
     const rate = seconds > 0 ? mb / seconds : 0;
     const eta = rate > 0 ? (total - mb) / rate : Infinity;
     const pct = p.bytesTotal > 0 ? Math.min(100, (100 * p.bytesDone) / p.bytesTotal) : 100;
-    return `${pct.toFixed(0).padStart(3)}% ${mb.toFixed(1)}/${total.toFixed(1)} MB · ${formatCount(p.documents)} docs · ${rate.toFixed(1)} MB/s · ETA ${clock(eta)}`;
+    return `${pct.toFixed(0).padStart(3)}% ${mb.toFixed(1)}/${total.toFixed(1)} MiB on disk · ${formatCount(p.documents)} docs · ${rate.toFixed(1)} MiB/s · ETA ${clock(eta)}`;
   }
 
   update(p: ScanProgress): void {

@@ -2,9 +2,9 @@
 import { Command } from 'commander';
 import { serializeReport } from '../report/build.js';
 import { renderHtmlReport } from '../report/html.js';
-import { readReport, readScores } from '../report/read.js';
+import { checkScoresMatch, readReport, readScores } from '../report/read.js';
 import { renderSummary } from '../report/terminal.js';
-import { colorEnabled, parseIntegerOption, writeResult } from './common.js';
+import { colorEnabled, createLogger, parseIntegerOption, writeResult } from './common.js';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -26,8 +26,11 @@ Examples:
     .action(async (file: string, opts) => {
       const report = await readReport(file);
       const scores = opts.scores ? await readScores(opts.scores) : null;
+      const log = createLogger(false);
+      if (scores) for (const warning of checkScoresMatch(report, scores, opts.scores)) log.warn(warning);
       if (opts.html) {
         await writeResult(renderHtmlReport(report, scores, { title: opts.title }), opts.html);
+        log.info(`wrote ${opts.html}`);
         return;
       }
       if (opts.json) await writeResult(serializeReport(report));

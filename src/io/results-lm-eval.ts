@@ -19,9 +19,20 @@
  * default target delimiter (one leading space) removed, which is what the
  * harness measures for `acc_norm`; the gold index is `target` when it is a
  * whole number, else the choice equal to it. Generation: the raw response
- * (not the filtered one) with `target` as the reference. Lines of the same
- * `doc_id` with different filters become one record whose stored metrics are
- * named `metric,filter` (`exact_match,strict-match`); filter `none` is dropped.
+ * (not the filtered one) with `target` as the reference.
+ *
+ * Filters: the harness writes one line per document per filter (every
+ * document for the first filter, then for the next: evaluator.py), each with
+ * that filter's `filtered_resps` and metric values. Lines of the same `doc_id`
+ * become one record; its stored metrics are named as the harness names them
+ * in results.json, `metric,filter` (`exact_match,maj@8`), except filter
+ * `none`, whose metrics keep their plain name (`acc`), and each filter's
+ * filtered response is kept in `filtered` so the metric can be recomputed
+ * per filter. The file's metric names, in order, are the ones scored.
+ *
+ * MMLU runs as 57 tasks `mmlu_<subject>`, each numbering its docs from 0, so
+ * their doc_id is not a row of an MMLU benchmark file: records of those tasks
+ * carry no row and are joined by their text.
  */
 import path from 'node:path';
 import { badResults, newRecord, collectStrings, parseJsonLines, readResultsText, toMetric, toNumber, type ResultRecord, type ResultsFile } from './results-record.js';
@@ -92,6 +103,8 @@ function readLine(file: string, lineNo: number, line: Record<string, unknown>): 
   const context = typeof args[0]?.[0] === 'string' ? (args[0][0] as string) : '';
   const text = [...collectStrings(line.doc), context].join('\n');
   const record = newRecord(where, docId as number, null, text, storedMetrics(line));
+  const filter = typeof line.filter === 'string' ? line.filter : 'none';
+  record.filtered = { [filter]: generationOf(line.filtered_resps) };
   let responses = Array.isArray(line.filtered_resps) ? line.filtered_resps : Array.isArray(line.resps) ? line.resps : null;
   let continuations = args.map((a) => a[1]);
   // acc_mutual_info appends one unconditional request per choice after the conditional ones.
@@ -141,8 +154,10 @@ export async function readLmEvalSamples(file: string): Promise<ResultsFile> {
   const lines = parseJsonLines(file, await readResultsText(file));
   const byDoc = new Map<number, { record: ResultRecord; filters: Set<string> }>();
   const records: ResultRecord[] = [];
+  const metrics = new Set<string>();
   for (const { line, value } of lines) {
     const record = readLine(file, line, value);
+    for (const name of Object.keys(record.stored)) metrics.add(name);
     const filter = typeof value.filter === 'string' ? value.filter : 'none';
     const seen = byDoc.get(record.row!);
     if (seen) {
@@ -151,10 +166,14 @@ export async function readLmEvalSamples(file: string): Promise<ResultsFile> {
       }
       seen.filters.add(filter);
       Object.assign(seen.record.stored, record.stored);
+      Object.assign(seen.record.filtered!, record.filtered);
       continue;
     }
     byDoc.set(record.row!, { record, filters: new Set([filter]) });
     records.push(record);
   }
-  return { path: file, format: 'lm-eval-harness', benchmark: lmEvalTaskFromFileName(file), records };
+  const task = lmEvalTaskFromFileName(file);
+  // mmlu_<subject> numbers its docs within the subject, not as rows of an MMLU file holding every subject: join those by text.
+  if (task !== null && /^mmlu_/.test(task)) for (const record of records) record.row = null;
+  return { path: file, format: 'lm-eval-harness', benchmark: task, records, metrics: [...metrics] };
 }

@@ -34,11 +34,17 @@ export interface ResultRecord {
   references: string[] | null;
   /** The file's own per-sample metrics (name -> value), e.g. `acc`, `exact_match,strict-match`. */
   stored: Record<string, number>;
+  /**
+   * lm-evaluation-harness only: each filter's filtered response (`filtered_resps`
+   * of that filter's line) as text, by filter name (`strict-match`, `maj@8`,
+   * `none`); null for other formats or a multiple-choice line.
+   */
+  filtered: Record<string, string | null> | null;
 }
 
 /** A record that says which sample it is, before its choices, gold and prediction are read. */
 export function newRecord(where: string, row: number | null, id: string | null, text: string, stored: Record<string, number>): ResultRecord {
-  return { where, row, id, text, logprobs: null, choices: null, gold: null, prediction: null, references: null, stored };
+  return { where, row, id, text, logprobs: null, choices: null, gold: null, prediction: null, references: null, stored, filtered: null };
 }
 
 /** A results file read into records. */
@@ -49,6 +55,13 @@ export interface ResultsFile {
   /** The benchmark the file names (file name or field), or null. */
   benchmark: string | null;
   records: ResultRecord[];
+  /**
+   * The per-sample metrics the file itself stores, in order of first
+   * appearance (lm-evaluation-harness: `metric,filter`, `metric` for filter
+   * `none`); when set, these are what is scored. Absent for formats scored by
+   * the metrics of their mode.
+   */
+  metrics?: string[];
 }
 
 /** A BAD_RESULTS error for `file` at `where`. */

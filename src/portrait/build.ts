@@ -5,6 +5,12 @@
  * `stride`-th key of each document goes into a blocked Bloom filter sized for
  * the target false-positive rate.
  *
+ * Short fields: the main index matches a field shorter than n words whole,
+ * down to `min_words`. A portrait cannot hold every field length, so it also
+ * stores the document's `min_words`-grams (their keys tagged apart from the
+ * n-grams'); a copy of a short field of L words holds all L - min_words + 1 of
+ * them, which is what a query looks up. `minWords: 0` stores n-grams only.
+ *
  * The filter must be sized before keys go in, and the number of n-grams is only
  * known after reading: keys are buffered per shard (8 bytes each, in typed
  * arrays), then the shard's filter is sized for the count and filled. A shard
@@ -33,7 +39,12 @@ export interface PortraitOptions {
   fpr?: number;
   /** Seed of the word hash. @default 0 */
   seed?: number;
+  /** Also store every `minWords`-gram, so fields shorter than `ngram` words can be judged; 0: off. @default 8 */
+  minWords?: number;
 }
+
+/** XORed into the second half of a short-gram key, so a min_words-gram never answers for an n-gram. */
+export const SHORT_GRAM_TAG = 0x5bd1e995;
 
 /** Sync core: documents in, one portrait out (tests and shards use it directly). */
 export class PortraitBuilder {
@@ -41,6 +52,7 @@ export class PortraitBuilder {
   readonly stride: number;
   readonly fpr: number;
   readonly seed: number;
+  readonly minWords: number;
   documents = 0;
   bytes = 0;
   private count = 0;
@@ -55,9 +67,12 @@ export class PortraitBuilder {
     this.stride = options.stride ?? 1;
     this.fpr = options.fpr ?? 0.01;
     this.seed = options.seed ?? 0;
+    this.minWords = options.minWords ?? 8;
+    if (this.minWords >= this.ngram) this.minWords = 0;
     if (!Number.isInteger(this.ngram) || this.ngram < 1 || this.ngram > 1000) throw new ContamError('BAD_ARGUMENT', `expected --ngram to be a whole number from 1 to 1000, got ${this.ngram}`);
     if (!Number.isInteger(this.stride) || this.stride < 1) throw new ContamError('BAD_ARGUMENT', `expected --stride to be a whole number from 1 up, got ${this.stride}`);
     if (!(this.fpr > 0 && this.fpr < 1)) throw new ContamError('BAD_ARGUMENT', `expected --fpr to be a number between 0 and 1, got ${this.fpr}`);
+    if (!Number.isInteger(this.minWords) || this.minWords < 0) throw new ContamError('BAD_ARGUMENT', `expected --min-words to be a whole number from 0 up, got ${this.minWords}`);
   }
 
   /** N-grams buffered so far. */
@@ -69,13 +84,19 @@ export class PortraitBuilder {
     this.documents++;
     this.bytes += Buffer.byteLength(text, 'utf8');
     extractWords(text, this.words, this.seed, false);
-    const windows = this.words.count - this.ngram + 1;
+    this.addWindows(this.ngram, 0);
+    if (this.minWords > 0) this.addWindows(this.minWords, SHORT_GRAM_TAG);
+  }
+
+  /** Buffer every `stride`-th key of the current document's windows of `width` words, `tag` XORed into the second half. */
+  private addWindows(width: number, tag: number): void {
+    const windows = this.words.count - width + 1;
     if (windows <= 0) return;
     if (windows > this.windowA.length) {
       this.windowA = new Uint32Array(windows * 2);
       this.windowB = new Uint32Array(windows * 2);
     }
-    rollingShingleKeys(this.words.hashes, this.words.count, this.ngram, this.windowA, this.windowB);
+    rollingShingleKeys(this.words.hashes, this.words.count, width, this.windowA, this.windowB);
     const stored = Math.ceil(windows / this.stride);
     if (this.count + stored > this.keysA.length) {
       const size = Math.max(this.keysA.length * 2, this.count + stored);
@@ -93,7 +114,7 @@ export class PortraitBuilder {
     let c = this.count;
     for (let p = 0; p < windows; p += this.stride) {
       ka[c] = wa[p]!;
-      kb[c] = wb[p]!;
+      kb[c] = (wb[p]! ^ tag) >>> 0;
       c++;
     }
     this.count = c;
@@ -111,6 +132,7 @@ export class PortraitBuilder {
       normalization: NORMALIZATION,
       unit: 'word',
       ngram: this.ngram,
+      min_words: this.minWords,
       stride: this.stride,
       seed: this.seed,
       build_id: buildId,

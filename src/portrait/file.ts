@@ -27,6 +27,11 @@ export interface PortraitHeader {
   normalization: string;
   unit: 'word';
   ngram: number;
+  /**
+   * Every `min_words`-gram was stored too (keys tagged apart), so fields shorter
+   * than `ngram` words can be judged; 0, or absent in portraits built before, when not.
+   */
+  min_words?: number;
   /** Every `stride`-th n-gram of each document was stored (1: all). */
   stride: number;
   seed: number;
@@ -39,7 +44,7 @@ export interface PortraitHeader {
   fpr_expected: number;
   bloom: { bits: number; hashes: number; block_bits: 512 };
   documents: number;
-  /** N-grams inserted, repeats included. */
+  /** Keys inserted (n-grams, and min_words-grams when stored), repeats included. */
   ngrams: number;
   /** UTF-8 bytes of the documents' text. */
   bytes: number;

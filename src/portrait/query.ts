@@ -1,20 +1,30 @@
 /**
  * Querying portraits: each eval sample's word n-grams (per field, as the index
  * cuts them, so none spans two fields) are looked up in every shard of a
- * portrait; a key is present when any shard's Bloom filter holds it.
+ * portrait; a key is present when any shard's Bloom filter holds it. A field
+ * shorter than n words is judged as the main index judges it, whole, down to
+ * the portrait's `min_words`: through its `min_words`-grams, which a copy of
+ * the field holds every one of. Each distinct n-gram of a sample counts once
+ * (a SQuAD answer that repeats its paragraph adds nothing).
  *
  * Verdict. A Bloom filter answers "present" falsely at rate p (the union of
- * the shards': 1 - prod(1 - p_i)), so m n-grams of a sample never seen give
- * about Binomial(m, p) false hits: with p = 1% and 50 n-grams, one false hit
- * or more happens to 40% of clean samples, and "any n-gram present" would
- * convict them. The default verdict is therefore a test against that null:
- * `present` when P(Binomial(m, p) >= hits) < alpha (default 0.001), i.e. when
- * the hits are too many for false positives to explain. `minFraction` replaces
- * it with a plain threshold on the fraction present. A sample with no field of
- * n words has no n-gram and is `too_short`. With stride k the portrait holds
- * every k-th n-gram of each document, so a copied sample shows about 1/k of
- * its n-grams; the binomial test still applies (its null does not depend on k).
- * Shards are read one at a time, so a portrait larger than memory can be queried.
+ * the shards': 1 - prod(1 - p_i)), so the m distinct n-grams of a sample never
+ * seen give about Binomial(m, p) false hits: with p = 1% and 50 n-grams, one
+ * false hit or more happens to 40% of clean samples, and "any n-gram present"
+ * would convict them. Each sample is therefore tested against that null,
+ * p-value P(Binomial(m, p) >= hits), and since thousands of samples are tested
+ * at once the p-values are corrected by Holm's step-down method: the chance
+ * that any sample never seen is called `present` stays below alpha (default
+ * 0.001). A Bloom filter has no false negatives, so `absent` (no n-gram
+ * present) is exact; a sample with hits that do not pass is `inconclusive`,
+ * with the reason: too few n-grams for the test to ever pass (p^m above
+ * alpha / N, N samples tested), or too few hits to tell a shared n-gram from
+ * false positives. With stride k, a sample of fewer than k n-grams and no hit
+ * is inconclusive too. One with no field of `min_words` words is `too_short`. `minFraction` replaces the test with a plain threshold on the
+ * fraction present. With stride k the portrait holds every k-th n-gram of
+ * each document, so a copied sample shows about 1/k of its n-grams; the test
+ * still applies (its null does not depend on k). Shards are read one at a
+ * time, so a portrait larger than memory can be queried.
  */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +34,7 @@ import { extractWords, NORMALIZATION, WordBuffer } from '../text/normalize.js';
 import { rollingShingleKeys } from '../text/shingle.js';
 import type { BenchmarkSpec } from '../types.js';
 import { VERSION } from '../version.js';
+import { SHORT_GRAM_TAG } from './build.js';
 import { readPortraitFile, type PortraitHeader } from './file.js';
 
 export interface PortraitQueryOptions {
@@ -37,9 +48,9 @@ export interface PortraitSampleResult {
   benchmark: string;
   row: number;
   id: string;
-  /** N-grams of the sample (fields shorter than n words give none). */
+  /** Distinct n-grams of the sample (min_words-grams for fields shorter than n words). */
   ngrams: number;
-  /** N-grams found in the portrait. */
+  /** Distinct n-grams found in the portrait. */
   present: number;
   /** present / ngrams (0 for too-short samples). */
   fraction: number;
@@ -47,17 +58,20 @@ export interface PortraitSampleResult {
   longest_run: number;
   /** ngrams x false-positive rate: hits expected from a clean sample. */
   expected_false_hits: number;
-  /** P(Binomial(ngrams, fpr) >= present): the chance false positives alone give this many hits. */
+  /** P(Binomial(ngrams, fpr) >= present): the chance false positives alone give this many hits (before correction). */
   p_value: number;
-  verdict: 'present' | 'absent' | 'too_short';
+  verdict: 'present' | 'absent' | 'inconclusive' | 'too_short';
+  /** Why the verdict is `inconclusive` or `too_short`; null otherwise. */
+  reason: string | null;
 }
 
 export interface PortraitReport {
   version: 1;
   tool: { name: 'contam'; version: string };
-  portrait: { files: string[]; ngram: number; stride: number; normalization: string; seed: number; documents: number; ngrams: number; bytes: number; fpr_target: number; fpr: number };
-  rule: { name: 'binomial'; alpha: number } | { name: 'min-fraction'; min_fraction: number };
-  benchmarks: { name: string; path: string; samples: number; present: number; too_short: number }[];
+  portrait: { files: string[]; ngram: number; min_words: number; stride: number; normalization: string; seed: number; documents: number; ngrams: number; bytes: number; fpr_target: number; fpr: number };
+  /** The test; `tested` samples had n-grams, and Holm's correction keeps the chance of any false `present` among them below alpha. */
+  rule: { name: 'binomial'; alpha: number; correction: 'holm'; tested: number } | { name: 'min-fraction'; min_fraction: number };
+  benchmarks: { name: string; path: string; samples: number; present: number; inconclusive: number; too_short: number }[];
   samples: PortraitSampleResult[];
 }
 
@@ -97,6 +111,20 @@ export function binomialTail(m: number, p: number, k: number): number {
 }
 
 /**
+ * Holm's step-down correction: which null hypotheses are rejected at family-wise
+ * error rate `alpha`. The k-th smallest p-value (from 0) must be at most
+ * alpha / (N - k), and so must every smaller one; ties keep their order.
+ *
+ * @example holmRejects([0.0006, 0.0006], 0.001) // [false, false]: each is below alpha, neither below alpha / 2
+ */
+export function holmRejects(pValues: readonly number[], alpha: number): boolean[] {
+  const order = pValues.map((_, i) => i).sort((x, y) => pValues[x]! - pValues[y]! || x - y);
+  const out = new Array<boolean>(pValues.length).fill(false);
+  for (let k = 0; k < order.length && pValues[order[k]!]! <= alpha / (order.length - k); k++) out[order[k]!] = true;
+  return out;
+}
+
+/**
  * Check eval samples against a portrait (one file or its shards).
  *
  * @throws ContamError `FILE_NOT_FOUND`, `BAD_INDEX`, `INDEX_MISMATCH` (shards of
@@ -114,6 +142,7 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
   let keysA: Uint32Array = new Uint32Array(0);
   let keysB: Uint32Array = new Uint32Array(0);
   let hits = new Uint8Array(0);
+  let firstSeen: Uint8Array = new Uint8Array(0);
   // Per sample: [first key, end key) and per-field key boundaries for runs.
   const sampleStart: number[] = [];
   const fieldEnds: number[][] = [];
@@ -129,10 +158,10 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
         throw new ContamError('INDEX_MISMATCH', `the portrait was built with normalization ${header.normalization}; this contam has ${NORMALIZATION}`, { file, hint: 'query it with the contam version that built it, or rebuild it' });
       }
       first = header;
-      ({ keysA, keysB } = sampleKeys(benchmarks.flatMap((b) => b.samples), header, sampleStart, fieldEnds));
+      ({ keysA, keysB, firstSeen } = sampleKeys(benchmarks.flatMap((b) => b.samples), header, sampleStart, fieldEnds));
       hits = new Uint8Array(keysA.length);
     } else {
-      for (const key of ['ngram', 'stride', 'seed', 'normalization', 'build_id'] as const) {
+      for (const key of ['ngram', 'min_words', 'stride', 'seed', 'normalization', 'build_id'] as const) {
         if (header[key] !== first[key]) {
           throw new ContamError('INDEX_MISMATCH', `this shard has ${key} ${JSON.stringify(header[key])}, the first one (${files[0]}) ${JSON.stringify(first[key])}`, { file, hint: 'query shards of one build together' });
         }
@@ -149,11 +178,13 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
 
   const samples: PortraitSampleResult[] = [];
   const flat = benchmarks.flatMap((b) => b.samples);
+  const minWords = header.min_words ?? 0;
   for (let s = 0; s < flat.length; s++) {
     const sample = flat[s]!;
     const from = sampleStart[s]!;
     const to = sampleStart[s + 1]!;
     let present = 0;
+    let m = 0;
     let longest = 0;
     let run = 0;
     let field = 0;
@@ -162,53 +193,96 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
         field++;
         run = 0;
       }
+      if (firstSeen[i]) {
+        m++;
+        if (hits[i]) present++;
+      }
       if (hits[i]) {
-        present++;
         run++;
         if (run > longest) longest = run;
       } else run = 0;
     }
-    const m = to - from;
     const pValue = m === 0 ? 1 : binomialTail(m, fpr, present);
     const fraction = m === 0 ? 0 : present / m;
-    const verdict = m === 0 ? 'too_short' : (options.minFraction !== undefined ? fraction >= options.minFraction && present > 0 : pValue < alpha) ? 'present' : 'absent';
-    samples.push({ benchmark: sample.benchmark, row: sample.row, id: sample.id, ngrams: m, present, fraction, longest_run: longest, expected_false_hits: m * fpr, p_value: pValue, verdict });
+    const tooShort = m === 0 ? `no field of ${minWords > 0 ? minWords : header.ngram} words or more${minWords === 0 ? ' (the portrait holds no shorter n-grams)' : ''}` : null;
+    samples.push({ benchmark: sample.benchmark, row: sample.row, id: sample.id, ngrams: m, present, fraction, longest_run: longest, expected_false_hits: m * fpr, p_value: pValue, verdict: m === 0 ? 'too_short' : 'absent', reason: tooShort });
+  }
+  const tested = samples.filter((r) => r.verdict !== 'too_short');
+  if (options.minFraction !== undefined) {
+    for (const r of tested) if (r.fraction >= options.minFraction && r.present > 0) r.verdict = 'present';
+  } else {
+    const rejected = holmRejects(tested.map((r) => r.p_value), alpha);
+    tested.forEach((r, i) => {
+      if (rejected[i]) r.verdict = 'present';
+    });
+    const level = alpha / Math.max(1, tested.length);
+    for (const r of tested) {
+      if (r.verdict === 'present') continue;
+      const best = Math.pow(fpr, r.ngrams); // the smallest p-value it could reach, all its n-grams present
+      const lower = `a portrait built with --fpr below ${Math.pow(level, 1 / r.ngrams).toExponential(1)} could tell`;
+      if (r.present > 0 && best > level) {
+        r.verdict = 'inconclusive';
+        r.reason = `${r.ngrams} distinct n-gram${r.ngrams === 1 ? '' : 's'}: even all present, false positives at rate ${fpr.toExponential(2)} would explain them (p >= ${best.toExponential(2)}, above ${level.toExponential(2)} = alpha / ${tested.length}); ${lower}`;
+      } else if (r.present > 0) {
+        r.verdict = 'inconclusive';
+        r.reason = `${r.present} of ${r.ngrams} distinct n-grams present, as many as false positives at rate ${fpr.toExponential(2)} can give (p = ${r.p_value.toExponential(2)}, not significant after Holm's correction): a few shared n-grams, or none`;
+      } else if (header.stride > 1 && r.ngrams < header.stride) {
+        r.verdict = 'inconclusive';
+        r.reason = `none of its ${r.ngrams} n-grams is present, but the portrait holds only every ${header.stride}th n-gram of each document, so a copy this short can fall between them`;
+      }
+      // Otherwise absent: a Bloom filter has no false negatives, so none of its n-grams is in the corpus.
+    }
   }
   return {
     version: 1,
     tool: { name: 'contam', version: VERSION },
-    portrait: { files, ngram: header.ngram, stride: header.stride, normalization: header.normalization, seed: header.seed, documents, ngrams, bytes, fpr_target: header.fpr_target, fpr },
-    rule: options.minFraction !== undefined ? { name: 'min-fraction', min_fraction: options.minFraction } : { name: 'binomial', alpha },
+    portrait: { files, ngram: header.ngram, min_words: header.min_words ?? 0, stride: header.stride, normalization: header.normalization, seed: header.seed, documents, ngrams, bytes, fpr_target: header.fpr_target, fpr },
+    rule: options.minFraction !== undefined ? { name: 'min-fraction', min_fraction: options.minFraction } : { name: 'binomial', alpha, correction: 'holm', tested: tested.length },
     benchmarks: benchmarks.map(({ source }) => {
       const mine = samples.filter((r) => r.benchmark === source.name);
-      return { name: source.name, path: source.path, samples: mine.length, present: mine.filter((r) => r.verdict === 'present').length, too_short: mine.filter((r) => r.verdict === 'too_short').length };
+      const count = (verdict: PortraitSampleResult['verdict']) => mine.filter((r) => r.verdict === verdict).length;
+      return { name: source.name, path: source.path, samples: mine.length, present: count('present'), inconclusive: count('inconclusive'), too_short: count('too_short') };
     }),
     samples,
   };
 }
 
-/** Every sample's n-gram keys, per field, in sample order; fills the sample and field boundaries. */
-function sampleKeys(samples: { segments: { text: string }[] }[], header: PortraitHeader, sampleStart: number[], fieldEnds: number[][]): { keysA: Uint32Array; keysB: Uint32Array } {
+/**
+ * Every sample's keys, per field, in sample order: the n-grams of fields of n
+ * words or more, the (tagged) min_words-grams of shorter fields down to
+ * min_words. Fills the sample and field boundaries, and marks each key's
+ * first occurrence within its sample (`firstSeen`), so repeats count once.
+ */
+function sampleKeys(samples: { segments: { text: string }[] }[], header: PortraitHeader, sampleStart: number[], fieldEnds: number[][]): { keysA: Uint32Array; keysB: Uint32Array; firstSeen: Uint8Array } {
   const words = new WordBuffer();
   const a: number[] = [];
   const b: number[] = [];
+  const first: number[] = [];
+  const minWords = header.min_words ?? 0;
   let wa = new Uint32Array(1024);
   let wb = new Uint32Array(1024);
   for (const sample of samples) {
     sampleStart.push(a.length);
     const ends: number[] = [];
+    const seen = new Set<string>();
     for (const segment of sample.segments) {
       extractWords(segment.text, words, header.seed, false);
-      const windows = words.count - header.ngram + 1;
+      const short = words.count < header.ngram;
+      const width = short ? minWords : header.ngram;
+      const windows = width > 0 ? words.count - width + 1 : 0;
       if (windows > 0) {
         if (windows > wa.length) {
           wa = new Uint32Array(windows);
           wb = new Uint32Array(windows);
         }
-        rollingShingleKeys(words.hashes, words.count, header.ngram, wa, wb);
+        rollingShingleKeys(words.hashes, words.count, width, wa, wb);
         for (let p = 0; p < windows; p++) {
+          const keyB = short ? (wb[p]! ^ SHORT_GRAM_TAG) >>> 0 : wb[p]!;
+          const key = `${wa[p]!}:${keyB}`;
+          first.push(seen.has(key) ? 0 : 1);
+          seen.add(key);
           a.push(wa[p]!);
-          b.push(wb[p]!);
+          b.push(keyB);
         }
       }
       ends.push(a.length);
@@ -217,5 +291,5 @@ function sampleKeys(samples: { segments: { text: string }[] }[], header: Portrai
     fieldEnds.push(ends);
   }
   sampleStart.push(a.length);
-  return { keysA: Uint32Array.from(a), keysB: Uint32Array.from(b) };
+  return { keysA: Uint32Array.from(a), keysB: Uint32Array.from(b), firstSeen: Uint8Array.from(first) };
 }

@@ -7,6 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { ContamError } from '../errors.js';
+import { reportChecksum, type ScoreReportFile } from '../score/score.js';
 import type { Report, ScoreReport } from '../types.js';
 
 const HINT = 'pass the JSON written by `contam scan -o report.json`';
@@ -75,8 +76,31 @@ export function validateReport(data: unknown, file: string): Report {
   return data as unknown as Report;
 }
 
+/**
+ * Check that scores were computed from this report: every scored benchmark
+ * is one of the report's, and the checksum of the report's verdicts recorded
+ * by `contam score` is this report's. Returns the warnings to print (a scores
+ * file from before checksums were recorded).
+ *
+ * @throws ContamError `BAD_REPORT` naming the scores file when they do not match
+ */
+export function checkScoresMatch(report: Report, scores: ScoreReportFile, file: string): string[] {
+  const names = new Set(report.benchmarks.map((b) => b.name));
+  const foreign = [...new Set(scores.benchmarks.map((b) => b.name).filter((n) => !names.has(n)))];
+  const hint = 'score the results again against this report: contam score --report REPORT --results ... -o scores.json';
+  if (foreign.length > 0) {
+    throw new ContamError('BAD_REPORT', `the scores are for ${foreign.map((n) => `'${n}'`).join(', ')}, not a benchmark of the report (${[...names].map((n) => `'${n}'`).join(', ')})`, { file, hint });
+  }
+  if (scores.report === undefined) return [`${file} does not say which report it was scored against (written before contam recorded it); its figures may belong to another report`];
+  const checksum = reportChecksum(report);
+  if (scores.report.checksum !== checksum) {
+    throw new ContamError('BAD_REPORT', `the scores were computed from another report (verdict checksum ${scores.report.checksum.slice(0, 12)}, this report's ${checksum.slice(0, 12)})`, { file, hint });
+  }
+  return [];
+}
+
 /** Read a scores file written by `contam score -o`, checking its shape. */
-export async function readScores(file: string): Promise<ScoreReport> {
+export async function readScores(file: string): Promise<ScoreReportFile> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');

@@ -135,3 +135,23 @@ export function gsm8kAnswerMatches(extracted: string | null, referenceText: stri
   const y = Number(b);
   return a !== '' && b !== '' && Number.isFinite(x) && Number.isFinite(y) && x === y ? 1 : 0;
 }
+
+/**
+ * lm-evaluation-harness's `exact_match` as its GSM8K tasks configure it
+ * (gsm8k.yaml, gsm8k-cot.yaml): from both prediction and reference, the
+ * regexes_to_ignore `,`, `\$`, `(?s).*#### ` and `\.$` are removed in that
+ * order (Python's re.sub, every match; `$` also before a final newline), both
+ * are lower-cased (ignore_case), and they must then be equal as strings.
+ *
+ * @example harnessGsm8kExactMatch('1,234.', 'so ... #### 1234') // 1
+ */
+export function harnessGsm8kExactMatch(prediction: string, reference: string): number {
+  const clean = (text: string) =>
+    text
+      .replace(/,/g, '')
+      .replace(/\$/g, '')
+      .replace(/^[\s\S]*#### /, '')
+      .replace(/\.(?=\n?$)/g, '')
+      .toLowerCase();
+  return clean(prediction) === clean(reference) ? 1 : 0;
+}

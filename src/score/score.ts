@@ -10,19 +10,27 @@
  * input-and-label. Means are summed in the report's sample order (benchmark
  * row), so a score does not depend on the order of the results file.
  *
- * Metrics are recomputed from the file's log-likelihoods or generations where
- * present and taken from the file's own per-sample metric otherwise; where
- * both exist and differ, the disagreement is counted per metric (over every
- * record of the file, joined or not). `small_subset` is set when the clean or
+ * Which metrics: those the file stores, in its order, when it names them
+ * (lm-evaluation-harness: every filter's `metric,filter`, e.g.
+ * `exact_match,score-first`, `exact_match,maj@64`, `exact_match,maj@8`);
+ * otherwise those of the mode (acc and acc_norm; exact match and F1, or
+ * GSM8K's two extractions). Metrics are recomputed where contam knows them
+ * (acc and acc_norm from log-likelihoods; GSM8K exact match per filter from
+ * that filter's stored filtered response, as the harness's exact_match with
+ * GSM8K's regexes_to_ignore computes it) and taken from the file's own
+ * per-sample value otherwise; where both exist and differ, the disagreement
+ * is counted per metric and filter (over every record of the file, joined or
+ * not). `small_subset` is set when the clean or
  * the contaminated subset has fewer than 30 samples, below which a bootstrap
  * percentile interval is unreliable.
  */
+import { createHash } from 'node:crypto';
 import { ContamError } from '../errors.js';
 import { readResults, type ResultRecord, type ResultsFile } from '../io/results.js';
 import type { BenchmarkScores, MetricScores, Report, ScoreMode, ScoreReport, SubsetScore } from '../types.js';
 import { bootstrapDeltaInterval, bootstrapMeanInterval } from './bootstrap.js';
 import { joinRecords, recordName } from './join.js';
-import { accuracy, exactMatch, extractGsm8kAnswer, gsm8kAnswerMatches, lengthNormalizedAccuracy, squadF1 } from './metrics.js';
+import { accuracy, exactMatch, extractGsm8kAnswer, gsm8kAnswerMatches, harnessGsm8kExactMatch, lengthNormalizedAccuracy, squadF1 } from './metrics.js';
 
 /** One results file to score. */
 export interface ScoreInput {
@@ -58,6 +66,28 @@ const RECOMPUTE: Record<string, Recompute> = {
   'exact_match,flexible-extract': (r) => (r.prediction !== null && r.references?.length ? gsm8kAnswerMatches(extractGsm8kAnswer(r.prediction).flexible, r.references[0]!) : null),
 };
 
+/**
+ * How to recompute `metric` (`name` or `name,filter`) for a record, or null
+ * when contam does not know it. lm-evaluation-harness records carry each
+ * filter's filtered response, from which GSM8K's exact match is recomputed;
+ * truthfulqa_mc2's `acc` is a probability mass, not an argmax, so it is
+ * taken as stored.
+ */
+function recomputer(metric: string, file: ResultsFile, gsm8k: boolean, stored: boolean): Recompute | null {
+  const comma = metric.indexOf(',');
+  const name = comma < 0 ? metric : metric.slice(0, comma);
+  const filter = comma < 0 ? 'none' : metric.slice(comma + 1);
+  if ((name === 'acc' || name === 'acc_norm') && filter === 'none') return file.benchmark !== null && /mc2/.test(file.benchmark) ? null : RECOMPUTE[name]!;
+  if (name === 'exact_match' && gsm8k && file.format === 'lm-eval-harness') {
+    return (r) => {
+      const filtered = r.filtered?.[filter];
+      return filtered !== undefined && filtered !== null && r.references?.length ? harnessGsm8kExactMatch(filtered, r.references[0]!) : null;
+    };
+  }
+  // A metric the file names itself is one of its task's, configured as contam cannot see: taken as stored.
+  return stored ? null : (RECOMPUTE[metric] ?? null);
+}
+
 /** Which report benchmark a file is for: the explicit name, the file's own, or the one report benchmark it names. */
 export function resolveBenchmark(report: Report, file: ResultsFile, explicit?: string): string {
   const names = report.benchmarks.map((b) => b.name);
@@ -77,9 +107,15 @@ export function resolveBenchmark(report: Report, file: ResultsFile, explicit?: s
   throw new ContamError('JOIN_FAILED', own !== null ? `the results are for '${own}', which is not a benchmark of the report` : 'the results file does not say which benchmark it is for', { file: file.path, hint });
 }
 
-function inferMode(file: ResultsFile): ScoreMode {
+function fileMode(file: ResultsFile): ScoreMode | null {
   if (file.records.some((r) => r.logprobs !== null || 'acc' in r.stored)) return 'logprob';
   if (file.records.some((r) => r.prediction !== null)) return 'generative';
+  return null;
+}
+
+function inferMode(file: ResultsFile): ScoreMode {
+  const mode = fileMode(file);
+  if (mode !== null) return mode;
   throw new ContamError('BAD_RESULTS', 'the file holds neither log-likelihoods nor generations', { file: file.path, hint: 'pass --mode, or a file from a log-prob or generative run' });
 }
 
@@ -101,12 +137,11 @@ function subset(values: readonly number[], bootstrap: { seed: number; resamples:
 }
 
 /** A per-record value for each metric: recomputed when possible, else stored; null when neither. */
-function metricValues(file: ResultsFile, metric: string): { values: (number | null)[]; disagree: number; of: number } {
-  const recompute = RECOMPUTE[metric]!;
+function metricValues(file: ResultsFile, metric: string, recompute: Recompute | null): { values: (number | null)[]; disagree: number; of: number } {
   let disagree = 0;
   let of = 0;
   const values = file.records.map((r) => {
-    const ours = recompute(r);
+    const ours = recompute ? recompute(r) : null;
     const theirs = r.stored[metric];
     if (ours !== null && theirs !== undefined) {
       of += 1;
@@ -132,7 +167,10 @@ export function scoreResultsFile(report: Report, file: ResultsFile, input: Omit<
   const sampleCount = report.benchmarks.find((b) => b.name === benchmark)!.samples;
   const join = joinRecords(file.path, benchmark, sampleCount, samples, file.records);
 
-  const candidates: readonly string[] = mode === 'logprob' ? LOGPROB_METRICS : isGsm8k(report, benchmark, file.records) ? GSM8K_METRICS : GENERATIVE_METRICS;
+  const gsm8k = isGsm8k(report, benchmark, file.records);
+  // The file's own metrics, unless a mode other than the file's was asked for.
+  const stored = file.metrics !== undefined && file.metrics.length > 0 && mode === fileMode(file);
+  const candidates: readonly string[] = stored ? file.metrics! : mode === 'logprob' ? LOGPROB_METRICS : gsm8k ? GSM8K_METRICS : GENERATIVE_METRICS;
   const index = new Map(file.records.map((r, i) => [r, i]));
   const pairs = [...join.pairs].sort((a, b) => a.sample.row - b.sample.row);
   const leakedKnown = pairs.some((p) => p.sample.contaminated && p.sample.leaked !== undefined && p.sample.leaked !== null);
@@ -140,7 +178,7 @@ export function scoreResultsFile(report: Report, file: ResultsFile, input: Omit<
   const metrics: MetricScores[] = [];
   const disagreements: BenchmarkScores['disagreements'] = [];
   for (const [k, name] of candidates.entries()) {
-    const { values, disagree, of } = metricValues(file, name);
+    const { values, disagree, of } = metricValues(file, name, recomputer(name, file, gsm8k, stored));
     const missing = pairs.find((p) => values[index.get(p.record)!] === null);
     if (missing) {
       // The first metric of a mode is what the mode means; without it for every sample the file cannot be scored.
@@ -204,6 +242,28 @@ export function scoreResultsFile(report: Report, file: ResultsFile, input: Omit<
   };
 }
 
+/** Which report a ScoreReport was computed from: written into scores.json and checked by `contam report --scores`. */
+export interface ScoredReport {
+  /** SHA-256 of the report's verdicts: every benchmark's name and size, every sample's benchmark, row, id, contaminated, too_short and leaked. */
+  checksum: string;
+  benchmarks: string[];
+}
+
+/** A ScoreReport as `contam score` writes it: with the report it was computed from. */
+export type ScoreReportFile = ScoreReport & { report?: ScoredReport };
+
+/**
+ * The checksum of what scores depend on in a report: its benchmarks and each
+ * sample's verdict. Figures the verdict does not use (overlaps, matches) and
+ * the report's formatting do not change it.
+ */
+export function reportChecksum(report: Report): string {
+  const hash = createHash('sha256');
+  for (const b of report.benchmarks) hash.update(`${JSON.stringify([b.name, b.samples])}\n`);
+  for (const s of report.samples) hash.update(`${JSON.stringify([s.benchmark, s.row, s.id, s.contaminated, s.too_short, s.leaked ?? null])}\n`);
+  return hash.digest('hex');
+}
+
 /**
  * Read each results file, join it to the report and score it.
  *
@@ -212,7 +272,7 @@ export function scoreResultsFile(report: Report, file: ResultsFile, input: Omit<
  *   [{ path: 'samples_gsm8k_2026-11-28T10-00-00.jsonl' }], { seed: 1 });
  * @throws ContamError `FILE_NOT_FOUND`, `BAD_RESULTS`, `BAD_PARQUET`, `JOIN_FAILED`, `BAD_ARGUMENT`
  */
-export async function scoreResults(report: Report, inputs: readonly ScoreInput[], options: ScoreOptions = {}): Promise<ScoreReport> {
+export async function scoreResults(report: Report, inputs: readonly ScoreInput[], options: ScoreOptions = {}): Promise<ScoreReportFile> {
   const seed = options.seed ?? 0;
   const resamples = options.resamples ?? 1000;
   if (!Number.isInteger(resamples) || resamples < 1) throw new ContamError('BAD_ARGUMENT', `expected resamples to be a whole number from 1 up, got ${resamples}`);
@@ -223,5 +283,5 @@ export async function scoreResults(report: Report, inputs: readonly ScoreInput[]
     const file = await readResults(input.path);
     benchmarks.push(scoreResultsFile(report, file, input, { seed, resamples }));
   }
-  return { version: 1, seed, bootstrap_resamples: resamples, benchmarks };
+  return { version: 1, report: { checksum: reportChecksum(report), benchmarks: report.benchmarks.map((b) => b.name) }, seed, bootstrap_resamples: resamples, benchmarks };
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildPortrait } from '../../src/portrait/build.js';
 import { decodePortrait, readPortraitFile } from '../../src/portrait/file.js';
-import { binomialTail, queryPortrait } from '../../src/portrait/query.js';
+import { binomialTail, holmRejects, queryPortrait } from '../../src/portrait/query.js';
 import { parseEvalArgument } from '../../src/io/evals.js';
 import { naiveWords } from '../helpers/naive.js';
 import { random } from '../helpers/samples.js';
@@ -38,24 +38,26 @@ const evalFile = path.join(tmp, 'bench.jsonl');
 writeFileSync(evalFile, samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
 const spec = parseEvalArgument(`bench=${evalFile}#question,answer:label`);
 
-/** Independent fractions: sets of space-joined n-gram strings. */
-function naiveFractions(stride = 1): number[] {
+/**
+ * Independent fractions: sets of space-joined n-gram strings, 13-grams of
+ * fields of 13 words or more and 8-grams of shorter fields down to 8 words,
+ * each distinct one counted once per sample.
+ */
+function naiveFractions(stride = 1, list: { question: string; answer: string }[] = samples): number[] {
   const present = new Set<string>();
   for (const d of docs) {
     const w = naiveWords(d.join(' '));
-    for (let p = 0; p + 13 <= w.length; p += stride) present.add(w.slice(p, p + 13).join(' '));
+    for (const n of [13, 8]) for (let p = 0; p + n <= w.length; p += stride) present.add(`${n}:${w.slice(p, p + n).join(' ')}`);
   }
-  return samples.map((s) => {
-    let total = 0;
-    let found = 0;
+  return list.map((s) => {
+    const grams = new Set<string>();
     for (const field of [s.question, s.answer]) {
       const w = naiveWords(field);
-      for (let p = 0; p + 13 <= w.length; p++) {
-        total++;
-        if (present.has(w.slice(p, p + 13).join(' '))) found++;
-      }
+      const n = w.length >= 13 ? 13 : 8;
+      for (let p = 0; p + n <= w.length; p++) grams.add(`${n}:${w.slice(p, p + n).join(' ')}`);
     }
-    return total === 0 ? 0 : found / total;
+    const found = [...grams].filter((g) => present.has(g)).length;
+    return grams.size === 0 ? 0 : found / grams.size;
   });
 }
 
@@ -63,14 +65,18 @@ test('fractions present are exact, worked out by hand and by a naive n-gram set'
   const out = path.join(tmp, 'all.portrait');
   const summary = await buildPortrait([corpus], out, { fpr: 1e-6 });
   t.deepEqual(summary.files, [out]);
-  t.is(summary.ngrams, 3 * (200 - 12));
+  // Each document's 13-grams and 8-grams.
+  t.is(summary.ngrams, 3 * (200 - 12) + 3 * (200 - 7));
   const report = await queryPortrait([out], [spec]);
-  // 18 of 18; 8 of 28 (windows inside the 20 copied words); 0 of 28; too short; 8 of (3 + 8).
-  const byHand = [1, 8 / 28, 0, 0, 8 / 11];
+  // 18 of 18; 8 of 28 (windows inside the 20 copied words); 0 of 28; the 10-word field whole: its 3 8-grams;
+  // 8 of (3 + 8). The answer 'x' has no n-gram.
+  const byHand = [1, 8 / 28, 0, 1, 8 / 11];
   t.deepEqual(report.samples.map((s) => s.fraction), byHand);
   t.deepEqual(naiveFractions(), byHand);
-  t.deepEqual(report.samples.map((s) => s.verdict), ['present', 'present', 'absent', 'too_short', 'present']);
-  t.deepEqual(report.samples.map((s) => s.longest_run), [18, 8, 0, 0, 8]);
+  t.deepEqual(report.samples.map((s) => s.ngrams), [18, 28, 28, 3, 11]);
+  t.deepEqual(report.samples.map((s) => s.verdict), ['present', 'present', 'absent', 'present', 'present']);
+  t.deepEqual(report.samples.map((s) => s.longest_run), [18, 8, 0, 3, 8]);
+  t.deepEqual(report.rule, { name: 'binomial', alpha: 0.001, correction: 'holm', tested: 5 });
   t.true(report.portrait.fpr <= 1e-6);
 });
 
@@ -80,6 +86,8 @@ test('stride k stores every k-th n-gram of each document', async (t) => {
   const report = await queryPortrait([out], [spec]);
   // Sample 0 covers document windows 26..43: multiples of 13 there are 26 and 39.
   t.is(report.samples[0]!.present, 2);
+  // Sample 3's 8-grams start at words 0, 1, 2 of document 2: only 0 is stored.
+  t.is(report.samples[3]!.present, 1);
   t.deepEqual(report.samples.map((s) => s.fraction), naiveFractions(13));
 });
 
@@ -90,7 +98,7 @@ test('shards of one build are queried together and give the same answer as one f
   t.false(existsSync(out));
   const report = await queryPortrait([out], [spec]);
   t.deepEqual(report.portrait.files, summary.files);
-  t.deepEqual(report.samples.map((s) => s.fraction), [1, 8 / 28, 0, 0, 8 / 11]);
+  t.deepEqual(report.samples.map((s) => s.fraction), [1, 8 / 28, 0, 1, 8 / 11]);
   t.is(report.portrait.documents, 3);
   // A shard of another build is refused.
   const other = path.join(tmp, 'other.portrait');
@@ -136,4 +144,45 @@ test('binomial tail against direct sums', (t) => {
   t.is(binomialTail(3, 0.5, 2), 0.5);
   t.is(binomialTail(10, 0.1, 0), 1);
   t.true(Math.abs(binomialTail(10, 0.1, 1) - (1 - 0.9 ** 10)) < 1e-12);
+});
+
+test('repeated n-grams of a sample count once', async (t) => {
+  const out = path.join(tmp, 'repeat.portrait');
+  await buildPortrait([corpus], out, { fpr: 1e-6 });
+  // The answer repeats the question (a SQuAD answer that is its paragraph): 8 distinct 13-grams, not 16;
+  // the second repeats a 20-word passage inside one field: of its 28 windows, 20 are distinct
+  // (8 inside the passage, whose repeats at 20..27 add nothing, and 12 across the seam), 8 of them present.
+  const copy = docs[0]!.slice(50, 70).join(' ');
+  const list = [{ question: copy, answer: copy }, { question: `${copy} ${copy}`, answer: 'x' }];
+  const file = path.join(tmp, 'repeat.jsonl');
+  writeFileSync(file, list.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  const report = await queryPortrait([out], [parseEvalArgument(`rep=${file}#question,answer`)]);
+  t.deepEqual(report.samples.map((s) => [s.ngrams, s.present]), [[8, 8], [20, 8]]);
+  t.deepEqual(naiveFractions(1, list), [1, 8 / 20]);
+});
+
+test('a sample too small for the test to ever pass is inconclusive, with its reason, not absent', async (t) => {
+  const out = path.join(tmp, 'coarse.portrait');
+  await buildPortrait([corpus], out, { fpr: 0.01 });
+  // An 8-word copy: one 8-gram, present. At the filter's rate p, P = p; Holm needs alpha / 2.
+  const list = [{ question: docs[1]!.slice(40, 48).join(' '), answer: 'x' }, { question: docs[1]!.slice(100, 140).join(' '), answer: 'x' }];
+  const file = path.join(tmp, 'tiny.jsonl');
+  writeFileSync(file, list.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  const report = await queryPortrait([out], [parseEvalArgument(`tiny=${file}#question,answer`)]);
+  const [tiny, long] = report.samples;
+  t.deepEqual([tiny!.ngrams, tiny!.present, tiny!.verdict], [1, 1, 'inconclusive']);
+  const p = report.portrait.fpr;
+  t.is(tiny!.reason, `1 distinct n-gram: even all present, false positives at rate ${p.toExponential(2)} would explain them (p >= ${p.toExponential(2)}, above ${(0.001 / 2).toExponential(2)} = alpha / 2); a portrait built with --fpr below ${(0.001 / 2).toExponential(1)} could tell`);
+  t.deepEqual([long!.ngrams, long!.present, long!.verdict, long!.reason], [28, 28, 'present', null]);
+  t.deepEqual(report.benchmarks, [{ name: 'tiny', path: file, samples: 2, present: 1, inconclusive: 1, too_short: 0 }]);
+});
+
+test("Holm's step-down rejects in order of p-value, each against alpha / (N - k)", (t) => {
+  // Sorted 1e-4 <= 1e-3/4, 3e-4 <= 1e-3/3, 4e-4 <= 1e-3/2, then 0.5 > 1e-3.
+  t.deepEqual(holmRejects([1e-4, 4e-4, 3e-4, 0.5], 0.001), [true, true, true, false]);
+  // Each below alpha, neither below alpha / 2: none, where an uncorrected test would convict both.
+  t.deepEqual(holmRejects([6e-4, 6e-4], 0.001), [false, false]);
+  // A step that fails stops the rest, however small they are against their own level.
+  t.deepEqual(holmRejects([6e-4, 9e-4, 1e-3], 0.001), [false, false, false]);
+  t.deepEqual(holmRejects([], 0.001), []);
 });

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import { readReport } from '../../src/report/read.js';
-import { hellaswag, hellaswagText, makeReport, tempDir } from '../score/_helpers.js';
+import { checkScoresMatch, readReport } from '../../src/report/read.js';
+import { reportChecksum, scoreResults } from '../../src/score/score.js';
+import { hellaswag, hellaswagText, lmEvalHellaswagLine, makeReport, tempDir, writeJsonl } from '../score/_helpers.js';
 
 function reportFile(data: unknown): string {
   const file = path.join(tempDir(), 'report.json');
@@ -57,4 +58,34 @@ test('a truncated report is BAD_REPORT and a missing one FILE_NOT_FOUND', async 
   t.regex(bad!.message, /not JSON/);
   const missing = await t.throwsAsync(readReport(path.join(tempDir(), 'nope.json')));
   t.is((missing as { code?: string }).code, 'FILE_NOT_FOUND');
+});
+
+test('scores of this report pass; scores of another benchmark or of another report are BAD_REPORT naming the scores file', async (t) => {
+  const report = good();
+  const file = writeJsonl(path.join(tempDir(), 'samples_hellaswag_2026-11-28T10-00-00.jsonl'), hellaswag(3).map((r, i) => lmEvalHellaswagLine(r, i, 'nested')));
+  const scores = await scoreResults(report, [{ path: file }], { resamples: 10 });
+  t.deepEqual(scores.report!.benchmarks, ['hellaswag']);
+  t.deepEqual(checkScoresMatch(report, scores, 'scores.json'), []);
+
+  // One verdict changed: the scores' subsets are no longer this report's.
+  const changed = { ...report, samples: report.samples.map((s) => (s.row === 2 ? { ...s, contaminated: true } : s)) };
+  const other = t.throws(() => checkScoresMatch(changed, scores, 'scores.json'));
+  t.is((other as { code?: string }).code, 'BAD_REPORT');
+  t.regex(other!.message, /^scores\.json: the scores were computed from another report \(verdict checksum [0-9a-f]{12}, this report's [0-9a-f]{12}\)/);
+
+  const gsm = { ...scores, benchmarks: [{ ...scores.benchmarks[0]!, name: 'gsm8k' }] };
+  const foreign = t.throws(() => checkScoresMatch(report, gsm, 'scores.json'));
+  t.is((foreign as { code?: string }).code, 'BAD_REPORT');
+  t.regex(foreign!.message, /^scores\.json: the scores are for 'gsm8k', not a benchmark of the report \('hellaswag'\)/);
+
+  // A scores file from before the checksum was recorded: shown, with a named warning.
+  const { report: _, ...old } = scores;
+  t.deepEqual(checkScoresMatch(report, old, 'old.json'), ["old.json does not say which report it was scored against (written before contam recorded it); its figures may belong to another report"]);
+});
+
+test("the verdict checksum ignores figures the verdicts do not use", (t) => {
+  const report = good();
+  const refigured = { ...report, samples: report.samples.map((s) => ({ ...s, overlap: 0.5, longest: 99 })) };
+  t.is(reportChecksum(refigured), reportChecksum(report));
+  t.not(reportChecksum({ ...report, samples: report.samples.map((s) => ({ ...s, too_short: true })) }), reportChecksum(report));
 });

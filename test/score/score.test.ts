@@ -202,9 +202,12 @@ test('gsm8k generations: strict #### and flexible last-number matches, two filte
   const generation = (i: number) => (i < 10 ? rows[i]!.answer : i < 15 ? `So the answer is ${gold(rows[i]!.answer)}.` : 'I think it is 99999.');
   const strict = (i: number) => (i < 10 ? 1 : 0);
   const flexible = (i: number) => (i < 15 ? 1 : 0);
+  // What the harness's two filters extract from those generations (worked out by hand from gsm8k.yaml's regexes).
+  const strictFiltered = (i: number) => (i < 10 ? gold(rows[i]!.answer) : '[invalid]');
+  const flexibleFiltered = (i: number) => (i < 10 ? gold(rows[i]!.answer) : i < 15 ? `${gold(rows[i]!.answer)}.` : '99999.');
   const lines = rows.flatMap((r, i) => [
-    { doc_id: i, doc: r, target: r.answer, arguments: { gen_args_0: { arg_0: `Question: ${r.question}\nAnswer:`, arg_1: { until: ['Question:'] } } }, resps: [[generation(i)]], filtered_resps: ['x'], filter: 'strict-match', metrics: ['exact_match'], exact_match: strict(i) },
-    { doc_id: i, doc: r, target: r.answer, arguments: { gen_args_0: { arg_0: `Question: ${r.question}\nAnswer:`, arg_1: { until: ['Question:'] } } }, resps: [generation(i)], filtered_resps: 'x', filter: 'flexible-extract', metrics: ['exact_match'], exact_match: flexible(i) },
+    { doc_id: i, doc: r, target: r.answer, arguments: { gen_args_0: { arg_0: `Question: ${r.question}\nAnswer:`, arg_1: { until: ['Question:'] } } }, resps: [[generation(i)]], filtered_resps: [strictFiltered(i)], filter: 'strict-match', metrics: ['exact_match'], exact_match: strict(i) },
+    { doc_id: i, doc: r, target: r.answer, arguments: { gen_args_0: { arg_0: `Question: ${r.question}\nAnswer:`, arg_1: { until: ['Question:'] } } }, resps: [generation(i)], filtered_resps: flexibleFiltered(i), filter: 'flexible-extract', metrics: ['exact_match'], exact_match: flexible(i) },
   ]);
   const contaminated = new Set([0, 1, 2, 3, 4, 10, 11]);
   const report = makeReport([{ name: 'gsm8k', shape: 'gsm8k', samples: 1319, specs: rows.map((r, row) => ({ row, text: gsm8kText(r), contaminated: contaminated.has(row) })) }]);

@@ -1,0 +1,53 @@
+/**
+ * A portrait of the real corpus of ../shared/data, queried with real
+ * benchmarks, against what `check` finds in the same corpus: no sample check
+ * calls clean is `present`, every sample check finds verbatim (its n-gram
+ * rule fired) is `present` or `inconclusive` with a reason, and short
+ * samples are judged whole rather than left too short.
+ */
+import test from 'ava';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseEvalArgument } from '../../src/io/evals.js';
+import { check } from '../../src/pipeline.js';
+import { buildPortrait } from '../../src/portrait/build.js';
+import { queryPortrait, type PortraitReport } from '../../src/portrait/query.js';
+import type { Report } from '../../src/types.js';
+
+const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-portrait-shared-'));
+const specs = [
+  ['tqa', 'truthfulqa/TruthfulQA.csv'],
+  ['tqamc', 'truthfulqa/mc_task.json'],
+  ['arc', 'arc/ARC-Challenge-Test.jsonl'],
+  ['mmlu', 'mmlu/test.jsonl'],
+].map(([name, file]) => parseEvalArgument(`${name}=${path.join(DATA, file!)}`));
+
+let portrait: PortraitReport;
+let report: Report;
+
+test.serial('a portrait of the shared corpus, queried with every sample', async (t) => {
+  const out = path.join(tmp, 'corpus.portrait');
+  await buildPortrait([path.join(DATA, 'corpus')], out, {});
+  portrait = await queryPortrait([out], specs);
+  t.deepEqual(portrait.rule, { name: 'binomial', alpha: 0.001, correction: 'holm', tested: portrait.samples.filter((s) => s.verdict !== 'too_short').length });
+  // TruthfulQA's short questions are judged whole (502 of 790 were too short with 13-grams alone).
+  t.true(portrait.benchmarks.find((b) => b.name === 'tqa')!.too_short <= 2);
+});
+
+test.serial('check and the portrait agree: no clean sample present, every verbatim find present or inconclusive', async (t) => {
+  report = await check(specs, [path.join(DATA, 'corpus')], { workers: 1, minhash: false });
+  const byKey = new Map(portrait.samples.map((s) => [`${s.benchmark}/${s.row}`, s]));
+  let verbatim = 0;
+  for (const s of report.samples) {
+    const p = byKey.get(`${s.benchmark}/${s.row}`)!;
+    if (!s.contaminated) t.not(p.verdict, 'present', `${s.benchmark} row ${s.row} is clean for check`);
+    if (s.contaminated && s.rules.ngram.fired) {
+      verbatim++;
+      t.true(p.verdict === 'present' || (p.verdict === 'inconclusive' && p.reason !== null), `${s.benchmark} row ${s.row}: ${p.verdict}`);
+    }
+    if (p.verdict === 'absent') t.is(p.present, 0, 'absent means no n-gram present (no false negatives)');
+  }
+  t.true(verbatim >= 10, `check finds ${verbatim} verbatim`);
+});
