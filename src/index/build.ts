@@ -145,7 +145,9 @@ export async function buildIndex(
   const wholeSample: number[] = [];
   const segField: string[] = [];
   let wordCount = 0;
-  const wordBytes: Uint8Array[] = [];
+  // Normalized words back to back; a segment's words are encoded in one call, joined by spaces
+  // (no word holds one), and copied here without them.
+  let wordBytes = new Uint8Array(1 << 20);
   let wordByteLength = 0;
   const wordOffsets = u32();
   const encoder = new TextEncoder();
@@ -180,11 +182,17 @@ export async function buildIndex(
         segRole.push(segment.label ? ROLE_LABEL : segment.distractor ? ROLE_DISTRACTOR : ROLE_INPUT);
         segField.push(segment.field);
         const { units: u, texts } = units.extractWithText(segment.text);
+        const joined = encoder.encode(texts.join(' '));
+        if (wordByteLength + joined.length > wordBytes.length) {
+          const grown = new Uint8Array(Math.max(wordBytes.length * 2, wordByteLength + joined.length));
+          grown.set(wordBytes.subarray(0, wordByteLength));
+          wordBytes = grown;
+        }
+        let at = 0;
         for (let k = 0; k < u.count; k++) {
-          const bytes = encoder.encode(texts[k]!);
           wordOffsets.push(wordByteLength);
-          wordBytes.push(bytes);
-          wordByteLength += bytes.length;
+          while (at < joined.length && joined[at] !== 32) wordBytes[wordByteLength++] = joined[at++]!;
+          at++;
           wordCount++;
           wordHash.push(u.hashes[k]!);
           wordStart.push(u.starts[k]! + offset);
@@ -275,11 +283,7 @@ export async function buildIndex(
   }
   wordOffsets.push(wordByteLength);
   const allWordBytes = new Uint8Array(new SharedArrayBuffer(Math.max(wordByteLength, 1))).subarray(0, wordByteLength);
-  let at = 0;
-  for (const b of wordBytes) {
-    allWordBytes.set(b, at);
-    at += b.length;
-  }
+  allWordBytes.set(wordBytes.subarray(0, wordByteLength));
 
   const built = ShingleTable.build(keysA.data.subarray(0, keysA.length), keysB.data.subarray(0, keysB.length));
   // Post each key's anchors as the global index of the anchor's first word, those with a

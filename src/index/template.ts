@@ -20,7 +20,7 @@
  * Windows are compared by their 64-bit shingle key; a collision can only make
  * a window look more frequent, which makes a verdict more cautious, not wrong.
  */
-import { shingleKey } from '../text/shingle.js';
+import { rollingShingleKeys, shingleKey } from '../text/shingle.js';
 
 export const TEMPLATE_WIDTH = 5;
 /** Texts a window must occur in to be a template, unless it lies in a shared passage. */
@@ -52,42 +52,74 @@ export function templateWords(hashes: Uint32Array, sampleStart: ArrayLike<number
     seen.add(key);
     distinct.push(g);
   }
-  const frequency = new Map<number, number>();
-  const local = new Set<number>();
-  const keys = (g: number): number[] => {
+  // Every window's slot in an open-addressing table of window keys (two 32-bit lanes), found once
+  // in sample order; counts and flags then live in typed arrays beside the table.
+  const windowStart = new Float64Array(samples + 1);
+  let windows = 0;
+  for (let g = 0; g < samples; g++) {
+    windowStart[g] = windows;
+    windows += Math.max(0, sampleStart[g + 1]! - sampleStart[g]! - w + 1);
+  }
+  windowStart[samples] = windows;
+  let capacity = 16;
+  while (capacity < windows * 2) capacity *= 2;
+  const mask = capacity - 1;
+  const slotA = new Uint32Array(capacity);
+  const slotB = new Uint32Array(capacity);
+  const used = new Uint8Array(capacity);
+  const slotOf = new Uint32Array(windows);
+  const keysA = new Uint32Array(1024);
+  const keysB = new Uint32Array(1024);
+  for (let g = 0; g < samples; g++) {
     const from = sampleStart[g]!;
-    const list: number[] = [];
-    for (let p = from; p + w <= sampleStart[g + 1]!; p++) {
-      const [a, b] = shingleKey(hashes, p, w);
-      list.push(pack(a, b));
+    const count = sampleStart[g + 1]! - from;
+    const base = windowStart[g]!;
+    for (let q = 0; q + w <= count; q += 1024) {
+      const n = rollingShingleKeys(hashes.subarray(from + q, from + Math.min(count, q + 1024 + w - 1)), Math.min(count - q, 1024 + w - 1), w, keysA, keysB);
+      for (let k = 0; k < n; k++) {
+        const a = keysA[k]!;
+        const b = keysB[k]!;
+        let slot = a & mask;
+        while (used[slot] === 1 && (slotA[slot] !== a || slotB[slot] !== b)) slot = (slot + 1) & mask;
+        used[slot] = 1;
+        slotA[slot] = a;
+        slotB[slot] = b;
+        slotOf[base + q + k] = slot;
+      }
     }
-    return list;
-  };
+  }
+  // Distinct samples holding each window (a window repeated in one sample counts once).
+  const frequency = new Uint32Array(capacity);
+  const lastSample = new Int32Array(capacity).fill(-1);
   for (const g of distinct) {
-    local.clear();
-    for (const k of keys(g)) local.add(k);
-    for (const k of local) frequency.set(k, (frequency.get(k) ?? 0) + 1);
+    for (let i = windowStart[g]!; i < windowStart[g + 1]!; i++) {
+      const slot = slotOf[i]!;
+      if (lastSample[slot] === g) continue;
+      lastSample[slot] = g;
+      frequency[slot]! += 1;
+    }
   }
   // Windows of long equal-frequency stretches are passages, not templates.
-  const passage = new Set<number>();
+  const passage = new Uint8Array(capacity);
   for (const g of distinct) {
-    const list = keys(g);
-    let i = 0;
-    while (i < list.length) {
-      const f = frequency.get(list[i]!)!;
+    const first = windowStart[g]!;
+    const end = windowStart[g + 1]!;
+    let i = first;
+    while (i < end) {
+      const f = frequency[slotOf[i]!]!;
       let j = i + 1;
-      while (j < list.length && frequency.get(list[j]!) === f) j++;
-      if (f >= TEMPLATE_MIN && f < TEMPLATE_ALWAYS && j - i + w - 1 >= SHARED_PASSAGE) for (let k = i; k < j; k++) passage.add(list[k]!);
+      while (j < end && frequency[slotOf[j]!] === f) j++;
+      if (f >= TEMPLATE_MIN && f < TEMPLATE_ALWAYS && j - i + w - 1 >= SHARED_PASSAGE) for (let k = i; k < j; k++) passage[slotOf[k]!] = 1;
       i = j;
     }
   }
   for (let g = 0; g < samples; g++) {
     const from = sampleStart[g]!;
-    const list = keys(g);
-    for (let q = 0; q < list.length; q++) {
-      const k = list[q]!;
-      const f = frequency.get(k) ?? 0;
-      if (f >= TEMPLATE_ALWAYS || (f >= TEMPLATE_MIN && !passage.has(k))) out.fill(1, from + q, from + q + w);
+    const first = windowStart[g]!;
+    for (let i = first; i < windowStart[g + 1]!; i++) {
+      const slot = slotOf[i]!;
+      const f = frequency[slot]!;
+      if (f >= TEMPLATE_ALWAYS || (f >= TEMPLATE_MIN && passage[slot] === 0)) out.fill(1, from + (i - first), from + (i - first) + w);
     }
   }
   return out;
