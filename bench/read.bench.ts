@@ -10,9 +10,13 @@
  *
  * MB/s on disk counts the file's bytes; MB/s decompressed counts the plain
  * JSONL bytes the file holds (the same for every format), so formats compare.
+ * For .jsonl.zst it also decompresses the file alone with each streaming
+ * decoder, libzstd (zstd-napi, the one in use) and fzstd (the one before),
+ * fastest of three each, interleaved, so their ratio is from the same minute.
  */
 import path from 'node:path';
-import { openDecompressed } from '../src/io/compression.js';
+import { openDecompressed, readFileChunks } from '../src/io/compression.js';
+import { inflateZstd, zstdStreamDecoder } from '../src/io/zstd-stream.js';
 import { corpusFormatOf } from '../src/io/files.js';
 import { planCorpusParts, readCorpusPart } from '../src/io/corpus.js';
 import { generateCorpus, hasZstdCli, sizeOf } from './corpus-gen.js';
@@ -79,4 +83,21 @@ for (const format of formats) {
 
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
 for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c]!)).join('  '));
+const zst = corpus['jsonl.zst']?.[0];
+if (zst) {
+  const best: Record<string, number> = {};
+  const decoders = zstdStreamDecoder === 'zstd-napi' ? (['zstd-napi', 'fzstd'] as const) : (['fzstd'] as const);
+  for (let run = 0; run < 3; run++) {
+    for (const decoder of decoders) {
+      const start = performance.now();
+      let n = 0;
+      for await (const chunk of inflateZstd(readFileChunks(zst), decoder)) n += chunk.length;
+      if (n !== plainBytes) throw new Error(`${decoder} gave ${n} bytes, the JSONL holds ${plainBytes}`);
+      best[decoder] = Math.max(best[decoder] ?? 0, mb(plainBytes) / ((performance.now() - start) / 1000));
+    }
+  }
+  const line = Object.entries(best).map(([d, rate]) => `${d} ${rate.toFixed(0)} MB/s`).join(', ');
+  const ratio = best['zstd-napi'] && best.fzstd ? ` = ${(best['zstd-napi'] / best.fzstd).toFixed(1)}x fzstd (target: at least 3x)` : ' (zstd-napi is not installed: fzstd in use)';
+  console.log(`.jsonl.zst decompression alone, MB/s of output (fastest of 3): ${line}${ratio}`);
+}
 console.log(`plain JSONL: ${mb(plainBytes).toFixed(1)} MB; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; node ${process.version}`);
