@@ -34,7 +34,7 @@ import { indexBenchmarks } from '../src/pipeline.js';
 import { scanDocuments } from '../src/scan/corpus-scanner.js';
 import { zstdStreamDecoder } from '../src/io/zstd-stream.js';
 import { generateCorpus, hasZstdCli } from './corpus-gen.js';
-import { benchmarkEvals, SHARED_DATA } from './shared-data.js';
+import { benchmarkArguments, benchmarkEvals } from './shared-data.js';
 import { generateWebCorpus, WEB_MIX } from './web-corpus.js';
 
 const args = process.argv.slice(2);
@@ -205,14 +205,7 @@ const perMb = (c: Counters, mb: number) =>
 // --- the Janitor as a whole process, one core, on a web-like corpus: against `contam check --workers 1` -------
 {
   const web = await generateWebCorpus(out, baselineMb * 1e6);
-  const specs = [
-    `gsm8k=${SHARED_DATA}/gsm8k/test.jsonl`,
-    `mmlu=${SHARED_DATA}/mmlu/test.jsonl`,
-    `hellaswag=${SHARED_DATA}/hellaswag/val.jsonl`,
-    `arc=${SHARED_DATA}/arc/ARC-Challenge-Test.jsonl`,
-    `truthfulqa=${SHARED_DATA}/truthfulqa/TruthfulQA.csv`,
-    `humaneval=${SHARED_DATA}/humaneval/HumanEval.jsonl.gz`,
-  ];
+  const specs = benchmarkArguments();
   const timed = (args: string[]) => {
     const start = performance.now();
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
