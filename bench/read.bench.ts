@@ -7,6 +7,7 @@
  * there is compression) without parsing, so the cost of parsing shows.
  *
  *   node --import=tsx bench/read.bench.ts [targetMB=300] [formats=jsonl,jsonl.gz,jsonl.zst,parquet]
+ *   node --import=tsx bench/read.bench.ts [--read-mb 300] [--read-formats ...]   (as `npm run bench -- --read-mb 100` passes them)
  *
  * MB/s on disk counts the file's bytes; MB/s decompressed counts the plain
  * JSONL bytes the file holds (the same for every format), so formats compare.
@@ -21,8 +22,12 @@ import { corpusFormatOf } from '../src/io/files.js';
 import { planCorpusParts, readCorpusPart } from '../src/io/corpus.js';
 import { generateCorpus, hasZstdCli, sizeOf } from './corpus-gen.js';
 
-const targetMB = Number(process.argv[2] ?? 300);
-const formats = (process.argv[3] ?? 'jsonl,jsonl.gz,jsonl.zst,parquet').split(',');
+// Positional arguments when run alone; named ones when `npm run bench` hands every bench the same flags.
+const argv = process.argv.slice(2);
+const named = (name: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : undefined);
+const positional = argv[0]?.startsWith('--') ? [] : argv;
+const targetMB = Number(named('read-mb') ?? positional[0] ?? 300);
+const formats = (named('read-formats') ?? positional[1] ?? 'jsonl,jsonl.gz,jsonl.zst,parquet').split(',');
 const dir = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'out');
 
 if (formats.includes('jsonl.zst') && !hasZstdCli()) {

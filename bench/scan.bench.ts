@@ -1,7 +1,7 @@
 /**
  * Scan throughput and memory, against baselines run on the same files.
  *
- *   node --import=tsx bench/scan.bench.ts [--mb 1000] [--small-mb 200] [--large-mb 2000] [--web-mb 300] [--baseline-mb 50] [--token-mb 10] [--runs 3]
+ *   node --import=tsx bench/scan.bench.ts [--mb 1000] [--small-mb 200] [--large-mb 2000] [--web-mb 200] [--baseline-mb 50] [--token-mb 10] [--runs 3]
  *
  * Index: the real benchmarks of ../shared/data (GSM8K, MMLU, HellaSwag, ARC,
  * TruthfulQA, HumanEval), word 13-grams, no MinHash; and the same with
@@ -46,7 +46,7 @@ const bigMb = arg('mb', 1000);
 const smallMb = arg('small-mb', 200);
 const largeMb = arg('large-mb', 2000);
 const baselineMb = arg('baseline-mb', 50);
-const webMb = arg('web-mb', 300);
+const webMb = arg('web-mb', 200);
 const tokenMb = arg('token-mb', 10);
 // Each measurement is the fastest of `runs` (this machine's throughput varies by 10-20% from run to run).
 const runs = Math.max(1, arg('runs', 3));
@@ -172,12 +172,14 @@ for (const [name, files, smallFiles] of sets) {
 
 // --- the Pile goal: MB/s per core with `check`'s defaults (near-duplicates on), one worker ----------------
 {
-  const textBytes = runOnce('text-bytes', defaultsFile, bigParts, 0).text_bytes;
-  const exact = oneWorker['JSONL (16 files)']!;
-  const d = run('scan-1', defaultsFile, bigParts, textBytes);
+  // On the small corpus: with MinHash on, the scan runs several times slower than exact-only.
+  const files = await split(small.jsonl![0]!, 16);
+  const textBytes = runOnce('text-bytes', defaultsFile, files, 0).text_bytes;
+  const exact = run('scan-1', indexFile, files, textBytes);
+  const d = run('scan-1', defaultsFile, files, textBytes);
   // 825 GB in 5 minutes on a 64-core node.
   const goal = 825e3 / 300 / 64;
-  console.log(`per core with check's defaults (MinHash on), JSONL, 1 worker: ${d.mbps} MB/s (exact only: ${exact.mbps} MB/s); the Pile goal needs ${goal.toFixed(0)} MB/s per core: ${d.mbps >= goal ? 'met' : 'not met'}, ${(d.mbps / goal).toFixed(2)}x`);
+  console.log(`per core with check's defaults (MinHash on), ${(d.bytes / 1e6).toFixed(0)} MB of JSONL, 1 worker: ${d.mbps} MB/s (exact only: ${exact.mbps} MB/s); the Pile goal needs ${goal.toFixed(0)} MB/s per core: ${d.mbps >= goal ? 'met' : 'not met'}, ${(d.mbps / goal).toFixed(2)}x`);
 }
 
 // --- the web-like corpus: sources interleaved, web page lengths, ~11% benchmark-like pages ----------------
