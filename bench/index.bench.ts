@@ -28,7 +28,7 @@ import path from 'node:path';
 import { parseEvalArgument, readEvalSamples } from '../src/io/evals.js';
 import { mulberry32 } from '../src/score/bootstrap.js';
 import { sourceDocuments } from './corpus-gen.js';
-import { benchmarkEvals, SHARED_DATA } from './shared-data.js';
+import { benchmarkArguments, SHARED_DATA } from './shared-data.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -43,7 +43,7 @@ const cli = path.resolve(import.meta.dirname, '../dist/src/cli/main.js');
 
 /** The texts of the 7 benchmarks' samples, their segments joined by newlines, benchmark by benchmark. */
 async function realSamples(): Promise<string[]> {
-  const specs = [...benchmarkEvals(), parseEvalArgument(`squad=${SHARED_DATA}/squad/dev-v1.1.qa.jsonl.gz`)];
+  const specs = [...benchmarkArguments(), `squad=${SHARED_DATA}/squad/dev-v1.1.qa.jsonl.gz`].map(parseEvalArgument);
   const texts: string[] = [];
   for (const spec of specs) for (const sample of (await readEvalSamples(spec)).samples) texts.push(sample.segments.map((s) => s.text).join('\n'));
   return texts;
@@ -105,18 +105,19 @@ interface Built {
   loadRssMb: number;
 }
 
-function buildAndLoad(n: number, evals: string): Built {
-  const index = path.join(out, `index-bench-${n}.cidx`);
-  const rssFile = path.join(out, `index-bench-${n}.rss`);
+/** Build with `contam index` from `evalArgs` (each an --eval argument) in a child, then load the index in another. */
+function buildAndLoad(n: number, name: string, evalArgs: string[]): Built {
+  const index = path.join(out, `index-bench-${name}.cidx`);
+  const rssFile = path.join(out, `index-bench-${name}.rss`);
   rmSync(rssFile, { force: true });
   const start = performance.now();
-  const build = spawnSync(process.execPath, ['--import', path.join(import.meta.dirname, 'peak-rss.mjs'), cli, 'index', '--eval', `bench=${evals}#text`, '-o', index, '--json'], {
+  const build = spawnSync(process.execPath, ['--import', path.join(import.meta.dirname, 'peak-rss.mjs'), cli, 'index', ...evalArgs.flatMap((e) => ['--eval', e]), '-o', index, '--json'], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
     env: { ...process.env, PEAK_RSS_FILE: rssFile },
   });
   const buildSeconds = (performance.now() - start) / 1000;
-  if (build.status !== 0) throw new Error(`contam index of ${n} samples failed (${build.status}): ${build.stderr}`);
+  if (build.status !== 0) throw new Error(`contam index of ${name} failed (${build.status}): ${build.stderr}`);
   const info = JSON.parse(build.stdout) as { shingles: number };
   const load = spawnSync(process.execPath, [path.join(import.meta.dirname, 'index-load.mjs'), index], { encoding: 'utf8' });
   if (load.status !== 0) throw new Error(`loading ${index} failed: ${load.stderr}`);
@@ -127,6 +128,15 @@ function buildAndLoad(n: number, evals: string): Built {
 console.log(`# index growth (node ${process.version}, ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; contam index defaults, 13-grams)`);
 const real = await realSamples();
 console.log(`real samples of the 7 benchmarks: ${real.length}; past them, synthetic samples from ../shared/data/corpus prose`);
+const report = (label: string, r: Built) =>
+  console.log(
+    `${label}: ${r.shingles} shingles, ${(r.bytes / 1e6).toFixed(1)} MB on disk = ${(r.bytes / r.shingles).toFixed(1)} bytes per shingle (target: at most 24); build ${r.buildSeconds.toFixed(1)} s, peak RSS ${r.rssMb} MB; load ${r.loadSeconds.toFixed(2)} s (${(r.bytes / 1e6 / r.loadSeconds).toFixed(0)} MB/s) against ${r.readSeconds.toFixed(2)} s to read its bytes (${(r.loadSeconds / r.readSeconds).toFixed(1)}x), peak RSS ${r.loadRssMb} MB`,
+  );
+{
+  const seven = [...benchmarkArguments(), `squad=${SHARED_DATA}/squad/dev-v1.1.qa.jsonl.gz`];
+  const r = buildAndLoad(real.length, '7-benchmarks', seven);
+  report(`the 7 benchmarks as files (${real.length} samples; target: peak RSS under 1 GB)`, r);
+}
 const results: Built[] = [];
 for (const n of sizes) {
   if (n >= 1_000_000 && results.length >= 2) {
@@ -145,11 +155,9 @@ for (const n of sizes) {
     continue;
   }
   const evals = await evalFile(n, real);
-  const r = buildAndLoad(n, evals);
+  const r = buildAndLoad(n, String(n), [`bench=${evals}#text`]);
   results.push(r);
-  console.log(
-    `${n} samples: ${r.shingles} shingles, ${(r.bytes / 1e6).toFixed(1)} MB on disk = ${(r.bytes / r.shingles).toFixed(1)} bytes per shingle (target: at most 24); build ${r.buildSeconds.toFixed(1)} s, peak RSS ${r.rssMb} MB; load ${r.loadSeconds.toFixed(2)} s (${(r.bytes / 1e6 / r.loadSeconds).toFixed(0)} MB/s) against ${r.readSeconds.toFixed(2)} s to read its bytes (${(r.loadSeconds / r.readSeconds).toFixed(1)}x), peak RSS ${r.loadRssMb} MB`,
-  );
+  report(`${n} samples`, r);
 }
 for (let i = 1; i < results.length; i++) {
   const a = results[i - 1]!;
