@@ -75,7 +75,7 @@ async function* inflateNative(raw: AsyncIterable<Uint8Array>, zstd: ZstdBinding)
   const dctx = new zstd.DCtx();
   dctx.setParameter(zstd.DParameter.windowLogMax, 31);
   let offset = 0;
-  // 0 once a frame is decoded and flushed whole (or before any input); the next input size hint inside a frame.
+  // The last call ended inside a frame: its return value (the next input size hint) was not 0.
   let inFrame = false;
   let out = Buffer.allocUnsafeSlow(OUTPUT_BYTES);
   for await (const chunk of raw) {
@@ -99,7 +99,11 @@ async function* inflateNative(raw: AsyncIterable<Uint8Array>, zstd: ZstdBinding)
         yield full ? out : out.subarray(0, written);
         out = Buffer.allocUnsafeSlow(OUTPUT_BYTES);
       }
-      if (written === 0 && read === 0) break;
+      if (written === 0 && read === 0) {
+        // Nothing left to flush; with input left, libzstd would have taken some or thrown.
+        if (input.length > 0) throw new ZstdDataError('the zstd decoder stopped taking input', offset, false);
+        break;
+      }
     }
   }
   if (inFrame) throw new ZstdDataError('the zstd data ends inside a frame', offset, true);
