@@ -15,6 +15,7 @@
  * decoder, libzstd (zstd-napi, the one in use) and fzstd (the one before),
  * fastest of three each, interleaved, so their ratio is from the same minute.
  */
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { openDecompressed, readFileChunks } from '../src/io/compression.js';
 import { inflateZstd, zstdStreamDecoder } from '../src/io/zstd-stream.js';
@@ -104,5 +105,8 @@ if (zst) {
   const line = Object.entries(best).map(([d, rate]) => `${d} ${rate.toFixed(0)} MB/s`).join(', ');
   const ratio = best['zstd-napi'] && best.fzstd ? ` = ${(best['zstd-napi'] / best.fzstd).toFixed(1)}x fzstd (target: at least 3x)` : ' (zstd-napi is not installed: fzstd in use)';
   console.log(`.jsonl.zst decompression alone, MB/s of output (fastest of 3): ${line}${ratio}`);
+  // Memory: the zstd CLI writes one frame per file, so this file is one frame of its full size.
+  const memory = JSON.parse(execFileSync(process.execPath, [path.join(import.meta.dirname, 'zstd-memory.mjs'), zst], { encoding: 'utf8' })) as { bytes: number; rss_mb: number };
+  console.log(`.jsonl.zst memory: one ${mb(sizeOf([zst])).toFixed(0)} MB frame (${mb(memory.bytes).toFixed(0)} MB of output) decompressed in a process of its own peaks at ${memory.rss_mb} MB RSS`);
 }
 console.log(`plain JSONL: ${mb(plainBytes).toFixed(1)} MB; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; node ${process.version}`);
