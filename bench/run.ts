@@ -18,9 +18,20 @@ const benches: [string, string[]][] = [
   ['portrait.bench.ts', []],
   ['html.bench.ts', []],
 ];
+// A bench that fails is named at the end; the others still run.
+const failed: string[] = [];
 for (const [bench, own] of benches) {
   const file = path.join(import.meta.dirname, bench);
   if (!existsSync(file)) continue;
-  console.log(`\n== ${[bench, ...own].join(' ')}`);
-  execFileSync(process.execPath, ['--import=tsx', file, ...own, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const name = [bench, ...own].join(' ');
+  console.log(`\n== ${name}`);
+  try {
+    execFileSync(process.execPath, ['--import=tsx', file, ...own, ...process.argv.slice(2)], { stdio: 'inherit' });
+  } catch {
+    failed.push(name);
+  }
+}
+if (failed.length > 0) {
+  console.error(`\nfailed: ${failed.join(', ')}`);
+  process.exitCode = 1;
 }
