@@ -23,7 +23,8 @@ export function hasZstdCli(): boolean {
   return spawnSync('zstd', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-function sourceDocuments(): { id: string; text: string; source: string }[] {
+/** The documents of ../shared/data/corpus/*.jsonl.gz, in file order. */
+export function sourceDocuments(): { id: string; text: string; source: string }[] {
   const docs: { id: string; text: string; source: string }[] = [];
   for (const name of readdirSync(DATA).filter((f) => f.endsWith('.jsonl.gz')).sort()) {
     for (const line of gunzipSync(readFileSync(path.join(DATA, name))).toString('utf8').split('\n')) {

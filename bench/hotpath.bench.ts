@@ -1,6 +1,7 @@
 /**
  * Where a word scan's time goes, stage by stage, on the same texts in memory:
- *   node --import=tsx bench/hotpath.bench.ts [--mb 100]
+ *   node --import=tsx bench/hotpath.bench.ts [--mb 100] [--web]
+ * --web runs it on the web-like corpus (bench/web-corpus.ts) instead of prose.
  * Stages: JSON.parse of the lines; extractWords (normalize + XXH32); + the
  * keys of the probed windows; + Bloom probes; the full DocumentScanner.
  */
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { indexBenchmarks } from '../src/pipeline.js';
 import { generateCorpus } from './corpus-gen.js';
+import { generateWebCorpus } from './web-corpus.js';
 import { benchmarkEvals } from './shared-data.js';
 import { extractWords, WordBuffer } from '../src/text/normalize.js';
 import { shingleKey } from '../src/text/shingle.js';
@@ -18,8 +20,10 @@ import { WordUnits } from '../src/text/units.js';
 const args = process.argv.slice(2);
 const mb = Number(args[args.indexOf('--mb') + 1] ?? 100) || 100;
 const out = path.resolve(import.meta.dirname, 'out');
-const corpus = await generateCorpus(out, mb * 1e6, ['jsonl']);
-const fd = openSync(corpus.jsonl![0]!, 'r');
+const web = args.includes('--web');
+const file = web ? (await generateWebCorpus(out, mb * 1e6)).file : (await generateCorpus(out, mb * 1e6, ['jsonl'])).jsonl![0]!;
+console.log(`corpus: ${web ? 'web-like' : 'prose'}, ${mb} MB`);
+const fd = openSync(file, 'r');
 const buf = Buffer.alloc(mb * 1e6);
 const got = readSync(fd, buf, 0, buf.length, 0);
 closeSync(fd);

@@ -17,7 +17,8 @@ import { renderHtmlReport } from '../src/report/html.js';
 import type { Report, ReportSample } from '../src/types.js';
 import { SHARED_DATA } from './shared-data.js';
 
-const N = Number(process.argv[2] ?? 100_000);
+// A flag (as `npm run bench -- --mb 100` hands every bench) is not a count.
+const N = Number(process.argv[2]?.startsWith('--') ? 100_000 : (process.argv[2] ?? 100_000));
 const CHROMIUM = '/usr/bin/chromium';
 const outDir = path.resolve(import.meta.dirname, 'out');
 

@@ -7,18 +7,28 @@
  * there is compression) without parsing, so the cost of parsing shows.
  *
  *   node --import=tsx bench/read.bench.ts [targetMB=300] [formats=jsonl,jsonl.gz,jsonl.zst,parquet]
+ *   node --import=tsx bench/read.bench.ts [--read-mb 300] [--read-formats ...]   (as `npm run bench -- --read-mb 100` passes them)
  *
  * MB/s on disk counts the file's bytes; MB/s decompressed counts the plain
  * JSONL bytes the file holds (the same for every format), so formats compare.
+ * For .jsonl.zst it also decompresses the file alone with each streaming
+ * decoder, libzstd (zstd-napi, the one in use) and fzstd (the one before),
+ * fastest of three each, interleaved, so their ratio is from the same minute.
  */
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { openDecompressed } from '../src/io/compression.js';
+import { openDecompressed, readFileChunks } from '../src/io/compression.js';
+import { inflateZstd, zstdStreamDecoder } from '../src/io/zstd-stream.js';
 import { corpusFormatOf } from '../src/io/files.js';
 import { planCorpusParts, readCorpusPart } from '../src/io/corpus.js';
 import { generateCorpus, hasZstdCli, sizeOf } from './corpus-gen.js';
 
-const targetMB = Number(process.argv[2] ?? 300);
-const formats = (process.argv[3] ?? 'jsonl,jsonl.gz,jsonl.zst,parquet').split(',');
+// Positional arguments when run alone; named ones when `npm run bench` hands every bench the same flags.
+const argv = process.argv.slice(2);
+const named = (name: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : undefined);
+const positional = argv[0]?.startsWith('--') ? [] : argv;
+const targetMB = Number(named('read-mb') ?? positional[0] ?? 300);
+const formats = (named('read-formats') ?? positional[1] ?? 'jsonl,jsonl.gz,jsonl.zst,parquet').split(',');
 const dir = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'out');
 
 if (formats.includes('jsonl.zst') && !hasZstdCli()) {
@@ -79,4 +89,24 @@ for (const format of formats) {
 
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
 for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c]!)).join('  '));
+const zst = corpus['jsonl.zst']?.[0];
+if (zst) {
+  const best: Record<string, number> = {};
+  const decoders = zstdStreamDecoder === 'zstd-napi' ? (['zstd-napi', 'fzstd'] as const) : (['fzstd'] as const);
+  for (let run = 0; run < 3; run++) {
+    for (const decoder of decoders) {
+      const start = performance.now();
+      let n = 0;
+      for await (const chunk of inflateZstd(readFileChunks(zst), decoder)) n += chunk.length;
+      if (n !== plainBytes) throw new Error(`${decoder} gave ${n} bytes, the JSONL holds ${plainBytes}`);
+      best[decoder] = Math.max(best[decoder] ?? 0, mb(plainBytes) / ((performance.now() - start) / 1000));
+    }
+  }
+  const line = Object.entries(best).map(([d, rate]) => `${d} ${rate.toFixed(0)} MB/s`).join(', ');
+  const ratio = best['zstd-napi'] && best.fzstd ? ` = ${(best['zstd-napi'] / best.fzstd).toFixed(1)}x fzstd (target: at least 3x)` : ' (zstd-napi is not installed: fzstd in use)';
+  console.log(`.jsonl.zst decompression alone, MB/s of output (fastest of 3): ${line}${ratio}`);
+  // Memory: the zstd CLI writes one frame per file, so this file is one frame of its full size.
+  const memory = JSON.parse(execFileSync(process.execPath, [path.join(import.meta.dirname, 'zstd-memory.mjs'), zst], { encoding: 'utf8' })) as { bytes: number; rss_mb: number };
+  console.log(`.jsonl.zst memory: one ${mb(sizeOf([zst])).toFixed(0)} MB frame (${mb(memory.bytes).toFixed(0)} MB of output) decompressed in a process of its own peaks at ${memory.rss_mb} MB RSS`);
+}
 console.log(`plain JSONL: ${mb(plainBytes).toFixed(1)} MB; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; node ${process.version}`);

@@ -6,13 +6,14 @@
  * mode: read (read and decompress only, touching every text), scan-1, scan-N (N workers),
  * text-bytes (counts the UTF-8 bytes of the texts, what the others report MB/s of text against;
  * kept out of `read`, whose time would otherwise include the counting).
- * Prints one JSON line: {mode, bytes, documents, seconds, mbps, rss_mb}.
+ * Prints one JSON line: {mode, bytes, documents, seconds, mbps, rss_mb, counters}; `counters` are
+ * the scan's own (ScanCounters: windows probed, Bloom hits, candidates, verified, ...), summed over workers.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { readIndexFile } from '../dist/src/index/file.js';
 import { planCorpusParts, readCorpusPart } from '../dist/src/io/corpus.js';
-import { scanCorpus } from '../dist/src/scan/scan.js';
+import { reportFromState, scanCorpusState } from '../dist/src/scan/scan.js';
 
 const [mode, indexFile, ...files] = process.argv.slice(2);
 const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
@@ -21,6 +22,7 @@ let documents = 0;
 let textBytes = Number(process.env.TEXT_BYTES ?? 0);
 // UTF-16 units of all texts, summed in read mode so every text is touched.
 let characters = 0;
+let counters = null;
 let t0 = performance.now();
 if (mode === 'read' || mode === 'text-bytes') {
   const count = mode === 'text-bytes';
@@ -37,11 +39,13 @@ if (mode === 'read' || mode === 'text-bytes') {
   const index = await readIndexFile(indexFile);
   // Loading the index is paid once per scan, not per byte: the clock starts after it.
   t0 = performance.now();
-  const report = await scanCorpus(index, files, { workers });
+  const state = await scanCorpusState(index, files, { workers });
+  const report = reportFromState(index, state);
   documents = report.corpus.documents;
+  counters = state.counters;
 }
 const seconds = (performance.now() - t0) / 1000;
 // Peak RSS of this process: VmHWM, since getrusage's maxrss survives exec and would report the parent's.
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
 const rss = hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
-console.log(JSON.stringify({ mode, bytes, text_bytes: textBytes, documents, characters, seconds: Number(seconds.toFixed(2)), mbps: Number((bytes / 1e6 / seconds).toFixed(1)), text_mbps: Number((textBytes / 1e6 / seconds).toFixed(1)), rss_mb: Math.round(rss) }));
+console.log(JSON.stringify({ mode, bytes, text_bytes: textBytes, documents, characters, seconds: Number(seconds.toFixed(2)), mbps: Number((bytes / 1e6 / seconds).toFixed(1)), text_mbps: Number((textBytes / 1e6 / seconds).toFixed(1)), rss_mb: Math.round(rss), counters }));

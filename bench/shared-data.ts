@@ -4,8 +4,8 @@ import { parseEvalArgument } from '../src/io/evals.js';
 
 export const SHARED_DATA = path.resolve(import.meta.dirname, '../../shared/data');
 
-/** GSM8K, MMLU, HellaSwag, ARC-Challenge, TruthfulQA and HumanEval, as `contam index` arguments would name them. */
-export function benchmarkEvals() {
+/** GSM8K, MMLU, HellaSwag, ARC-Challenge, TruthfulQA and HumanEval, as `contam index --eval` arguments. */
+export function benchmarkArguments(): string[] {
   const data = SHARED_DATA;
   return [
     `gsm8k=${data}/gsm8k/test.jsonl`,
@@ -14,5 +14,10 @@ export function benchmarkEvals() {
     `arc=${data}/arc/ARC-Challenge-Test.jsonl`,
     `truthfulqa=${data}/truthfulqa/TruthfulQA.csv`,
     `humaneval=${data}/humaneval/HumanEval.jsonl.gz`,
-  ].map(parseEvalArgument);
+  ];
+}
+
+/** The benchmarks of benchmarkArguments, parsed. */
+export function benchmarkEvals() {
+  return benchmarkArguments().map(parseEvalArgument);
 }

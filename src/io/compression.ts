@@ -1,20 +1,27 @@
 /**
  * Bytes of a file (or stdin) as an async iterable of chunks, decompressed on
  * the fly: gzip through node:zlib (multi-member files included), zstd through
- * fzstd's streaming `Decompress` (there is no zstd in node:zlib on Node 20).
+ * libzstd's streaming decoder (zstd-stream.ts; there is no zstd in node:zlib on
+ * Node 20).
  *
  * Invariant: `consumed` counts bytes read from disk (compressed), so readers
  * can attribute on-disk bytes to batches; it never exceeds the file size and
  * reaches it when the iteration completes. Memory is bounded by the chunk size
- * (~4 MB on disk, ~1 MB of zlib output at a time), never by the file.
+ * (~4 MB on disk, ~1 MB of decompressed output at a time) and, for zstd, the
+ * frame's window, never by the file.
+ *
+ * A corrupt stream is often found only at its end (gzip's CRC-32, zstd's
+ * content checksum), after garbage has been handed on and failed to parse;
+ * blameCompression turns such a parse failure into the compression error it
+ * really is.
  */
 import { open } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { Decompress } from 'fzstd';
-import { ContamError } from '../errors.js';
+import { ContamError, type ContamErrorCode } from '../errors.js';
 import type { Compression } from '../types.js';
 import { STDIN } from './files.js';
+import { inflateZstd, ZstdDataError } from './zstd-stream.js';
 
 /** Bytes read from disk per read call. */
 export const READ_CHUNK = 4 << 20;
@@ -54,7 +61,7 @@ export function openDecompressed(file: string, compression: Compression, signal?
       raw = readFileChunks(file, signal, start, end);
     }
     if (kind === 'gzip') yield* gunzip(counted(raw), file, state);
-    else if (kind === 'zstd') yield* unzstd(counted(raw), file, state);
+    else if (kind === 'zstd') yield* unzstd(counted(raw), file);
     else yield* counted(raw);
   }
   return {
@@ -118,12 +125,11 @@ function peekable(source: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> 
   };
 }
 
-function compressionError(kind: string, file: string, state: { consumed: number }, error: unknown): ContamError {
+function compressionError(kind: string, file: string, offset: number, error: unknown, truncated: boolean): ContamError {
   const message = (error as Error)?.message ?? String(error);
-  const truncated = /unexpected end|EOF/i.test(message);
   return new ContamError('BAD_COMPRESSION', truncated ? `the ${kind} data ends early (truncated file)` : `corrupt ${kind} data: ${message}`, {
     file,
-    where: `byte ${state.consumed}`,
+    where: `byte ${offset}`,
     cause: error,
     hint: truncated ? 'the file was cut short; download or copy it again' : `check the file with ${kind === 'gzip' ? 'gzip -t' : 'zstd -t'}`,
   });
@@ -136,40 +142,63 @@ async function* gunzip(raw: AsyncIterable<Uint8Array>, file: string, state: { co
   pipeline(source, inflater, (error) => {
     if (error) failure ??= error;
   });
+  const gzipError = (error: unknown) => compressionError('gzip', file, state.consumed, error, /unexpected end/i.test((error as Error)?.message ?? ''));
   try {
     for await (const chunk of inflater) yield chunk as Buffer;
   } catch (error) {
     if (error instanceof ContamError) throw error;
     const cause = failure instanceof ContamError ? failure : error;
     if (cause instanceof ContamError) throw cause;
-    throw compressionError('gzip', file, state, cause);
+    throw gzipError(cause);
   } finally {
     source.destroy();
     inflater.destroy();
   }
-  if (failure) throw failure instanceof ContamError ? failure : compressionError('gzip', file, state, failure);
+  if (failure) throw failure instanceof ContamError ? failure : gzipError(failure);
 }
 
-async function* unzstd(raw: AsyncIterable<Uint8Array>, file: string, state: { consumed: number }): AsyncGenerator<Uint8Array> {
-  let out: Uint8Array[] = [];
-  const decoder = new Decompress((chunk) => {
-    out.push(chunk);
-  });
-  const push = (chunk: Uint8Array, final: boolean) => {
-    try {
-      decoder.push(chunk, final);
-    } catch (error) {
-      throw compressionError('zstd', file, state, error);
-    }
-  };
-  for await (const chunk of raw) {
-    push(chunk, false);
-    if (out.length > 0) {
-      const ready = out;
-      out = [];
-      yield* ready;
-    }
+async function* unzstd(raw: AsyncIterable<Uint8Array>, file: string): AsyncGenerator<Uint8Array> {
+  try {
+    yield* inflateZstd(raw);
+  } catch (error) {
+    if (error instanceof ZstdDataError) throw compressionError('zstd', file, error.offset, error, error.truncated);
+    throw error;
   }
-  push(new Uint8Array(0), true);
-  yield* out;
+}
+
+/** The errors a reader raises on the bytes it was handed, which garbage from a corrupt stream can cause. */
+const DATA_ERRORS = new Set<ContamErrorCode>(['BAD_JSON', 'BAD_UTF8', 'MISSING_COLUMN', 'BAD_VALUE']);
+
+/**
+ * Decompress a whole file, discarding the output, and return the
+ * BAD_COMPRESSION error it fails with, or null when the stream is sound.
+ */
+export async function checkCompressed(file: string, compression: Compression, signal?: AbortSignal): Promise<ContamError | null> {
+  try {
+    for await (const chunk of openDecompressed(file, compression, signal)) void chunk;
+  } catch (error) {
+    if (error instanceof ContamError && error.code === 'BAD_COMPRESSION') return error;
+    throw error;
+  }
+  return null;
+}
+
+/**
+ * Pass on a reader of a compressed file's records; when it fails on the data
+ * (bad JSON, bad UTF-8, a missing or mistyped field), check the compressed
+ * stream from the start first, and report its corruption instead when it has
+ * one: a flipped bit in a gzip member yields garbage that only the member's
+ * CRC-32, at its end, exposes. This costs one more pass over the file, on the
+ * way to failing. Stdin cannot be read twice, and is left as it is.
+ */
+export async function* blameCompression<T>(reader: AsyncGenerator<T>, file: string, compression: Compression, signal?: AbortSignal): AsyncGenerator<T> {
+  try {
+    yield* reader;
+  } catch (error) {
+    if (compression && file !== STDIN && error instanceof ContamError && DATA_ERRORS.has(error.code)) {
+      const corrupt = await checkCompressed(file, compression, signal);
+      if (corrupt) throw corrupt;
+    }
+    throw error;
+  }
 }

@@ -15,7 +15,7 @@
  */
 import { ContamError } from '../errors.js';
 import type { CorpusBatch, CorpusDocument, CorpusPart, CorpusReadOptions } from '../types.js';
-import { openDecompressed, readFileChunks, type ByteSource } from './compression.js';
+import { blameCompression, openDecompressed, readFileChunks, type ByteSource } from './compression.js';
 import { STDIN } from './files.js';
 
 const NEWLINE = 10;
@@ -33,7 +33,8 @@ const NEWLINE = 10;
 export function readJsonlDocuments(part: CorpusPart, options: CorpusReadOptions): AsyncGenerator<CorpusBatch> {
   const start = part.byteStart ?? 0;
   const end = part.byteStart === undefined ? Infinity : start + part.bytes;
-  return readJsonlChunks(part, openDecompressed(part.file, part.compression, options.signal, start, end), options);
+  const batches = readJsonlChunks(part, openDecompressed(part.file, part.compression, options.signal, start, end), options);
+  return blameCompression(batches, part.file, part.compression, options.signal);
 }
 
 /**
