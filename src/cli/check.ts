@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { writeIndexFile } from '../index/file.js';
 import { describeIndex } from '../index/describe.js';
+import { checkOutput, checkOutputsDiffer } from '../io/output.js';
 import { indexBenchmarks } from '../pipeline.js';
 import { createLogger } from './common.js';
 import { logIndexDescription } from './index-command.js';
@@ -29,7 +30,12 @@ Examples:
   contam check --eval mmlu/test.jsonl --eval hellaswag/val.jsonl --corpus 'crawl/**/*.parquet' --min-overlap 0.7 --ngram 8`,
     )
     .action(async (opts) => {
-      const { index } = await indexBenchmarks(evalSpecs(opts), indexOptions(opts));
+      const specs = evalSpecs(opts);
+      const inputs = [...specs.map((s) => s.path), ...opts.corpus, opts.checkpoint];
+      await checkOutput(opts.output, inputs);
+      await checkOutput(opts.saveIndex, inputs);
+      checkOutputsDiffer([opts.output, opts.saveIndex]);
+      const { index } = await indexBenchmarks(specs, indexOptions(opts));
       logIndexDescription(describeIndex(index), createLogger(opts.quiet), opts.saveIndex);
       if (opts.saveIndex) await writeIndexFile(index, opts.saveIndex);
       await runScan(index, opts.corpus, opts);

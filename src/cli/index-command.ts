@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { writeIndexFile } from '../index/file.js';
 import { describeIndex, type IndexDescription } from '../index/describe.js';
+import { checkOutput } from '../io/output.js';
 import { indexBenchmarks } from '../pipeline.js';
 import { createLogger, writeResult, type Logger } from './common.js';
 import { addEvalOption, addIndexOptions, evalSpecs, indexOptions } from './options.js';
@@ -23,7 +24,9 @@ Examples:
     )
     .action(async (opts) => {
       const log = createLogger(opts.quiet);
-      const { index } = await indexBenchmarks(evalSpecs(opts), indexOptions(opts));
+      const specs = evalSpecs(opts);
+      await checkOutput(opts.output, specs.map((s) => s.path));
+      const { index } = await indexBenchmarks(specs, indexOptions(opts));
       await writeIndexFile(index, opts.output);
       const info = describeIndex(index);
       if (opts.json) await writeResult(`${JSON.stringify(info, null, 2)}\n`);
