@@ -5,7 +5,7 @@ import { describeIndex } from '../index/describe.js';
 import { checkOutput, checkOutputsDiffer } from '../io/output.js';
 import { indexBenchmarks } from '../pipeline.js';
 import { createLogger } from './common.js';
-import { logIndexDescription } from './index-command.js';
+import { logIndexDescription, warnUnspacedScripts } from './index-command.js';
 import { addEvalOption, addIndexOptions, addOutputOptions, addScanOptions, evalSpecs, indexOptions } from './options.js';
 import { runScan } from './run-scan.js';
 
@@ -36,7 +36,9 @@ Examples:
       await checkOutput(opts.saveIndex, inputs);
       checkOutputsDiffer([opts.output, opts.saveIndex]);
       const { index } = await indexBenchmarks(specs, indexOptions(opts));
-      logIndexDescription(describeIndex(index), createLogger(opts.quiet), opts.saveIndex);
+      const info = describeIndex(index);
+      logIndexDescription(info, createLogger(opts.quiet), opts.saveIndex);
+      warnUnspacedScripts(index, info, createLogger(opts.quiet));
       if (opts.saveIndex) await writeIndexFile(index, opts.saveIndex);
       await runScan(index, opts.corpus, opts);
     });
