@@ -62,7 +62,7 @@ export async function openFileBuffer(file: string): Promise<FileAsyncBuffer> {
       while (done < length) {
         const { bytesRead } = await handle.read(view, done, length - done, from + done);
         // A short read would hand hyparquet zeros for data: the file was cut after its footer was read.
-        if (bytesRead === 0) throw endedEarly(file, from + done, from + length);
+        if (bytesRead === 0) throw endedEarly(file, Math.min(from + done, (await handle.stat()).size), from + length);
         done += bytesRead;
       }
       fetched += done;
@@ -72,8 +72,8 @@ export async function openFileBuffer(file: string): Promise<FileAsyncBuffer> {
   };
 }
 
-/** Footers parsed on this thread (tests read it to see the cache work). */
-export const footerStats = { parsed: 0 };
+/** Footers parsed on this thread, by file (tests read it to see the cache work). */
+export const footersParsed = new Map<string, number>();
 
 /**
  * Parsed footers of the files this thread read last, keyed by path, size and
@@ -98,7 +98,7 @@ async function cachedMetadata(file: string, buffer: AsyncBuffer): Promise<FileMe
 }
 
 async function readMetadata(file: string, buffer: AsyncBuffer): Promise<FileMetaData> {
-  footerStats.parsed++;
+  footersParsed.set(file, (footersParsed.get(file) ?? 0) + 1);
   if (buffer.byteLength === 0) throw new ContamError('EMPTY_INPUT', 'the file is empty', { file, hint: 'remove it from the corpus or fill it' });
   try {
     // A small first fetch: footers of corpus shards are kilobytes, and every part reads it again.
