@@ -6,51 +6,18 @@
  * input are compared before and after.
  */
 import test from 'ava';
-import { execFile, spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { assertRefused as refused, checksums, cli, contam as contamIn, root } from './run-contam.js';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(root, 'dist/src/cli/main.js');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-outputs-'));
 const evals = path.join(tmp, 'gsm8k.jsonl');
 const index = path.join(tmp, 'evals.cidx');
 const corpus = path.join(tmp, 'corpus');
-
-async function contam(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: tmp, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-/** SHA-256 of every file below the folders and of the files given. */
-function checksums(paths: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  const visit = (p: string) => {
-    const st = statSync(p);
-    if (st.isDirectory()) for (const name of readdirSync(p)) visit(path.join(p, name));
-    else if (st.isFile()) out[p] = createHash('sha256').update(readFileSync(p)).digest('hex');
-  };
-  paths.forEach(visit);
-  return out;
-}
-
+const contam = (args: string[]) => contamIn(args, tmp);
 const inputs = () => checksums([evals, index, corpus]);
-
-/** One line on stderr, exit 2, no stack trace. */
-function refused(t: { is: (a: unknown, b: unknown, m?: string) => void; regex: (a: string, r: RegExp, m?: string) => void }, r: { code: number; stderr: string }, message: RegExp) {
-  t.is(r.code, 2, r.stderr);
-  t.regex(r.stderr, message);
-  t.is(r.stderr.trim().split('\n').length, 1, r.stderr);
-}
 
 let reference = '';
 
