@@ -128,7 +128,8 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   const resolved = resolveOutputFile(target);
   if (resolved.through) {
     try {
-      await fs.writeFile(resolved.path, data);
+      // Appending, not truncating: /dev/stdout reopens the shell's file, which `>>` must keep.
+      await fs.writeFile(resolved.path, data, { flag: 'a' });
     } catch (error) {
       throw writeError(target, error);
     }
@@ -169,7 +170,7 @@ export class AtomicFileWriter {
     this.destination = resolved.path;
     this.tmp = resolved.through ? null : temporaryPath(resolved.path);
     if (this.tmp) trackTemporary(this.tmp);
-    this.stream = createWriteStream(this.tmp ?? resolved.path, resolved.mode === null ? {} : { mode: resolved.mode });
+    this.stream = createWriteStream(this.tmp ?? resolved.path, this.tmp === null ? { flags: 'a' } : resolved.mode === null ? {} : { mode: resolved.mode });
     this.stream.on('error', (error) => {
       this.failure ??= error;
     });

@@ -6,8 +6,9 @@
  * - an existing regular file is replaced, atomically, keeping its mode;
  * - a symbolic link is followed: its target is written (replaced atomically,
  *   or created when the link dangles), and the link itself stays;
- * - a character device (`/dev/null`, `/dev/stdout`) or a FIFO is written
- *   through, in order, never renamed over (a reader of the FIFO gets the data);
+ * - a character device (`/dev/null`) or a FIFO is written through, in order,
+ *   never renamed over (a reader of the FIFO gets the data); so is a process's
+ *   file descriptor (`/dev/stdout`, `/dev/fd/N`), whatever it is open on;
  * - a folder, a block device or a socket is refused for a file output;
  *   a folder output (`filter`) must be absent or an empty folder, since
  *   replacing a folder would delete files contam did not write;
@@ -43,12 +44,18 @@ function statOrNull(file: string, follow: boolean): Stats | null {
   }
 }
 
-/** Follow a chain of symlinks to the path they end at, which may not exist (a dangling link). */
-function followLinks(file: string): string {
+/**
+ * Follow a chain of symlinks to the path they end at, which may not exist (a
+ * dangling link); `viaFd` when a hop is a process's file descriptor
+ * (/dev/stdout, /dev/fd/N, /proc/self/fd/N), whose target is no path to rename over.
+ */
+function followLinks(file: string): { path: string; viaFd: boolean } {
   let current = file;
+  let viaFd = false;
   for (let hops = 0; hops < 40; hops++) {
+    if (/^\/(proc\/[^/]+\/fd|dev\/fd)\//.test(current)) viaFd = true;
     const st = statOrNull(current, false);
-    if (!st?.isSymbolicLink()) return current;
+    if (!st?.isSymbolicLink()) return { path: current, viaFd };
     current = path.resolve(path.dirname(current), readlinkSync(current));
   }
   throw new ContamError('BAD_ARGUMENT', 'the output is a loop of symbolic links', { file, hint: 'name a file' });
@@ -70,11 +77,14 @@ function kindOf(st: Stats): string {
  * @throws ContamError `BAD_ARGUMENT` for a folder, block device, socket or symlink loop
  */
 export function resolveOutputFile(target: string): OutputTarget {
-  const real = followLinks(target);
-  const st = statOrNull(real, true);
+  const { path: real, viaFd } = followLinks(target);
+  // stat follows the links itself, /dev/stdout to a pipe too, where a path of the chain does not exist.
+  const st = statOrNull(target, true);
   if (st === null) return { path: real, through: false, mode: null };
+  // A descriptor the shell opened (`-o /dev/stdout > file`) is written through, not renamed over.
+  if (viaFd && !st.isDirectory()) return { path: target, through: true, mode: null };
   if (st.isFile()) return { path: real, through: false, mode: st.mode & 0o7777 };
-  if (st.isCharacterDevice() || st.isFIFO()) return { path: real, through: true, mode: null };
+  if (st.isCharacterDevice() || st.isFIFO()) return { path: target, through: true, mode: null };
   throw new ContamError('BAD_ARGUMENT', `the output is ${kindOf(st)}, where a file is to be written`, {
     file: target,
     hint: st.isDirectory() ? `name a file inside it (${path.join(target, 'report.json')})` : 'name a file',
@@ -91,7 +101,7 @@ function identity(file: string): { dev: number; ino: number; real: string; st: S
   }
   let real = file;
   try {
-    real = path.resolve(followLinks(file));
+    real = path.resolve(followLinks(file).path);
   } catch {
     // A loop cannot be an input either; keep the given path.
   }

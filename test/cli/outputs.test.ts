@@ -198,3 +198,18 @@ test('temporaries left by a kill -9 during filter corpus are removed by the next
   t.is(r.code, 0, r.stderr);
   t.deepEqual(readdirSync(parent).filter((f) => f.endsWith('.tmp')), [live]);
 });
+
+test('-o /dev/stdout writes to whatever stdout is open on: a pipe, or a file the shell appends to, which keeps its start', async (t) => {
+  const before = inputs();
+  const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} scan --index ${JSON.stringify(index)} ${JSON.stringify(corpus)} -o /dev/stdout --quiet`;
+  const piped = spawnSync('bash', ['-c', `${cmd} | cat`], { cwd: tmp, encoding: 'utf8', maxBuffer: 64 << 20 });
+  t.is(piped.status, 0, piped.stderr);
+  t.is(piped.stdout, reference);
+  const appended = path.join(tmp, 'appended.json');
+  writeFileSync(appended, 'first line\n');
+  const r = spawnSync('bash', ['-c', `${cmd} >> ${JSON.stringify(appended)}`], { cwd: tmp, encoding: 'utf8' });
+  t.is(r.status, 0, r.stderr);
+  t.is(readFileSync(appended, 'utf8'), `first line\n${reference}`);
+  t.deepEqual(readdirSync(tmp).filter((f) => f.endsWith('.tmp')), []);
+  t.deepEqual(inputs(), before);
+});
