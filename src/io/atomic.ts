@@ -35,8 +35,9 @@ export function temporaryPath(target: string): string {
 /** Folders already cleared by this process. */
 const cleared = new Set<string>();
 
-// `.NAME.HOST.PID.N.tmp`, and `.NAME.PID.N.tmp` as written before the host was part of the name.
-const TEMPORARY = /^\..+?\.(?:([A-Za-z0-9_-]+)\.)?(\d+)\.(\d+)\.tmp$/;
+// `.NAME.HOST.PID.N.tmp` of this host only: a user's own file is very unlikely to carry the host
+// name there, and older temporaries without it are left alone (a user file could look like one).
+const TEMPORARY = new RegExp(`^\\..+\\.${HOST}\\.(\\d+)\\.\\d+\\.tmp$`);
 
 function running(pid: number): boolean {
   try {
@@ -66,9 +67,8 @@ export function removeStaleTemporaries(folder: string): string[] {
   for (const name of names) {
     const m = TEMPORARY.exec(name);
     if (!m) continue;
-    const host = m[1];
-    const pid = Number(m[2]);
-    if ((host !== undefined && host !== HOST) || pid === process.pid || running(pid)) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || running(pid)) continue;
     const stale = path.join(folder, name);
     try {
       rmSync(stale, { recursive: true, force: true });
