@@ -53,7 +53,7 @@ test('a streamed output appears only on commit; abort and a signal remove the te
 test('stale temporaries of dead processes of this host are removed from a folder once; live ones, other hosts and look-alikes stay', (t) => {
   const host = os.hostname().replace(/[^A-Za-z0-9-]/g, '_');
   // A pid that surely ran and ended: a child that has exited.
-  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.writeFileSync(String(process.pid))'], { encoding: 'utf8' }).stdout;
+  const dead = spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'contam-stale-'));
   const names = [`.clean.${host}.${dead}.1.tmp`, `.report.json.${host}.${dead}.7.tmp`, `.live.${host}.${process.pid}.1.tmp`, `.clean.otherhost.${dead}.1.tmp`, `.notes.${dead}.1.tmp`, 'report.json'];
   mkdirSync(path.join(dir, names[0]!));
