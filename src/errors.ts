@@ -16,6 +16,8 @@ export type ContamErrorCode =
   | 'BAD_ARROW'
   | 'BAD_COMPRESSION'
   | 'BAD_UTF8'
+  | 'TOO_LONG'
+  | 'FILE_CHANGED'
   | 'MISSING_FIELD'
   | 'MISSING_COLUMN'
   | 'BAD_VALUE'

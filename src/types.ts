@@ -98,6 +98,8 @@ export interface CorpusPart {
   byteStart?: number;
   /** For a range of a plain JSONL file: the lines of the file before the part (blank ones too). */
   lineStart?: number;
+  /** A FIFO or character device (`<(zcat f.gz)`): read once, in order, as JSONL like stdin, its compression sniffed. */
+  stream?: true;
 }
 
 /** Columns to read from corpus files. */

@@ -2,9 +2,10 @@
 import { Command } from 'commander';
 import { writeIndexFile } from '../index/file.js';
 import { describeIndex } from '../index/describe.js';
+import { checkOutput, checkOutputsDiffer } from '../io/output.js';
 import { indexBenchmarks } from '../pipeline.js';
 import { createLogger } from './common.js';
-import { logIndexDescription } from './index-command.js';
+import { logIndexDescription, warnUnspacedScripts } from './index-command.js';
 import { addEvalOption, addIndexOptions, addOutputOptions, addScanOptions, evalSpecs, indexOptions, ruleOf } from './options.js';
 import { runScan } from './run-scan.js';
 
@@ -30,9 +31,16 @@ Examples:
   contam check --eval gsm8k/test.jsonl --corpus crawl/ --rule gpt3      # GPT-3's rule, as contam judged before graded verdicts`,
     )
     .action(async (opts) => {
+      const specs = evalSpecs(opts);
+      const inputs = [...specs.map((s) => s.path), ...opts.corpus, opts.checkpoint];
+      await checkOutput(opts.output, inputs);
+      await checkOutput(opts.saveIndex, inputs);
+      checkOutputsDiffer([opts.output, opts.saveIndex]);
       // The published rules weigh every word alike: their index discounts no template.
-      const { index } = await indexBenchmarks(evalSpecs(opts), indexOptions({ ...opts, templates: opts.templates && ruleOf(opts).name === 'graded' }));
-      logIndexDescription(describeIndex(index), createLogger(opts.quiet), opts.saveIndex);
+      const { index } = await indexBenchmarks(specs, indexOptions({ ...opts, templates: opts.templates && ruleOf(opts).name === 'graded' }));
+      const info = describeIndex(index);
+      logIndexDescription(info, createLogger(opts.quiet), opts.saveIndex);
+      warnUnspacedScripts(index, info, createLogger(opts.quiet));
       if (opts.saveIndex) await writeIndexFile(index, opts.saveIndex);
       await runScan(index, opts.corpus, opts);
     });

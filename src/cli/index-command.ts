@@ -1,7 +1,9 @@
 /** `contam index`: eval files -> a `.cidx` index file. */
 import { Command } from 'commander';
+import type { ContamIndex } from '../index/contam-index.js';
 import { writeIndexFile } from '../index/file.js';
 import { describeIndex, type IndexDescription } from '../index/describe.js';
+import { checkOutput } from '../io/output.js';
 import { indexBenchmarks } from '../pipeline.js';
 import { createLogger, writeResult, type Logger } from './common.js';
 import { addEvalOption, addIndexOptions, evalSpecs, indexOptions } from './options.js';
@@ -23,9 +25,12 @@ Examples:
     )
     .action(async (opts) => {
       const log = createLogger(opts.quiet);
-      const { index } = await indexBenchmarks(evalSpecs(opts), indexOptions(opts));
+      const specs = evalSpecs(opts);
+      await checkOutput(opts.output, specs.map((s) => s.path));
+      const { index } = await indexBenchmarks(specs, indexOptions(opts));
       await writeIndexFile(index, opts.output);
       const info = describeIndex(index);
+      warnUnspacedScripts(index, info, log);
       if (opts.json) await writeResult(`${JSON.stringify(info, null, 2)}\n`);
       else logIndexDescription(info, log, opts.output);
     });
@@ -43,4 +48,29 @@ export function logIndexDescription(info: IndexDescription, log: Logger, output?
     log.info(`minhash: ${m.shingle}-gram shingles, ${m.bands} bands x ${m.rows} rows: candidates from Jaccard ~${m.jaccard_threshold.toFixed(3)} ((1/${m.bands})^(1/${m.rows})), verified at containment >= ${m.min_containment}`);
   }
   log.info(`index: ${info.shingles} shingles, ${info.keys} anchor keys, Bloom filter ${info.bloom_bytes} bytes, ${info.bloom_hashes} hashes, false-positive rate ${info.bloom_fpr.toPrecision(2)}${output ? ` -> ${output}` : ''}`);
+}
+
+// Scripts written without spaces between words: under --unit word a whole sentence is one "word".
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/gu;
+const LETTER = /\p{L}/gu;
+
+/**
+ * Under --unit word, say on stderr which benchmarks have samples too short to
+ * judge because their text is in a script written without spaces (Chinese,
+ * Japanese, Thai, ...): a sentence is then one or two "words", never 8, and
+ * `--unit token` judges them. The split itself is not attempted here.
+ */
+export function warnUnspacedScripts(index: ContamIndex, info: IndexDescription, log: Logger): void {
+  if (index.config.unit !== 'word') return;
+  const unspaced = new Array<number>(index.benchmarks.length).fill(0);
+  for (let s = 0; s < index.samples.row.length; s++) {
+    if (index.samples.entryStart[s + 1]! !== index.samples.entryStart[s]!) continue;
+    const text = index.samples.text[s]!;
+    const letters = text.match(LETTER)?.length ?? 0;
+    if (letters > 0 && (text.match(UNSPACED)?.length ?? 0) * 2 > letters) unspaced[index.samples.benchmark[s]!]!++;
+  }
+  info.benchmarks.forEach((b, i) => {
+    if (unspaced[i]! === 0) return;
+    log.warn(`${b.name}: ${unspaced[i]} of ${b.samples} samples are too short to judge in words: their text is in a script written without spaces (Chinese, Japanese, Thai...), where --unit word sees a sentence as one word; --unit token judges them`);
+  });
 }

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import { ContamError } from '../errors.js';
 import { readIndexFile } from '../index/file.js';
+import { checkOutput } from '../io/output.js';
 import { mergePartials, parsePartial } from '../scan/partial.js';
 import { reportFromState } from '../scan/scan.js';
 import { emitReport } from './run-scan.js';
@@ -24,6 +25,7 @@ Examples:
   contam merge part-0.json part-1.json --index /shared/evals.cidx --json > report.json`,
     )
     .action(async (files: string[], opts) => {
+      await checkOutput(opts.output, [...files, opts.index]);
       const partials = [];
       for (const file of files) {
         let text: string;
@@ -35,6 +37,7 @@ Examples:
         partials.push({ file, partial: parsePartial(text, file) });
       }
       const { state, settings, index: recorded } = mergePartials(partials);
+      await checkOutput(opts.output, [opts.index ?? recorded.path]);
       const index = await readIndexFile(opts.index ?? recorded.path);
       if (index.source && index.source.checksum !== recorded.checksum) {
         throw new ContamError('INDEX_MISMATCH', 'this index is not the one the shards were scanned with (checksums differ)', { file: opts.index ?? recorded.path, hint: 'pass the index used by `contam scan --shard`' });

@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { MIN_FPR } from '../index/bloom.js';
 import type { IndexOptions } from '../index/build.js';
 import { parseEvalArgument } from '../io/evals.js';
 import type { ScanOptions } from '../scan/corpus-scanner.js';
@@ -41,11 +42,17 @@ export function addIndexOptions(cmd: Command, acceptNoMinhash: boolean): Command
     .addOption(new Option('--encoding <name>', 'tiktoken encoding for --unit token').choices(['cl100k_base', 'o200k_base']).default('cl100k_base'))
     .option('-n, --ngram <n>', "shingle length in units, or 'auto' (GPT-3: 5th percentile of each benchmark's sample lengths, clipped to 8..13)", parseNgram, 13)
     .option('--min-words <n>', 'fields shorter than --ngram are matched whole down to this many units; shorter ones are "too short"', parseIntegerOption('--min-words', 1, 1000), 8)
-    .option('--fpr <rate>', 'Bloom filter false-positive rate (hits are verified, so this only costs time)', parseFractionOption('--fpr'), 0.001)
+    .option('--fpr <rate>', `Bloom filter false-positive rate, from ${MIN_FPR} to below 1 (hits are verified, so this only costs time)`, parseFprOption, 0.001)
     .option('--minhash-ngram <n>', 'shingle length for MinHash', parseIntegerOption('--minhash-ngram', 1, 100), 5)
     .option('--bands <n>', 'LSH bands', parseIntegerOption('--bands', 1, 1000), 20)
     .option('--rows <n>', 'rows per LSH band', parseIntegerOption('--rows', 1, 100), 3)
     .option('--min-containment <fraction>', "fraction of a sample's MinHash shingles a window must contain to count", parseFractionOption('--min-containment'), 0.4);
+}
+
+function parseFprOption(value: string): number {
+  const n = Number(value);
+  if (!(n >= MIN_FPR && n < 1)) throw new InvalidArgumentError(`expected --fpr to be a number from ${MIN_FPR} to below 1, got '${value}' (hits are verified, so a lower rate only costs memory)`);
+  return n;
 }
 
 function parseNgram(value: string): number | 'auto' {

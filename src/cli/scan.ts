@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ContamError } from '../errors.js';
 import { readIndexFile } from '../index/file.js';
+import { checkOutput } from '../io/output.js';
 import { serializePartial } from '../scan/partial.js';
 import { writeResult } from './common.js';
 import { addOutputOptions, addScanOptions, parseShard, scanOptions } from './options.js';
@@ -25,6 +26,7 @@ Examples:
   contam scan --index evals.cidx crawl/ --shard 3/16 --checkpoint ckpt-3 -o part-3.json   # then: contam merge part-*.json -o report.json`,
     )
     .action(async (corpus: string[], opts) => {
+      await checkOutput(opts.output, [...corpus, opts.index, opts.checkpoint]);
       const index = await readIndexFile(opts.index);
       if (!opts.shard) {
         await runScan(index, corpus, opts);

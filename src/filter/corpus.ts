@@ -25,7 +25,8 @@ import path from 'node:path';
 import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type CompressionCodec, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { Field, RecordBatchReader, Utf8, type RecordBatch } from 'apache-arrow';
-import { mkdir, open, stat } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { ContamError } from '../errors.js';
 import type { ContamIndex } from '../index/contam-index.js';
 import { openDecompressed, readFileChunks } from '../io/compression.js';
@@ -207,7 +208,10 @@ export async function filterCorpus(index: ContamIndex, inputs: string[], output:
     for (const file of files) {
       const relative = path.relative(root, path.resolve(file));
       const target = path.join(folder, relative);
-      await mkdir(path.dirname(target), { recursive: true });
+      // Synchronously: a recursive mkdir still in flight on libuv's threads when a SIGTERM handler
+      // has removed the temporary folder would create it again, and it would outlive the run
+      // (the resume test 'SIGTERM while a decontaminated corpus is being written' failed so).
+      mkdirSync(path.dirname(target), { recursive: true });
       const summary: FileSummary = { input: file, output: relative, documents: 0, kept: 0, cut: 0, dropped: 0, written: 0, bytes_in: 0, bytes_removed: 0 };
       const decider = new Decider(scanner, mode, cut, summary);
       const parts = await planCorpusParts([file]);

@@ -35,6 +35,16 @@ export function blockedFpr(keys: number, bits: number, hashes: number): number {
   return Math.min(1, fpr);
 }
 
+/**
+ * The lowest false-positive rate a filter is sized for. Hits are verified, so a
+ * lower rate buys nothing but memory; and the size grows with -ln(rate): at
+ * 1e-300 the filter would need more bits than a typed array can hold.
+ */
+export const MIN_FPR = 1e-9;
+
+/** The largest filter: 2^34 bits, 2 GiB. */
+const MAX_BITS = 2 ** 34;
+
 export class BloomFilter {
   readonly bits: Uint32Array;
   readonly hashes: number;
@@ -50,18 +60,21 @@ export class BloomFilter {
 
   /** A filter sized for `keys` keys at false-positive rate `fpr` or better. */
   static forCapacity(keys: number, fpr: number): BloomFilter {
-    if (!(fpr > 0 && fpr < 1)) {
-      throw new ContamError('BAD_ARGUMENT', `expected --fpr to be a number between 0 and 1, got ${fpr}`);
+    if (!(fpr >= MIN_FPR && fpr < 1)) {
+      throw new ContamError('BAD_ARGUMENT', `expected --fpr to be a number from ${MIN_FPR} to below 1, got ${fpr}`, { hint: 'Bloom hits are verified, so a lower rate only costs memory; the default is 0.001' });
     }
     const n = Math.max(keys, 1);
     // Start from the size a standard Bloom filter would need; blocking only ever needs more.
     const ideal = (-n * Math.log(fpr)) / (Math.LN2 * Math.LN2);
+    if (ideal > MAX_BITS) {
+      throw new ContamError('BAD_ARGUMENT', `a Bloom filter of ${n} keys at --fpr ${fpr} needs ${(ideal / 8 / 2 ** 30).toFixed(1)} GiB, over the ${MAX_BITS / 8 / 2 ** 30} GiB contam allows`, { hint: 'raise --fpr, or index fewer benchmarks at once' });
+    }
     let m = BLOCK_BITS;
     while (m * 2 <= ideal) m *= 2;
     let k = 1;
     for (;;) {
       k = Math.max(1, Math.min(16, Math.round((m / n) * Math.LN2)));
-      if (blockedFpr(n, m, k) <= fpr || m >= 2 ** 34) break;
+      if (blockedFpr(n, m, k) <= fpr || m >= MAX_BITS) break;
       m *= 2;
     }
     return new BloomFilter(new Uint32Array(new SharedArrayBuffer(m / 8)), k);

@@ -4,13 +4,19 @@
  *   offset 0   "CIDX"                magic
  *          4   u32 format version    (INDEX_FORMAT_VERSION; another version is refused)
  *          8   u32 header length     (bytes of UTF-8 JSON)
- *         12   u32 checksum          (XXH32, seed 0, of every byte after the header)
+ *         12   u32 checksum          (of every other byte of the file: see fileChecksum)
  *         16   header JSON           (config, benchmarks, counts, section table), padded to 8
  *              sections              (raw little-endian typed arrays and one JSON blob), each padded to 8
  *
  * The header records the shingling configuration; scanning asks for the same
  * configuration and a mismatch is an error, never a silent miss. Sections are
  * copied into SharedArrayBuffers on load, so scan workers share one copy.
+ *
+ * Invariant: the checksum covers every byte of the file but its own four (the
+ * magic, version, header length, the header JSON with the settings and every
+ * section's offset, the padding, the sections), and the file ends exactly
+ * where its last section does; so any damage is refused before a byte of the
+ * header is believed.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -100,8 +106,16 @@ export function encodeIndex(index: ContamIndex): Uint8Array {
   view.setUint32(8, headerBytes.length, true);
   out.set(headerBytes, 16);
   typed.forEach(([, , bytes], i) => out.set(bytes, bodyStart + sections[i]!.offset));
-  view.setUint32(12, xxh32(out, bodyStart, bodyLength, 0), true);
+  view.setUint32(12, fileChecksum(out), true);
   return out;
+}
+
+/**
+ * XXH32 of the whole file but the checksum field: bytes [0, 12) hashed with
+ * seed 0 give the seed for bytes [16, end). Checked before the header is parsed.
+ */
+function fileChecksum(bytes: Uint8Array): number {
+  return xxh32(bytes, 16, bytes.length - 16, xxh32(bytes, 0, 12, 0));
 }
 
 /** Write an index file atomically. */
@@ -128,24 +142,65 @@ export function decodeIndexHeader(bytes: Uint8Array, file = 'index'): { header: 
     });
   }
   const headerLength = view.getUint32(8, true);
-  if (16 + headerLength > bytes.length) throw corrupt(file, 'truncated header');
+  if (16 + headerLength > bytes.length) throw corrupt(file, `truncated (${bytes.length} bytes, header of ${headerLength})`);
+  if (fileChecksum(bytes) !== view.getUint32(12, true)) {
+    // Refused either way; the header, if it still parses, tells a file cut short from one damaged.
+    const expected = expectedLength(bytes, headerLength);
+    throw corrupt(file, expected !== null && expected > bytes.length ? `truncated (${bytes.length} bytes, expected ${expected})` : 'checksum mismatch (the file is damaged)');
+  }
   let header: IndexHeader;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headerLength))) as IndexHeader;
   } catch {
     throw corrupt(file, 'unreadable header');
   }
-  return { header, bodyStart: pad8(16 + headerLength) };
+  const bodyStart = pad8(16 + headerLength);
+  checkSections(header, bytes.length - bodyStart, file);
+  return { header, bodyStart };
+}
+
+/** The file length an unverified header claims, or null when it does not parse. */
+function expectedLength(bytes: Uint8Array, headerLength: number): number | null {
+  try {
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headerLength))) as IndexHeader;
+    const last = header.sections.at(-1);
+    return pad8(16 + headerLength) + (last ? pad8(last.offset + last.bytes) : 0);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The header's section table must tile the body exactly: a file whose checksum
+ * holds but whose table does not (written by hand, or by a bug) is refused
+ * here rather than failing later with a stack trace.
+ */
+function checkSections(header: IndexHeader, bodyLength: number, file: string): void {
+  if (header === null || typeof header !== 'object' || !Array.isArray(header.sections)) throw corrupt(file, 'the header has no section table');
+  let end = 0;
+  for (const s of header.sections) {
+    if (!s || typeof s.name !== 'string' || !Number.isSafeInteger(s.offset) || !Number.isSafeInteger(s.bytes) || s.offset !== end || s.bytes < 0) {
+      throw corrupt(file, `section ${String(s?.name)} is out of place`);
+    }
+    if ((s.type === 'u32' || s.type === 'i32') && s.bytes % 4 !== 0) throw corrupt(file, `section ${s.name} is not a whole number of 4-byte values`);
+    end = pad8(s.offset + s.bytes);
+  }
+  if (end !== bodyLength) throw corrupt(file, `${bodyLength < end ? 'truncated' : 'trailing bytes'} (${bodyLength} bytes of sections, expected ${end})`);
 }
 
 /** Decode an index from bytes, verifying its checksum. */
 export function decodeIndex(bytes: Uint8Array, file = 'index'): ContamIndex {
   const { header, bodyStart } = decodeIndexHeader(bytes, file);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const last = header.sections.at(-1);
-  const bodyLength = last ? pad8(last.offset + last.bytes) : 0;
-  if (bodyStart + bodyLength > bytes.length) throw corrupt(file, `truncated (${bytes.length} bytes, expected ${bodyStart + bodyLength})`);
-  if (xxh32(bytes, bodyStart, bodyLength, 0) !== view.getUint32(12, true)) throw corrupt(file, 'checksum mismatch (the file is damaged)');
+  try {
+    return assembleFromSections(bytes, header, bodyStart, file);
+  } catch (error) {
+    // The checksum held, so the file is as written; contents that still do not fit are refused, not a crash.
+    if (error instanceof ContamError) throw error;
+    throw corrupt(file, `inconsistent contents (${(error as Error).message})`);
+  }
+}
+
+function assembleFromSections(bytes: Uint8Array, header: IndexHeader, bodyStart: number, file: string): ContamIndex {
 
   const section = (name: string) => {
     const entry = header.sections.find((s) => s.name === name);
@@ -182,10 +237,12 @@ export async function readIndexFile(file: string): Promise<ContamIndex> {
   try {
     bytes = await fs.readFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
       throw new ContamError('FILE_NOT_FOUND', 'no such index file', { file, hint: 'build one with `contam index`' });
     }
-    throw error;
+    if (code === 'EISDIR') throw new ContamError('BAD_INDEX', 'this is a folder, not an index file', { file, hint: 'name the .cidx file written by `contam index -o`' });
+    throw new ContamError('BAD_INDEX', `cannot read the index: ${(error as Error).message}`, { file, cause: error, hint: 'check the path and its permissions' });
   }
   const index = decodeIndex(bytes, file);
   index.source = { path: path.resolve(file), checksum: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(12, true) };

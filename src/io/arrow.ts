@@ -22,6 +22,7 @@ import { decompress as lz4Decompress } from 'lz4js';
 import { ContamError } from '../errors.js';
 import type { CorpusBatch, CorpusDocument, CorpusPart, CorpusReadOptions } from '../types.js';
 import { readFileChunks } from './compression.js';
+import { endedEarly } from './files.js';
 import { zstdDecompress } from './zstd.js';
 
 /** The decoders contam registers with apache-arrow (exported so tests can add encoders beside them). */
@@ -168,10 +169,12 @@ async function* readStream(part: CorpusPart, options: CorpusReadOptions): AsyncG
   const file = part.file;
   const state = { consumed: 0 };
   async function* counted(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of readFileChunks(file, options.signal)) {
+    for await (const chunk of readFileChunks(file, options.signal, 0, part.bytes)) {
       state.consumed += chunk.length;
       yield chunk;
     }
+    // A stream cut at a batch boundary reads as a shorter, valid stream: only its length tells.
+    if (state.consumed < part.bytes) throw endedEarly(file, state.consumed, part.bytes);
   }
   let reader;
   try {

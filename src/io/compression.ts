@@ -15,6 +15,7 @@
  * blameCompression turns such a parse failure into the compression error it
  * really is.
  */
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -47,14 +48,15 @@ function sniff(head: Uint8Array): Compression {
  *   `BAD_COMPRESSION` for corrupt or truncated gzip/zstd data (with the byte
  *   offset read so far)
  */
-export function openDecompressed(file: string, compression: Compression, signal?: AbortSignal, start = 0, end = Infinity): ByteSource {
+export function openDecompressed(file: string, compression: Compression, signal?: AbortSignal, start = 0, end = Infinity, stream = false): ByteSource {
   const state = { consumed: 0 };
   const counted = (raw: AsyncIterable<Uint8Array>) => countBytes(raw, state);
   async function* chunks(): AsyncGenerator<Uint8Array> {
     let raw: AsyncIterable<Uint8Array>;
     let kind = compression;
-    if (file === STDIN) {
-      const stdin = peekable(process.stdin as AsyncIterable<Uint8Array>);
+    // stdin, or a FIFO (`<(zcat f.gz)`): read in order, never at an offset (ESPIPE), compression sniffed.
+    if (file === STDIN || stream) {
+      const stdin = peekable((file === STDIN ? process.stdin : createReadStream(file)) as AsyncIterable<Uint8Array>);
       kind = sniff(await stdin.peek());
       raw = stdin;
     } else {

@@ -12,7 +12,7 @@
 import { stat } from 'node:fs/promises';
 import { ContamError } from '../errors.js';
 import type { CorpusBatch, CorpusPart, CorpusReadOptions } from '../types.js';
-import { corpusFormatOf, expandCorpusInputs, STDIN } from './files.js';
+import { corpusFormatOf, expandCorpusInputs, isStreamInput, STDIN } from './files.js';
 import { planJsonlParts, readJsonlDocuments, type LineCount, type LineRange } from './jsonl.js';
 
 export { corpusFormatOf, expandCorpusInputs } from './files.js';
@@ -47,12 +47,17 @@ export interface PlanOptions {
 export async function planCorpusParts(files: string[], options: PlanOptions = {}): Promise<CorpusPart[]> {
   const parts: CorpusPart[] = [];
   for (const file of files) {
-    const { format, compression } = corpusFormatOf(file);
     if (file === STDIN) {
       // stdin's size is unknown until read: its part claims 0 bytes and reports what it reads.
-      parts.push({ file, format, compression, index: 0, rowStart: 0, rows: null, bytes: 0 });
+      parts.push({ file, format: 'jsonl', compression: null, index: 0, rowStart: 0, rows: null, bytes: 0 });
       continue;
     }
+    if (await isStreamInput(file)) {
+      // A FIFO the same way, whatever its name: it can be read only once, in order.
+      parts.push({ file, format: 'jsonl', compression: null, index: 0, rowStart: 0, rows: null, bytes: 0, stream: true });
+      continue;
+    }
+    const { format, compression } = corpusFormatOf(file);
     if (format === 'parquet') parts.push(...(await (await parquetReader()).planParquetParts(file)));
     else if (format === 'arrow') parts.push(...(await (await arrowReader()).planArrowParts(file)));
     else if (format === 'jsonl' && compression === null && options.jsonlPartBytes) parts.push(...(await planJsonlParts(file, await sizeOf(file), options.jsonlPartBytes, options.countLines, options.signal, options.onCounting)));

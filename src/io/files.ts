@@ -53,6 +53,32 @@ export function corpusFormatOf(file: string): { format: CorpusFormat; compressio
   return found;
 }
 
+/**
+ * The error for a file that ends before the byte a part was planned to reach:
+ * it was cut short (or rewritten) after planning, while being scanned.
+ */
+export function endedEarly(file: string, at: number, planned: number): ContamError {
+  return new ContamError('FILE_CHANGED', `the file ends at byte ${at}, before byte ${planned}, which it reached when the scan was planned (it was cut short or rewritten during the scan)`, {
+    file,
+    where: `byte ${at}`,
+    hint: 'scan it again once it is complete; --skip-bad lists it and goes on',
+  });
+}
+
+function isStream(stat: { isFIFO(): boolean; isCharacterDevice(): boolean; isSocket(): boolean }): boolean {
+  return stat.isFIFO() || stat.isCharacterDevice() || stat.isSocket();
+}
+
+/**
+ * True for a FIFO, character device or socket named as a corpus input (process
+ * substitution, /dev/stdin): it is read once, in order, as JSONL like stdin.
+ */
+export async function isStreamInput(file: string): Promise<boolean> {
+  if (file === STDIN) return true;
+  const stat = await fs.stat(file).catch(() => null);
+  return stat !== null && isStream(stat);
+}
+
 /** True when a file name has a corpus extension. */
 export function isCorpusFile(file: string): boolean {
   return formatOf(file) !== null;
@@ -88,6 +114,11 @@ export async function expandCorpusInputs(inputs: string[]): Promise<string[]> {
       stat = await fs.stat(input);
     } catch (error) {
       throw new ContamError('FILE_NOT_FOUND', 'no such file or folder', { file: input, cause: error, hint: 'check the corpus path' });
+    }
+    if (isStream(stat)) {
+      // `<(zcat part.jsonl.gz)` is /dev/fd/63: no extension to go by; read as stdin is.
+      add(input);
+      continue;
     }
     if (stat.isDirectory()) {
       const files: string[] = [];

@@ -13,10 +13,11 @@
  * can count rows without parsing (planJsonlParts); errors name the 1-based
  * line, which counts blank lines too, as an editor does.
  */
+import { constants } from 'node:buffer';
 import { ContamError } from '../errors.js';
 import type { CorpusBatch, CorpusDocument, CorpusPart, CorpusReadOptions } from '../types.js';
 import { blameCompression, openDecompressed, readFileChunks, type ByteSource } from './compression.js';
-import { STDIN } from './files.js';
+import { endedEarly, STDIN } from './files.js';
 
 const NEWLINE = 10;
 
@@ -32,9 +33,16 @@ const NEWLINE = 10;
  */
 export function readJsonlDocuments(part: CorpusPart, options: CorpusReadOptions): AsyncGenerator<CorpusBatch> {
   const start = part.byteStart ?? 0;
-  const end = part.byteStart === undefined ? Infinity : start + part.bytes;
-  const batches = readJsonlChunks(part, openDecompressed(part.file, part.compression, options.signal, start, end), options);
-  return blameCompression(batches, part.file, part.compression, options.signal);
+  // Only the bytes planned: a file that grows during the scan is read as it was planned.
+  const end = isStreamPart(part) ? Infinity : start + part.bytes;
+  const batches = readJsonlChunks(part, openDecompressed(part.file, part.compression, options.signal, start, end, part.stream === true), options);
+  // A stream (stdin, a FIFO) cannot be read a second time to tell corrupt compression from bad JSON.
+  return isStreamPart(part) ? batches : blameCompression(batches, part.file, part.compression, options.signal);
+}
+
+/** stdin or a FIFO: its size is unknown until read, so its part claims 0 bytes and reports what it reads. */
+export function isStreamPart(part: CorpusPart): boolean {
+  return part.file === STDIN || part.stream === true;
 }
 
 /**
@@ -48,7 +56,8 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
   const idColumn = options.columns.id;
   const batchSize = Math.max(1, options.batchSize ?? 1024);
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  const total = file === STDIN ? Infinity : part.bytes;
+  const streamed = isStreamPart(part);
+  const total = streamed ? Infinity : part.bytes;
 
   let documents: CorpusDocument[] = [];
   let reported = 0;
@@ -131,8 +140,13 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
       let content: string;
       try {
         content = decoder.decode(bytes);
-      } catch {
+      } catch (error) {
         line++;
+        if (bytes.length > MAX_LINE_CHARS) {
+          bad(tooLong(file, line, bytes.length, error));
+          row++;
+          continue;
+        }
         bad(new ContamError('BAD_UTF8', 'the text is not valid UTF-8', { file, where: `line ${line}`, hint: 'convert the file to UTF-8 (iconv -t UTF-8)' }));
         row++;
         continue;
@@ -160,13 +174,32 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
     for (const batch of batches) yield batch;
     batches.length = 0;
   }
+  // Before the tail is parsed: the line a cut falls in is no record, and the rows after it are lost.
+  if (!streamed && source.consumed < part.bytes) throw endedEarly(file, (part.byteStart ?? 0) + source.consumed, (part.byteStart ?? 0) + part.bytes);
   if (pending.length > 0) parseBlock(pending.length === 1 ? pending[0]! : Buffer.concat(pending));
   for (const batch of batches) yield batch;
   if (!sawBytes && wholeFile) throw new ContamError('EMPTY_INPUT', 'the file is empty', { file, hint: 'remove it from the corpus or fill it' });
   if (row === part.rowStart && wholeFile) throw new ContamError('EMPTY_INPUT', 'the file holds no records, only blank lines', { file, hint: 'remove it from the corpus or fill it' });
   const final = take();
-  if (file !== STDIN) final.bytesRead = part.bytes - (reported - final.bytesRead);
+  if (!streamed) final.bytesRead = part.bytes - (reported - final.bytesRead);
   if (final.documents.length > 0 || final.bytesRead > 0) yield final;
+}
+
+/**
+ * The longest string V8 holds, in UTF-16 units (2^29 - 24 on 64-bit Node 20).
+ * A line of UTF-8 bytes decodes to at most as many units as it has bytes, so a
+ * line over this many bytes that fails to decode may be too long, not invalid.
+ */
+const MAX_LINE_CHARS = constants.MAX_STRING_LENGTH;
+
+function tooLong(file: string, line: number, bytes: number, cause: unknown): ContamError {
+  const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
+  return new ContamError('TOO_LONG', `the line is ${mb(bytes)}, over the longest string JavaScript can hold (${mb(MAX_LINE_CHARS)} characters)`, {
+    file,
+    where: `line ${line}`,
+    cause,
+    hint: 'split the document into several lines (records), or pass --skip-bad to list it and go on',
+  });
 }
 
 function idOf(value: unknown): string | null {

@@ -7,7 +7,8 @@
 import { mkdirSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ContamError } from '../errors.js';
-import { trackTemporary, untrackTemporary, writeError } from './atomic.js';
+import { temporaryPath, trackTemporary, untrackTemporary, writeError } from './atomic.js';
+import { checkOutput } from './output.js';
 
 export { JsonlWriter, openByteSink, zstdAvailable, type ByteSink } from './writer-jsonl.js';
 export { ParquetFileWriter, parquetCompressors, writableCodec, topLevelNames, type ParquetOutputOptions } from './writer-parquet.js';
@@ -16,17 +17,18 @@ export { ArrowFileWriter, takeRows } from './writer-arrow.js';
 /**
  * Fill a folder atomically: `fill` writes into a temporary folder beside
  * `target`, which is renamed to `target` only when `fill` succeeds (and removed
- * when it fails), so an interrupted run leaves no half-written folder.
+ * when it fails), so an interrupted run leaves no half-written folder. By the
+ * output rule (output.ts) the target must be absent or an empty folder; a
+ * symlink to one is followed.
  *
  * @throws ContamError `BAD_ARGUMENT` when `target` exists and is not an empty
  *   folder (contam never deletes a user's files), `WRITE_FAILED`, `DISK_FULL`
  */
 export async function writeFolderAtomic<T>(target: string, fill: (folder: string) => Promise<T>): Promise<T> {
-  const existing = await fs.readdir(target).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : error.code === 'ENOTDIR' ? ['(a file)'] : Promise.reject(writeError(target, error))));
-  if (existing !== null && existing.length > 0) {
-    throw new ContamError('BAD_ARGUMENT', 'the output already exists and is not an empty folder', { file: target, hint: 'remove it or choose another output folder' });
-  }
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  await checkOutput(target, [], 'folder');
+  const destination = await fs.realpath(target).catch(() => target);
+  const existing = await fs.readdir(destination).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : Promise.reject(writeError(target, error))));
+  const tmp = temporaryPath(destination);
   // Created synchronously and tracked at once: a signal handler cannot run between the two,
   // whereas an asynchronous mkdir could complete on libuv's threads after the handler looked.
   trackTemporary(tmp);
@@ -38,8 +40,8 @@ export async function writeFolderAtomic<T>(target: string, fill: (folder: string
   }
   try {
     const result = await fill(tmp);
-    if (existing !== null) await fs.rmdir(target);
-    await fs.rename(tmp, target);
+    if (existing !== null) await fs.rmdir(destination);
+    await fs.rename(tmp, destination);
     return result;
   } catch (error) {
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => {});

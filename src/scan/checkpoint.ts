@@ -1,13 +1,24 @@
 /**
  * Checkpoints for resumable scans: one file per finished corpus part, written
  * atomically (temporary file, then rename), beside a manifest that
- * fingerprints the index, the corpus files (size and modification time) and
- * the scan settings. A scan killed at any point and started again with the
- * same arguments loads the finished parts and scans only the rest; because
- * part results merge order-independently, the report is identical to an
- * uninterrupted run's. A checkpoint folder of another scan is refused.
+ * fingerprints the index, the corpus files (size and modification time), the
+ * plan (each part's bytes and first row) and the scan settings. A scan killed
+ * at any point and started again with the same arguments loads the finished
+ * parts and scans only the rest; because part results merge
+ * order-independently, the report is identical to an uninterrupted run's. A
+ * checkpoint folder of another scan is refused.
+ *
+ * Size and modification time miss a file edited in place (same size, mtime
+ * set back, or within its resolution), so each saved part also records the
+ * SHA-256 of the bytes it was scanned from (its byte range; the whole file for
+ * a Parquet row group or Arrow batch, hashed once per file per run), and a
+ * reused part is hashed again and refused when they differ. The cost is one
+ * more read of each part from the page cache at hashing speed (about 700 MB/s
+ * on this machine, against a scan's 86 MB/s per core), when it is saved and
+ * when it is reused: much less than scanning it again.
  */
-import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ContamError } from '../errors.js';
 import type { ContamIndex } from '../index/contam-index.js';
@@ -24,6 +35,8 @@ export interface Checkpoint {
 }
 
 interface SavedPart {
+  /** SHA-256 of the bytes the part was scanned from (partDigest). */
+  digest?: string;
   documents: number;
   bytes: number;
   counters: ScanCounters;
@@ -38,6 +51,7 @@ async function fingerprint(index: ContamIndex, files: string[], parts: CorpusPar
   for (const file of files) {
     if (file === '-') throw new ContamError('BAD_ARGUMENT', 'standard input cannot be checkpointed', { hint: 'scan files, or drop --checkpoint' });
     const st = await fs.stat(file);
+    if (st.isFIFO() || st.isCharacterDevice() || st.isSocket()) throw new ContamError('BAD_ARGUMENT', 'a FIFO or device cannot be checkpointed: it is read only once', { file, hint: 'scan files, or drop --checkpoint' });
     stats.push([file, st.size, Math.floor(st.mtimeMs)]);
   }
   const bloom = index.bloom.bits;
@@ -49,7 +63,7 @@ async function fingerprint(index: ContamIndex, files: string[], parts: CorpusPar
       bloom: xxh32(new Uint8Array(bloom.buffer, bloom.byteOffset, bloom.byteLength), 0, bloom.byteLength, 0),
     },
     files: stats,
-    parts: parts.map((p) => [p.file, p.index, p.bytes]),
+    parts: parts.map((p) => [p.file, p.index, p.bytes, p.rowStart, p.lineStart ?? null]),
     settings,
   });
 }
@@ -76,6 +90,18 @@ export async function openCheckpoint(dir: string, index: ContamIndex, files: str
     });
   }
   const partFile = (part: number) => path.join(dir, `part-${String(part).padStart(6, '0')}.json`);
+  const digests = new Map<string, Promise<string>>();
+  const digestOf = (part: CorpusPart) => {
+    const range = digestRange(part);
+    const key = `${part.file}\0${range.start}\0${range.end}`;
+    let digest = digests.get(key);
+    if (digest === undefined) {
+      digest = hashRange(part.file, range.start, range.end);
+      // Byte ranges are hashed once each; whole files are kept for their other parts.
+      if (range.wholeFile) digests.set(key, digest);
+    }
+    return digest;
+  };
   return {
     async load(part) {
       let text: string;
@@ -90,10 +116,18 @@ export async function openCheckpoint(dir: string, index: ContamIndex, files: str
       } catch {
         throw new ContamError('BAD_ARGUMENT', 'a checkpoint file is damaged', { file: partFile(part), hint: 'remove it; that part will be scanned again' });
       }
+      const planned = parts[part]!;
+      if (saved.digest !== (await digestOf(planned))) {
+        throw new ContamError('FILE_CHANGED', `the file changed since part ${planned.index} of it was scanned into the checkpoint (same size and time, other bytes)`, {
+          file: planned.file,
+          hint: `remove the checkpoint folder ${dir} to scan again from the start`,
+        });
+      }
       return { documents: saved.documents, bytes: saved.bytes, counters: saved.counters, accumulator: MatchAccumulator.fromJSON(saved.accumulator), docFreq: saved.docFreq, skipped: saved.skipped };
     },
     async save(part, result) {
       const saved: SavedPart = {
+        digest: await digestOf(parts[part]!),
         documents: result.documents,
         bytes: result.bytes,
         counters: result.counters,
@@ -104,4 +138,20 @@ export async function openCheckpoint(dir: string, index: ContamIndex, files: str
       await writeFileAtomic(partFile(part), JSON.stringify(saved));
     },
   };
+}
+
+/** The bytes a part is read from: its range of a cut JSONL file, else the whole file (a row group's chunks are not one range). */
+function digestRange(part: CorpusPart): { start: number; end: number; wholeFile: boolean } {
+  if (part.byteStart !== undefined) return { start: part.byteStart, end: part.byteStart + part.bytes, wholeFile: false };
+  return { start: 0, end: Infinity, wholeFile: true };
+}
+
+async function hashRange(file: string, start: number, end: number): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(file, { start, end: end === Infinity ? undefined : end - 1, highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  } catch (error) {
+    throw new ContamError('FILE_NOT_FOUND', `cannot read the file to check it against the checkpoint: ${(error as Error).message}`, { file, cause: error });
+  }
+  return hash.digest('hex');
 }

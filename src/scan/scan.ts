@@ -9,7 +9,7 @@ import os from 'node:os';
 import { ContamError, isContamError } from '../errors.js';
 import type { ContamIndex } from '../index/contam-index.js';
 import { expandCorpusInputs, planCorpusParts, readCorpusPart } from '../io/corpus.js';
-import { JSONL_PART_BYTES, type LineRange } from '../io/jsonl.js';
+import { isStreamPart, JSONL_PART_BYTES, type LineRange } from '../io/jsonl.js';
 import { buildReport } from '../report/build.js';
 import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
 import type { CorpusBatch, CorpusColumns, CorpusPart, Report, SkippedInput } from '../types.js';
@@ -18,6 +18,7 @@ import { CorpusScanner, resolveColumns, resolveRule, type ScanOptions } from './
 import { emptyCounters, type ScanCounters } from './document-scanner.js';
 import { createLineCounter, scanPartsInParallel } from './parallel.js';
 import { openCheckpoint } from './checkpoint.js';
+import { machineThreads } from './worker-pool.js';
 
 export type { ScanOptions, ScanProgress } from './corpus-scanner.js';
 
@@ -151,6 +152,27 @@ export interface ScanStateOptions extends ScanOptions {
   jsonlPartBytes?: number;
   /** Told before the lines of a large plain JSONL file are counted, which comes before any progress. */
   onCounting?: (file: string, bytes: number, parts: number) => void;
+  /** Told when fewer threads than `workers` will scan, and why (see capWorkers). */
+  onWorkers?: (cap: WorkerCap) => void;
+}
+
+/** How many threads a scan uses of those asked for, and what bounds them. */
+export interface WorkerCap {
+  requested: number;
+  threads: number;
+  cores: number;
+  /** Threads that half the machine's memory holds. */
+  memoryThreads: number;
+  parts: number;
+}
+
+/**
+ * Threads for `requested` workers over `parts` parts: at most one per part,
+ * and at most what the machine holds (machineThreads).
+ */
+export function capWorkers(requested: number, parts: number): WorkerCap {
+  const machine = machineThreads();
+  return { requested, threads: Math.max(1, Math.min(requested, parts, machine.threads)), cores: machine.cores, memoryThreads: machine.memoryThreads, parts };
 }
 
 /** Scan (a shard of) the corpus and return the mergeable state. */
@@ -168,7 +190,9 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
   // A large plain JSONL file is cut into parts so that every worker has a share of it. Not under
   // --shard: each shard plans every file, and would read every large file through to count lines.
   const jsonlPartBytes = options.shard ? 0 : (options.jsonlPartBytes ?? JSONL_PART_BYTES);
-  const counter = jsonlPartBytes > 0 && workers > 1 ? createLineCounter(workers, options.signal) : null;
+  // Counting lines is as CPU-bound as scanning: no more threads than the machine holds.
+  const countingThreads = Math.min(workers, machineThreads().threads);
+  const counter = jsonlPartBytes > 0 && countingThreads > 1 ? createLineCounter(countingThreads, options.signal) : null;
   const plan = { jsonlPartBytes, countLines: counter ? (ranges: LineRange[]) => counter.count(ranges) : undefined, signal: options.signal, onCounting: options.onCounting };
   try {
     if (!options.skipBad) parts = await planCorpusParts(files, plan);
@@ -217,10 +241,12 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
   };
 
   const tasks = todo.map((i) => ({ part: parts[i]!, file: fileIndex.get(parts[i]!.file)! }));
-  // stdin cannot be read from a worker thread; neither is one part worth a thread.
-  if (workers > 1 && tasks.length > 1 && !files.includes('-')) {
+  const cap = capWorkers(workers, tasks.length);
+  if (cap.threads < Math.min(workers, tasks.length)) options.onWorkers?.(cap);
+  // stdin (or a FIFO, read as stdin is) is read on this thread; neither is one part worth a thread.
+  if (cap.threads > 1 && !parts.some(isStreamPart)) {
     await scanPartsInParallel(index, tasks, {
-      workers,
+      workers: cap.threads,
       columns,
       maxMatches,
       batchSize: options.batchSize,

@@ -6,6 +6,7 @@
  * to the run's `onMessage`. Threads start on first use and are reused by later
  * runs until `close()`.
  */
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ContamError, isContamError, type ContamErrorCode } from '../errors.js';
 
@@ -42,6 +43,25 @@ function startWorker(name: string, workerData: unknown): Worker {
   if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData, resourceLimits });
   const code = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
   return new Worker(code, { eval: true, workerData, resourceLimits });
+}
+
+/**
+ * What one scan thread may need at its peak: a 64 MB young generation, old
+ * space for a batch of documents and their tallies, 4 MB read buffers.
+ * Generous, so that the cap errs towards fewer threads, never a swapping machine.
+ */
+export const WORKER_MEMORY = 256 * 2 ** 20;
+
+/**
+ * How many threads this machine can hold usefully: no more than its cores
+ * (the scan is CPU-bound: more threads only share the same cores and add
+ * memory), and no more than half its memory holds at WORKER_MEMORY each.
+ * `--workers 1000` on 2 cores once started 870 threads and reached 12.2 GB.
+ */
+export function machineThreads(): { threads: number; cores: number; memoryThreads: number } {
+  const cores = os.availableParallelism();
+  const memoryThreads = Math.max(1, Math.floor(os.totalmem() / 2 / WORKER_MEMORY));
+  return { threads: Math.max(1, Math.min(cores, memoryThreads)), cores, memoryThreads };
 }
 
 export class WorkerPool<T extends object, R> {

@@ -5,31 +5,17 @@
  * report lists what it skipped.
  */
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { compress, init } from '@bokuweb/zstd-wasm';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import type { Report } from '../../src/types.js';
+import { contam, root } from './run-contam.js';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(root, 'dist/src/cli/main.js');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-hostile-'));
 const index = path.join(tmp, 'evals.cidx');
-
-async function contam(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const good = readFileSync(path.join(root, 'fixtures/evals/gsm8k.jsonl'), 'utf8')
   .trim()

@@ -30,3 +30,32 @@ test('a damaged, truncated, foreign or future index file is refused with BAD_IND
   new DataView(future.buffer).setUint32(4, 99, true);
   t.throws(() => decodeIndex(future, 'x.cidx'), { code: 'BAD_INDEX', message: /version 99 is not supported/ } as never);
 });
+
+test('one flipped bit anywhere in the file, the header and its padding included, is refused with BAD_INDEX', async (t) => {
+  const bytes = encodeIndex(await buildIndex([gsm8kSamples(5)]));
+  const headerEnd = 16 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+  // Every byte of the fixed fields, the header JSON and its padding; then every 97th byte of the sections.
+  const positions: number[] = [];
+  for (let i = 0; i < headerEnd + 8; i++) positions.push(i);
+  for (let i = headerEnd + 8; i < bytes.length; i += 97) positions.push(i);
+  positions.push(bytes.length - 1);
+  let refused = 0;
+  for (const [k, i] of positions.entries()) {
+    const damaged = Uint8Array.from(bytes);
+    damaged[i]! ^= 1 << (k % 8);
+    try {
+      decodeIndex(damaged, 'x.cidx');
+    } catch (error) {
+      if ((error as { code?: string }).code === 'BAD_INDEX') refused++;
+    }
+  }
+  t.is(refused, positions.length);
+  t.true(positions.length > 300);
+});
+
+test('a byte added at the end is refused', async (t) => {
+  const bytes = encodeIndex(await buildIndex([gsm8kSamples(5)]));
+  const longer = new Uint8Array(bytes.length + 8);
+  longer.set(bytes);
+  t.throws(() => decodeIndex(longer, 'x.cidx'), { code: 'BAD_INDEX' } as never);
+});

@@ -1,8 +1,9 @@
 import test from 'ava';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AtomicFileWriter, removeTemporaryOutputs, writeError, writeFileAtomic } from '../../src/io/atomic.js';
+import { AtomicFileWriter, removeStaleTemporaries, removeTemporaryOutputs, temporaryPath, writeError, writeFileAtomic } from '../../src/io/atomic.js';
 
 const dir = () => mkdtempSync(path.join(os.tmpdir(), 'contam-atomic-'));
 
@@ -47,4 +48,21 @@ test('a streamed output appears only on commit; abort and a signal remove the te
   t.is(readdirSync(d).length, 2, 'the temporary file exists while writing');
   removeTemporaryOutputs();
   t.deepEqual(readdirSync(d), ['out.jsonl']);
+});
+
+test('stale temporaries of dead processes of this host are removed from a folder once; live ones, other hosts and look-alikes stay', (t) => {
+  const host = os.hostname().replace(/[^A-Za-z0-9-]/g, '_');
+  // A pid that surely ran and ended: a child that has exited.
+  const dead = spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'contam-stale-'));
+  const names = [`.clean.${host}.${dead}.1.tmp`, `.report.json.${host}.${dead}.7.tmp`, `.live.${host}.${process.pid}.1.tmp`, `.clean.otherhost.${dead}.1.tmp`, `.notes.${dead}.1.tmp`, 'report.json'];
+  mkdirSync(path.join(dir, names[0]!));
+  writeFileSync(path.join(dir, names[0]!, 'part.jsonl'), 'x'.repeat(1000));
+  for (const name of names.slice(1)) writeFileSync(path.join(dir, name), '');
+  t.deepEqual(removeStaleTemporaries(dir).map((p) => path.basename(p)).sort(), [names[0], names[1]].sort());
+  t.deepEqual(readdirSync(dir).sort(), names.slice(2).sort());
+  // Once per folder per process: a new temporary path does not walk it again.
+  mkdirSync(path.join(dir, names[0]!));
+  temporaryPath(path.join(dir, 'out.json'));
+  t.true(readdirSync(dir).includes(names[0]!));
 });

@@ -3,7 +3,7 @@
  * UTF-8 sequence or a CRLF), blank lines are skipped but counted in line
  * numbers, and each kind of bad input fails with its code and its line.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
@@ -205,4 +205,48 @@ test('splitLines gives the same lines however the bytes are cut into chunks, a l
   }
   // A newline at the very end leaves no empty last line.
   t.deepEqual(await collect([Buffer.from('x\ny\n')]), ['x', 'y']);
+});
+
+test('a part of a file cut short after planning is FILE_CHANGED naming the file and byte; the next part, past the end, too', async (t) => {
+  const file = path.join(tmp, 'cut-while-scanned.jsonl');
+  const lines = Array.from({ length: 400 }, (_, i) => JSON.stringify({ id: i, text: `document ${i} ${'word '.repeat(20)}` }));
+  const content = `${lines.join('\n')}\n`;
+  writeFileSync(file, content);
+  const parts = await planJsonlParts(file, Buffer.byteLength(content), 8192);
+  t.true(parts.length >= 4);
+  const cut = parts[2]!.byteStart! + 100;
+  truncateSync(file, cut);
+  const read = async (p: CorpusPart) => {
+    const docs: CorpusDocument[] = [];
+    for await (const batch of readJsonlDocuments(p, { columns })) docs.push(...batch.documents);
+    return docs;
+  };
+  t.is((await read(parts[1]!)).length, parts[1]!.rows!);
+  const inside = await read(parts[2]!).catch((e: unknown) => e as { code: string; message: string });
+  t.like(inside, { code: 'FILE_CHANGED', where: `byte ${cut}` });
+  t.regex((inside as Error).message, new RegExp(`cut-while-scanned\\.jsonl:byte ${cut}: the file ends at byte ${cut}, before byte ${parts[2]!.byteStart! + parts[2]!.bytes}`));
+  const past = await read(parts[3]!).catch((e: unknown) => e);
+  t.like(past, { code: 'FILE_CHANGED', where: `byte ${parts[3]!.byteStart}` });
+});
+
+test('a whole file that grows while scanned is read to its planned size', async (t) => {
+  const file = path.join(tmp, 'grows.jsonl');
+  const first = `${JSON.stringify({ id: 'a', text: 'one' })}\n`;
+  writeFileSync(file, `${first}${JSON.stringify({ id: 'b', text: 'two' })}\n`);
+  const docs: CorpusDocument[] = [];
+  for await (const batch of readJsonlDocuments(part(file, Buffer.byteLength(first)), { columns })) docs.push(...batch.documents);
+  t.deepEqual(docs.map((d) => d.id), ['a']);
+});
+
+test('a line longer than V8 can hold as a string is TOO_LONG with the way out, not "not valid UTF-8"', async (t) => {
+  // 2^29 - 24 characters is V8's limit; this line is 540 MB of ASCII, a valid JSON string too long for a string.
+  const size = 540_000_000;
+  const line = Buffer.alloc(size + 1, 0x61);
+  line.write('{"text":"', 0);
+  line.write('"}', size - 2);
+  line[size] = 0x0a;
+  const error = await collect(chunked(line, []), line.length).catch((e: unknown) => e as { code: string; message: string; hint: string });
+  t.like(error, { code: 'TOO_LONG', where: 'line 1' });
+  t.regex((error as Error).message, /mem\.jsonl:line 1: the line is 515 MiB, over the longest string JavaScript can hold \(512 MiB characters\)/);
+  t.regex((error as { hint: string }).hint, /split the document/);
 });

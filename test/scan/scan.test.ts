@@ -1,10 +1,10 @@
 import test from 'ava';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildIndex } from '../../src/index/build.js';
 import { serializeReport } from '../../src/report/build.js';
-import { assignShards, mergeScanStates, reportFromState, scanCorpus, scanCorpusState } from '../../src/scan/scan.js';
+import { assignShards, capWorkers, mergeScanStates, reportFromState, scanCorpus, scanCorpusState } from '../../src/scan/scan.js';
 import { writeCorpus } from '../helpers/corpus.js';
 import { gsm8kSamples } from '../helpers/samples.js';
 
@@ -98,4 +98,42 @@ test('a checkpoint folder of another scan is refused', async (t) => {
   const ckpt = mkdtempSync(path.join(os.tmpdir(), 'contam-ckpt-'));
   await scanCorpusState(await buildIndex([gsm8kSamples(40)]), [dir], { workers: 1, checkpoint: ckpt });
   await t.throwsAsync(scanCorpusState(await buildIndex([gsm8kSamples(20)]), [dir], { workers: 1, checkpoint: ckpt }), { code: 'BAD_ARGUMENT', message: /another scan/ } as never);
+});
+
+test('a cut JSONL file truncated while being scanned is FILE_CHANGED; under skipBad its unread parts are listed in skipped', async (t) => {
+  const index = await buildIndex([gsm8kSamples(40)]);
+  const lines = writeCorpus(path.join(dir, '..', `${path.basename(dir)}-trunc-src`), 6, 20, 5).flatMap((f) => readFileSync(f, 'utf8').trimEnd().split('\n'));
+  const content = `${lines.join('\n')}\n`;
+  const make = () => {
+    const file = path.join(dir, '..', `${path.basename(dir)}-trunc.jsonl`);
+    writeFileSync(file, content);
+    return file;
+  };
+  const size = Buffer.byteLength(content);
+  // After the first batch, the file loses its second half: the parts beyond it can no longer be read to their end.
+  const truncating = (file: string) => {
+    let done = false;
+    return () => {
+      if (!done) truncateSync(file, Math.floor(size / 2));
+      done = true;
+    };
+  };
+  const file = make();
+  const error = await scanCorpusState(index, [file], { workers: 1, batchSize: 5, jsonlPartBytes: 16384, onProgress: truncating(file) }).catch((e: unknown) => e);
+  t.like(error, { code: 'FILE_CHANGED', file });
+  t.regex((error as Error).message, new RegExp(`:byte \\d+: the file ends at byte ${Math.floor(size / 2)}, before byte \\d+`));
+
+  const again = make();
+  const state = await scanCorpusState(index, [again], { workers: 1, batchSize: 5, jsonlPartBytes: 16384, skipBad: true, onProgress: truncating(again) });
+  const lost = state.skipped.filter((s) => s.code === 'FILE_CHANGED');
+  t.true(lost.length >= 2, `${lost.length} parts listed`);
+  t.true(state.documents < lines.length);
+  t.true(lost.every((s) => s.file === again && /^byte \d+$/.test(s.where!)));
+});
+
+test('workers are capped at the parts and at the machine, never above what was asked', (t) => {
+  const cores = os.availableParallelism();
+  t.like(capWorkers(1000, 5000), { requested: 1000, threads: Math.min(cores, Math.floor(os.totalmem() / 2 / 2 ** 28)), cores });
+  t.is(capWorkers(1000, 1).threads, 1);
+  t.is(capWorkers(1, 5000).threads, 1);
 });
