@@ -1,5 +1,6 @@
 /** `contam filter evals|corpus`: clean benchmark subsets from a report; decontaminated corpora through an index. */
 import { Command, Option } from 'commander';
+import { checkOutput } from '../io/output.js';
 import { filterCorpus } from '../filter/corpus.js';
 import { filterEvals } from '../filter/evals.js';
 import { readIndexFile } from '../index/file.js';
@@ -26,6 +27,7 @@ Examples:
     .option('-q, --quiet', 'no summary on stderr')
     .addHelpText('after', '\nExamples:\n  contam filter evals --report report.json -o clean/\n  contam filter evals --report report.json -o clean/ --format lm-eval')
     .action(async (opts) => {
+      await checkOutput(opts.output, [opts.report], 'folder');
       const report = await readReport(opts.report);
       const summary = await filterEvals(report, opts.output, { lmEval: opts.format === 'lm-eval', keepTooShort: Boolean(opts.keepTooShort) });
       const log = createLogger(opts.quiet);
@@ -61,6 +63,7 @@ Examples:
     .option('-q, --quiet', 'no summary on stderr')
     .addHelpText('after', '\nExamples:\n  contam filter corpus --index evals.cidx corpus/ -o decontaminated/ --mode cut\n  contam filter corpus --index evals.cidx data/*.parquet -o clean/ --mode drop --json > summary.json')
     .action(async (corpus: string[], opts) => {
+      await checkOutput(opts.output, [opts.index, ...corpus], 'folder');
       const index = await readIndexFile(opts.index);
       const log = createLogger(opts.quiet);
       const summary = await filterCorpus(index, corpus, opts.output, {

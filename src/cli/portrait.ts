@@ -1,5 +1,6 @@
 /** `contam portrait build|query`: a corpus's n-gram Bloom filter to publish, and eval samples checked against it. */
 import { Command } from 'commander';
+import { checkOutput } from '../io/output.js';
 import { parseEvalArgument } from '../io/evals.js';
 import { buildPortrait } from '../portrait/build.js';
 import { queryPortrait } from '../portrait/query.js';
@@ -33,6 +34,7 @@ Examples:
     .option('-q, --quiet', 'no summary on stderr')
     .addHelpText('after', '\nExamples:\n  contam portrait build corpus/ -o corpus.portrait\n  contam portrait build crawl/ -o crawl.portrait --shard-size 1000000 --stride 13')
     .action(async (corpus: string[], opts) => {
+      await checkOutput(opts.output, corpus);
       const summary = await buildPortrait(corpus, opts.output, { ngram: opts.ngram, minWords: opts.minWords, stride: opts.stride, fpr: opts.fpr, shardSize: opts.shardSize, columns: { text: opts.textColumn, id: 'id' } });
       createLogger(opts.quiet).info(`${summary.documents} documents, ${summary.ngrams} n-grams -> ${summary.files.join(', ')} (${summary.portrait_bytes} bytes of filter, false-positive rate ${summary.fpr_expected.toExponential(2)})`);
       if (opts.json) await writeResult(`${JSON.stringify(summary, null, 2)}\n`);
@@ -49,6 +51,7 @@ Examples:
     .option('-q, --quiet', 'no summary on stderr')
     .addHelpText('after', '\nExamples:\n  contam portrait query corpus.portrait --eval newbench=new.jsonl -o report.json')
     .action(async (portraits: string[], opts) => {
+      await checkOutput(opts.output, [...portraits, ...(opts.eval as string[]).map((e) => parseEvalArgument(e).path)]);
       const report = await queryPortrait(portraits, (opts.eval as string[]).map(parseEvalArgument), { alpha: opts.alpha, minFraction: opts.minFraction });
       const log = createLogger(opts.quiet);
       for (const b of report.benchmarks) log.info(`${b.name}: ${b.present} of ${b.samples} samples present (${b.inconclusive} inconclusive, ${b.too_short} too short); false-positive rate ${report.portrait.fpr.toExponential(2)}`);

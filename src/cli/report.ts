@@ -1,5 +1,6 @@
 /** `contam report`: print a saved report's summary again, or render it (with scores) as one HTML file. */
 import { Command } from 'commander';
+import { checkOutput } from '../io/output.js';
 import { serializeReport } from '../report/build.js';
 import { renderHtmlReport } from '../report/html.js';
 import { checkScoresMatch, readReport, readScores } from '../report/read.js';
@@ -24,6 +25,7 @@ Examples:
   contam report report.json --top 20 | less -R`,
     )
     .action(async (file: string, opts) => {
+      await checkOutput(opts.html, [file, opts.scores]);
       const report = await readReport(file);
       const scores = opts.scores ? await readScores(opts.scores) : null;
       const log = createLogger(false);

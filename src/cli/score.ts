@@ -5,6 +5,7 @@
  * atomically). Errors propagate to the entry point, which maps them to exit codes.
  */
 import { Command, Option } from 'commander';
+import { checkOutput } from '../io/output.js';
 import { renderScores } from '../report/scores-terminal.js';
 import { readReport } from '../report/read.js';
 import { scoreResults, type ScoreInput } from '../score/score.js';
@@ -26,6 +27,7 @@ export interface ScoreCommandOptions {
 
 /** Run `contam score` with parsed options (what the command's action calls; callable from tests). */
 export async function runScore(opts: ScoreCommandOptions): Promise<void> {
+  await checkOutput(opts.output, [opts.report, ...opts.results]);
   const logger = createLogger(opts.quiet);
   const report = await readReport(opts.report);
   const inputs: ScoreInput[] = opts.results.map((path) => ({ path, benchmark: opts.benchmark, mode: opts.mode }));

@@ -56,9 +56,10 @@ const TASKS: Record<string, string[] | null> = {
   humaneval: null,
 };
 
-// Plant rows 2, 40 and 120 of every benchmark (their longest field, whole) in a corpus of filler prose.
+// Plant rows 2, 40 and 120 of every benchmark (the whole sample, its fields joined) in a corpus of filler
+// prose: the graded verdict does not convict on one field alone when it is a distractor.
 const PLANTED = [2, 40, 120];
-const longest = (s: EvalSample) => s.segments.reduce((a, b) => (b.text.length > a.text.length ? b : a)).text;
+const whole = (s: EvalSample) => s.segments.map((g) => g.text).join('\n');
 const filler = (i: number) => `Document ${i} of the corpus talks about the weather in spring and the price of apples at the market.`;
 
 const specs = FILES.map(([name, file]) => parseEvalArgument(`${name}=${path.join(DATA, file)}`));
@@ -67,7 +68,7 @@ const ready = (async () => {
   const docs: string[] = [];
   for (const spec of specs) {
     const { samples } = await readEvalSamples(spec);
-    for (const row of PLANTED) docs.push(`${filler(docs.length)}\n${longest(samples[row]!)}\n${filler(docs.length + 1)}`);
+    for (const row of PLANTED) docs.push(`${filler(docs.length)}\n${whole(samples[row]!)}\n${filler(docs.length + 1)}`);
   }
   mkdirSync(corpus);
   writeFileSync(path.join(corpus, 'c.jsonl'), docs.map((text, i) => JSON.stringify({ id: `d${i}`, text })).join('\n') + '\n');
