@@ -152,9 +152,10 @@ export interface VerdictRule {
    * `graded` (default): verbatim and partial copies convict, incidental overlap does not.
    * `any-ngram`: any shared shingle convicts (GPT-3). `min-overlap`: a fraction in one document (PaLM).
    * `llama2`: more than 80% of the sample's units covered (Llama 2's "dirty").
+   * `idf-overlap`: at least `minOverlap` of its n-grams in one document, weighted by IDF (decon's idea).
    */
-  name: 'graded' | 'any-ngram' | 'min-overlap' | 'llama2';
-  /** For `min-overlap`: the fraction of the sample's shingles that must occur in one document. */
+  name: 'graded' | 'any-ngram' | 'min-overlap' | 'llama2' | 'idf-overlap';
+  /** For `min-overlap` and `idf-overlap`: the fraction of the sample's shingles (IDF-weighted for the latter) in one document. */
   minOverlap: number;
 }
 

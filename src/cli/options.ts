@@ -93,9 +93,9 @@ export function addScanOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--rule <name>',
-        "verdict rule: graded (verbatim and partial copies convict; template text, quotations, distractors and lone short answers do not), gpt3 (any shared n-gram, with --max-doc-freq), palm (--min-overlap of a sample's n-grams in one document), llama2 (over 80% of its units covered); any-ngram and ngram-overlap name gpt3 and palm",
+        "verdict rule: graded (verbatim and partial copies convict; template text, quotations, distractors and lone short answers do not), gpt3 (any shared n-gram, with --max-doc-freq), palm (--min-overlap of a sample's n-grams in one document), llama2 (over 80% of its units covered), idf (--min-overlap of its n-grams in one document, IDF-weighted: decon's idea); any-ngram and ngram-overlap name gpt3 and palm",
       )
-        .choices(['graded', 'gpt3', 'palm', 'llama2', 'any-ngram', 'ngram-overlap'])
+        .choices(['graded', 'gpt3', 'palm', 'llama2', 'idf', 'any-ngram', 'ngram-overlap'])
         .default('graded'),
     )
     .option('--min-overlap <fraction>', "with --rule palm: the fraction of a sample's n-grams that must occur in one document (PaLM: 0.7 with --ngram 8); implies that rule", parseFractionOption('--min-overlap'))
@@ -134,7 +134,7 @@ export function parseShard(value: string, env: NodeJS.ProcessEnv = process.env):
 export interface ScanCliOptions {
   textColumn: string;
   idColumn: string;
-  rule: 'graded' | 'gpt3' | 'palm' | 'llama2' | 'any-ngram' | 'ngram-overlap';
+  rule: 'graded' | 'gpt3' | 'palm' | 'llama2' | 'idf' | 'any-ngram' | 'ngram-overlap';
   minOverlap?: number;
   maxDocFreq: number;
   maxMatches: number;
@@ -149,6 +149,7 @@ export interface ScanCliOptions {
 
 /** The verdict rule the options name: --min-overlap implies PaLM's. */
 export function ruleOf(opts: Pick<ScanCliOptions, 'rule' | 'minOverlap'>): VerdictRule {
+  if (opts.rule === 'idf') return { name: 'idf-overlap', minOverlap: opts.minOverlap ?? 0.5 };
   if (opts.rule === 'palm' || opts.rule === 'ngram-overlap' || opts.minOverlap !== undefined) return { name: 'min-overlap', minOverlap: opts.minOverlap ?? 0.7 };
   if (opts.rule === 'gpt3' || opts.rule === 'any-ngram') return { name: 'any-ngram', minOverlap: 0 };
   if (opts.rule === 'llama2') return { name: 'llama2', minOverlap: 0 };

@@ -44,22 +44,12 @@ export function buildReport(input: ReportInput): Report {
   for (let g = 0; g < index.segments.role.length; g++) if (index.segments.role[g] === ROLE_LABEL) hasLabels[index.samples.benchmark[index.segments.sample[g]!]!] = true;
   const docFreq = input.docFreq ?? new Map<number, number>();
   const maxDocFreq = input.maxDocFreq ?? 10;
-  const df = (e: number) => docFreq.get(e) ?? 0;
-  const documents = input.corpus.documents;
-  const idf = (e: number) => Math.log((1 + documents) / (1 + df(e))) + 1;
-  const context = { index, rule, docFreq, maxDocFreq };
+  const context = { index, rule, docFreq, maxDocFreq, documents: input.corpus.documents };
   for (let s = 0; s < n; s++) {
     const total = index.samples.entryStart[s + 1]! - index.samples.entryStart[s]!;
     const tally = accumulator.tallies.get(s);
     const verdict = judgeSample(context, s, tally);
     const { contaminated, tooShort, evidence } = verdict;
-    let idfOverlap = 0;
-    if (tally && tally.top.length > 0 && total > 0) {
-      let all = 0;
-      for (let e = index.samples.entryStart[s]!; e < index.samples.entryStart[s + 1]!; e++) all += idf(e);
-      const best = Math.max(...tally.top.map((m) => m.entries.reduce((sum, e) => sum + idf(e), 0)));
-      idfOverlap = Math.round((best / all) * 1e6) / 1e6;
-    }
     const overlap = tally ? ratio(tally.maxShingles, total) : 0;
     const containment = tally ? Math.round(tally.maxContainment * 1e6) / 1e6 : 0;
     const nearFired = tally !== undefined && index.near !== null && tally.maxContainment >= index.near.config.minContainment;
@@ -80,7 +70,7 @@ export function buildReport(input: ReportInput): Report {
       longest: tally?.longest ?? 0,
       containment,
       boilerplate_shingles: verdict.boilerplate,
-      idf_overlap: idfOverlap,
+      idf_overlap: verdict.idfOverlap,
       coverage: { fraction: verdict.coverage, subsets: llama2Subsets(verdict.coverage) },
       rules: {
         ngram: { fired: verdict.ngramFired, overlap, longest: tally?.longest ?? 0 },
@@ -132,7 +122,7 @@ export function buildReport(input: ReportInput): Report {
       encoding: config.encoding,
       normalization: config.normalization,
       rule: rule.name,
-      min_overlap: rule.name === 'min-overlap' ? rule.minOverlap : null,
+      min_overlap: rule.name === 'min-overlap' || rule.name === 'idf-overlap' ? rule.minOverlap : null,
       text_column: input.columns.text,
       id_column: input.columns.id,
       max_matches: accumulator.maxMatches,

@@ -77,6 +77,7 @@ function ruleSentence(report: Report): string {
     return `Rule: graded. A sample is contaminated when a corpus document holds a verbatim copy (most of the sample, or of its input) or a partial one (a contiguous run of ${LONG_RUN} or more informative ${unit}, or a substantial share of them). Overlap a reviewer dismisses is graded incidental and does not count: template text many samples share, a quotation inside a longer sample, a distractor, an answer without its question.`;
   }
   if (c.rule === 'min-overlap') return `Rule: PaLM. A sample is contaminated when at least ${formatRate(c.min_overlap ?? 0)} of its ${n}-grams (${unit}) occur in one corpus document.`;
+  if (c.rule === 'idf-overlap') return `Rule: IDF overlap. A sample is contaminated when at least ${formatRate(c.min_overlap ?? 0)} of its ${n}-grams (${unit}) occur in one corpus document, each weighted by its IDF over the corpus.`;
   if (c.rule === 'llama2') return `Rule: Llama 2. A sample is contaminated when more than 80% of its ${unit} are covered by matches (gaps of up to 4 bridged).`;
   return `Rule: GPT-3. A sample is contaminated when any of its ${n}-grams (${unit}) occurs in the corpus; fields shorter than n are matched whole down to ${c.min_words} ${unit}.`;
 }
@@ -96,7 +97,7 @@ function renderScan(report: Report): string {
   ].join('');
   const ngram = c.ngram === 'auto' ? `auto (${report.benchmarks.map((b) => `${b.name} ${b.ngram}`).join(', ')})` : String(c.ngram);
   const items: [string, string, string][] = [
-    ['rule', 'Rule', c.rule === 'graded' ? 'graded: verbatim and partial copies convict' : c.rule === 'min-overlap' ? `PaLM (min-overlap), at least ${c.min_overlap ?? ''} of a sample's n-grams in one document` : c.rule === 'llama2' ? 'Llama 2, over 80% of its units covered' : 'GPT-3 (any-ngram), any shared n-gram convicts'],
+    ['rule', 'Rule', c.rule === 'graded' ? 'graded: verbatim and partial copies convict' : c.rule === 'min-overlap' ? `PaLM (min-overlap), at least ${c.min_overlap ?? ''} of a sample's n-grams in one document` : c.rule === 'llama2' ? 'Llama 2, over 80% of its units covered' : c.rule === 'idf-overlap' ? `IDF overlap, at least ${c.min_overlap ?? ''} of a sample's n-grams in one document, IDF-weighted` : 'GPT-3 (any-ngram), any shared n-gram convicts'],
     ['unit', 'Unit', c.unit === 'token' ? `token (${c.encoding ?? ''})` : c.unit],
     ['ngram', 'n-gram length', ngram],
     ['min_words', 'Shortest field matched whole', `${c.min_words} ${c.unit}s`],

@@ -31,6 +31,8 @@ function ruleText(report: Report): string {
       ? `graded: verbatim and partial copies convict (most of a sample or its input, a run of ${LONG_RUN}+ informative ${unit}, or 40-50% of its informative ${unit} in one document); template text, quotations, distractors and lone short answers do not`
       : c.rule === 'min-overlap'
         ? `PaLM: at least ${formatRate(c.min_overlap ?? 0)} of a sample's ${n}-grams (${unit}) in one document`
+        : c.rule === 'idf-overlap'
+          ? `IDF overlap: at least ${formatRate(c.min_overlap ?? 0)} of a sample's ${n}-grams (${unit}) in one document, IDF-weighted`
         : c.rule === 'llama2'
           ? `Llama 2: more than 80% of a sample's ${unit} covered`
           : `GPT-3: any shared ${n}-gram (${unit}), shorter fields matched whole down to ${c.min_words}`;

@@ -23,7 +23,8 @@
  *               words when a run joins fields (at least min(minWords, their
  *               number) of them), else >= PARTIAL_SHARE of the sample's or of
  *               its input's, at least 2 x minWords of them (more than one
- *               stock phrase: a stem a dev item shares);
+ *               stock phrase: a stem a dev item shares), or, with fewer,
+ *               >= PARTIAL_SHARE_SHORT of the sample's;
  *   incidental  verified overlap a reviewer dismisses: template text only, a
  *               distractor only, a short answer without its input, or a short
  *               run inside a longer sample (a quotation, a stock sentence).
@@ -39,6 +40,8 @@ export type Grade = CopyGrade | 'clean' | 'too_short';
 export const VERBATIM_SHARE = 0.8;
 /** Share of the informative words that makes a copy inside one field partial. */
 export const PARTIAL_SHARE = 0.5;
+/** Inside one field, a share under 2 x minWords words must reach this to be partial. */
+export const PARTIAL_SHARE_SHORT = 0.7;
 /** The same for a copy that joins fields as the sample does (a question and its choices): structure is evidence too. */
 export const PARTIAL_SHARE_JOINED = 0.4;
 /** Informative words in one contiguous run that make a copy partial whatever the sample's length. */
@@ -168,7 +171,7 @@ export function judgeCopy(index: ContamIndex, sample: number, runs: [number, num
   if (longestRun >= LONG_RUN) return graded('partial', 'long-run');
   // Inside one field, a share takes more than one stock phrase: a question stem that a dev item shares
   // ("Predict the number of lines in the EPR spectrum of a solution of") is 12 words of a 21-word item.
-  if (joined ? share >= PARTIAL_SHARE_JOINED && covered >= enough : share >= PARTIAL_SHARE && covered >= 2 * minWords) return graded('partial', 'share');
+  if (joined ? share >= PARTIAL_SHARE_JOINED && covered >= enough : share >= PARTIAL_SHARE && (covered >= 2 * minWords || (share >= PARTIAL_SHARE_SHORT && covered >= enough))) return graded('partial', 'share');
   if (inputShare >= PARTIAL_SHARE && coveredInput >= 2 * minWords) return graded('partial', 'input-share');
   return graded('incidental', 'short');
 }

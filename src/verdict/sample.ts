@@ -10,6 +10,9 @@
  *                make up SUBSTANTIAL_COPY of the sample in one document.
  *   min-overlap  PaLM: at least `minOverlap` of the sample's n-grams in one document.
  *   llama2       Llama 2: more than 80% of the sample's units covered (its "dirty" subset).
+ *   idf-overlap  decon's idea, not its scorer: at least `minOverlap` of the sample's
+ *                n-grams in its best listed document, each weighted by its IDF over
+ *                the corpus documents, ln((1 + N) / (1 + df)) + 1, so common ones weigh less.
  * Every rule sees the same verified evidence; the grade is reported whatever
  * the rule, so a reader can compare.
  */
@@ -71,6 +74,8 @@ export interface SampleVerdict {
   boilerplate: number;
   /** Llama 2 coverage of the sample's units across documents. */
   coverage: number;
+  /** The IDF-weighted overlap of its n-grams in the best listed document, rounded to 1e-6. */
+  idfOverlap: number;
   /** One line saying which rule decided, with its figures. */
   reason: string;
 }
@@ -82,6 +87,8 @@ export interface VerdictContext {
   docFreq: Map<number, number>;
   /** 0 turns the GPT-3 boilerplate guard off. */
   maxDocFreq: number;
+  /** Documents scanned, for IDF weights. */
+  documents: number;
 }
 
 const percent = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
@@ -127,6 +134,14 @@ export function judgeSample(context: VerdictContext, s: number, tally: SampleTal
   for (let g = index.samples.segmentStart[s]!; g < index.samples.segmentStart[s + 1]!; g++) unitsTotal += index.segments.wordStart[g + 1]! - index.segments.wordStart[g]!;
   const coverage = tally && unitsTotal > 0 ? Math.round((Math.min(unitsTotal, bridged(tally.units, LLAMA2_GAP)) / unitsTotal) * 1e6) / 1e6 : 0;
   const nearFired = tally !== undefined && index.near !== null && tally.maxContainment >= index.near.config.minContainment;
+  const idf = (e: number) => Math.log((1 + context.documents) / (1 + df(e))) + 1;
+  let idfOverlap = 0;
+  if (tally && tally.top.length > 0 && total > 0) {
+    let all = 0;
+    for (let e = index.samples.entryStart[s]!; e < index.samples.entryStart[s + 1]!; e++) all += idf(e);
+    const best = Math.max(...tally.top.map((m) => m.entries.reduce((sum, e) => sum + idf(e), 0)));
+    idfOverlap = Math.round((best / all) * 1e6) / 1e6;
+  }
   const evidence = tally?.best ?? null;
   const grade: Grade = tooShort ? 'too_short' : evidence ? evidence.grade : 'clean';
   let contaminated: boolean;
@@ -147,6 +162,10 @@ export function judgeSample(context: VerdictContext, s: number, tally: SampleTal
       contaminated = !tooShort && coverage > LLAMA2_DIRTY;
       reason = contaminated ? `Llama 2 rule: ${percent(coverage)} of its units covered (dirty: > ${percent(LLAMA2_DIRTY)})` : '';
       break;
+    case 'idf-overlap':
+      contaminated = !tooShort && idfOverlap > 0 && idfOverlap >= rule.minOverlap - 1e-9;
+      reason = contaminated ? `IDF rule: ${percent(idfOverlap)} of its n-grams in one document, weighted by IDF (at least ${percent(rule.minOverlap)})` : '';
+      break;
   }
-  return { grade, contaminated, tooShort, evidence, ngramFired, boilerplate, coverage, reason };
+  return { grade, contaminated, tooShort, evidence, ngramFired, boilerplate, coverage, idfOverlap, reason };
 }

@@ -44,6 +44,11 @@ test('idf overlap weighs rare shingles above common ones', async (t) => {
   const idf1 = Math.log(5 / 2) + 1;
   t.is(r.samples[0]!.overlap, 0.5);
   t.is(r.samples[0]!.idf_overlap, Math.round((Math.max(idf0, idf1) / (idf0 + idf1)) * 1e6) / 1e6);
+  // The IDF rule convicts at that figure (0.559) and not above it.
+  const idf = (minOverlap: number) => scanDocuments(index, docs, { rule: { name: 'idf-overlap', minOverlap } });
+  t.true((await idf(0.55)).samples[0]!.contaminated);
+  t.false((await idf(0.56)).samples[0]!.contaminated);
+  t.regex((await idf(0.55)).samples[0]!.verdict!.reason, /^IDF rule: 56% of its n-grams in one document/);
 });
 
 test('coverage counts the units covered in any document, bridging gaps of up to four, into Llama 2 subsets', async (t) => {
