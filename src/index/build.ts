@@ -273,7 +273,7 @@ export async function buildIndex(
   for (let g = 0; g < segSample.length; g++) wordSegment.fill(g, segWordStart.data[g]!, segWordStart.data[g + 1]!);
   const sampleWordStart = Array.from({ length: sampleIds.length + 1 }, (_, s) => segWordStart.data[segmentStart.data[s]!]!);
   const template = config.templates
-    ? templateWords(wordHash.data.subarray(0, wordCount), sampleWordStart, sampleIds.length)
+    ? templateWords(wordHash.data.subarray(0, wordCount), sampleWordStart, sampleIds.length, segWordStart.data.subarray(0, segSample.length + 1), wordSegment)
     : new Uint8Array(new SharedArrayBuffer(Math.max(wordCount, 1))).subarray(0, wordCount);
   const keysA = u32();
   const keysB = u32();

@@ -6,8 +6,10 @@
  *
  * A TEMPLATE_WIDTH-word window of a sample's words (its fields joined, as a
  * copy joins them: MMLU's four moral-scenario choices "Wrong, Wrong ..." are
- * one stock sequence) is a template when it occurs in many distinct samples
- * of the index (samples with identical words count once):
+ * one stock sequence) is a template when it occurs in many places of the
+ * index: a window inside one field counts once per distinct field text (a
+ * SQuAD context that five questions share is one text, and content), a
+ * window across fields once per distinct sample:
  *   - in at least TEMPLATE_ALWAYS texts, always;
  *   - in at least TEMPLATE_MIN texts, unless one of its occurrences lies in a
  *     stretch of at least SHARED_PASSAGE words whose windows all occur in the
@@ -34,9 +36,10 @@ const pack = (a: number, b: number) => a * 2097152 + (b >>> 11);
 
 /**
  * Template flags (1 = template word) for `hashes`, whose samples are the word
- * ranges [sampleStart[s], sampleStart[s + 1]).
+ * ranges [sampleStart[s], sampleStart[s + 1]) and whose fields (segments) the
+ * ranges [segmentStart[g], segmentStart[g + 1]); `wordSegment` maps a word to its segment.
  */
-export function templateWords(hashes: Uint32Array, sampleStart: ArrayLike<number>, samples: number): Uint8Array {
+export function templateWords(hashes: Uint32Array, sampleStart: ArrayLike<number>, samples: number, segmentStart: ArrayLike<number>, wordSegment: ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(new SharedArrayBuffer(Math.max(hashes.length, 1))).subarray(0, hashes.length);
   const w = TEMPLATE_WIDTH;
   // Distinct samples, by the 64-bit key of their whole word sequence.
@@ -51,6 +54,21 @@ export function templateWords(hashes: Uint32Array, sampleStart: ArrayLike<number
     if (seen.has(key)) continue;
     seen.add(key);
     distinct.push(g);
+  }
+  const distinctSample = new Uint8Array(samples);
+  for (const g of distinct) distinctSample[g] = 1;
+  // Distinct field texts: the first segment of each text.
+  const segments = segmentStart.length - 1;
+  const distinctSegment = new Uint8Array(Math.max(segments, 0));
+  const seenText = new Set<number>();
+  for (let g = 0; g < segments; g++) {
+    const count = segmentStart[g + 1]! - segmentStart[g]!;
+    if (count < w) continue;
+    const [a, b] = shingleKey(hashes, segmentStart[g]!, count);
+    const key = pack(a, b) + count;
+    if (seenText.has(key)) continue;
+    seenText.add(key);
+    distinctSegment[g] = 1;
   }
   // Every window's slot in an open-addressing table of window keys (two 32-bit lanes), found once
   // in sample order; counts and flags then live in typed arrays beside the table.
@@ -88,14 +106,24 @@ export function templateWords(hashes: Uint32Array, sampleStart: ArrayLike<number
       }
     }
   }
-  // Distinct samples holding each window (a window repeated in one sample counts once).
+  // Places holding each window: distinct field texts it lies inside, plus distinct samples in which it
+  // crosses fields (a window repeated in one field or one sample counts once).
   const frequency = new Uint32Array(capacity);
+  const lastSegment = new Int32Array(capacity).fill(-1);
   const lastSample = new Int32Array(capacity).fill(-1);
-  for (const g of distinct) {
+  for (let g = 0; g < samples; g++) {
+    const from = sampleStart[g]!;
     for (let i = windowStart[g]!; i < windowStart[g + 1]!; i++) {
       const slot = slotOf[i]!;
-      if (lastSample[slot] === g) continue;
-      lastSample[slot] = g;
+      const p = from + (i - windowStart[g]!);
+      const segment = wordSegment[p]!;
+      if (wordSegment[p + w - 1] === segment) {
+        if (distinctSegment[segment] === 0 || lastSegment[slot] === segment) continue;
+        lastSegment[slot] = segment;
+      } else {
+        if (distinctSample[g] === 0 || lastSample[slot] === g) continue;
+        lastSample[slot] = g;
+      }
       frequency[slot]! += 1;
     }
   }

@@ -178,11 +178,13 @@ test('nested SQuAD is filtered per question when read as SQuAD, per article when
   mkdirSync(dir);
   const file = path.join(dir, 'dev.json');
   writeFileSync(file, JSON.stringify(squad));
-  // The corpus holds paragraph 1 and the question of 'a': questions a (its question) and c (its context) are contaminated.
+  // The corpus holds paragraph 1 and the question of 'a': under GPT-3's rule (this test is about the
+  // nested layout, not the verdict), questions a (its question) and c (its context) are contaminated.
   const corpus = path.join(dir, 'c.jsonl');
   writeFileSync(corpus, JSON.stringify({ id: 'x', text: `${para(1)}\n${q('a', 0).question}` }) + '\n');
-  const { index } = await indexBenchmarks([parseEvalArgument(`sq=${file}`)], { minhash: false });
-  const report = await scanCorpus(index, [corpus], { workers: 1 });
+  const gpt3 = { workers: 1, rule: { name: 'any-ngram', minOverlap: 0 } } as const;
+  const { index } = await indexBenchmarks([parseEvalArgument(`sq=${file}`)], { templates: false });
+  const report = await scanCorpus(index, [corpus], gpt3);
   t.deepEqual(report.samples.map((s) => s.contaminated), [true, false, true, false]);
   const out = path.join(dir, 'clean');
   const summary = await filterEvals(report, out);
@@ -192,8 +194,8 @@ test('nested SQuAD is filtered per question when read as SQuAD, per article when
     { title: 'B', paragraphs: [{ context: para(2), qas: [q('d', 3)] }] },
   ] });
   // Read with explicit fields, the rows are the articles: article A holds the copied text.
-  const { index: byArticle } = await indexBenchmarks([parseEvalArgument(`art=${file}#paragraphs.context`)], { minhash: false });
-  const articles = await scanCorpus(byArticle, [corpus], { workers: 1 });
+  const { index: byArticle } = await indexBenchmarks([parseEvalArgument(`art=${file}#paragraphs.context`)], { templates: false });
+  const articles = await scanCorpus(byArticle, [corpus], gpt3);
   t.deepEqual(articles.samples.map((s) => s.contaminated), [true, false]);
   const art = await filterEvals(articles, path.join(dir, 'clean-articles'));
   t.deepEqual(art.failed, []);
