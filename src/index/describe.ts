@@ -1,5 +1,6 @@
 /** A plain summary of an index: what `contam index` prints and `--json` emits. */
 import type { ContamIndex } from './contam-index.js';
+import { fieldSpecText } from '../io/fields.js';
 import { lshThreshold } from './minhash.js';
 
 export interface IndexDescription {
@@ -31,7 +32,7 @@ export function describeIndex(index: ContamIndex): IndexDescription {
       path: source.path,
       format: source.format,
       shape: source.shape,
-      fields: source.fields.map((f) => (f.label ? `${f.path}:label` : f.path)),
+      fields: source.fields.map(fieldSpecText),
       id_field: source.idField,
       samples: source.samples,
       ngram: source.ngram ?? index.config.ngram,

@@ -44,6 +44,11 @@ export function parseFieldList(list: string, argument: string): FieldSpec[] {
   return fields;
 }
 
+/** A field as `--eval` spells it: `answer:label`, `wrong:distractor`, or its path. */
+export function fieldSpecText(field: FieldSpec): string {
+  return field.label ? `${field.path}:label` : field.distractor ? `${field.path}:distractor` : field.path;
+}
+
 /** Where a row is, for error messages. */
 export interface RowPlace {
   file: string;

@@ -6,6 +6,7 @@
  * byte-identical file.
  */
 import type { ContamIndex } from '../index/contam-index.js';
+import { fieldSpecText } from '../io/fields.js';
 import { INDEX_FORMAT_VERSION } from '../index/build.js';
 import { lshThreshold } from '../index/minhash.js';
 import { ROLE_LABEL } from '../index/contam-index.js';
@@ -102,7 +103,7 @@ export function buildReport(input: ReportInput): Report {
       path: source.path,
       format: source.format,
       shape: source.shape,
-      fields: source.fields.map((f) => (f.label ? `${f.path}:label` : f.path)),
+      fields: source.fields.map(fieldSpecText),
       samples: source.samples,
       ngram: source.ngram ?? index.config.ngram,
       contaminated: counts[b]!.contaminated,
