@@ -5,7 +5,6 @@
  * (apache-arrow, file or stream format).
  */
 import { mkdirSync, promises as fs } from 'node:fs';
-import path from 'node:path';
 import { ContamError } from '../errors.js';
 import { temporaryPath, trackTemporary, untrackTemporary, writeError } from './atomic.js';
 import { checkOutput } from './output.js';

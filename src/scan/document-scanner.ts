@@ -86,7 +86,6 @@ export class DocumentScanner {
   private readonly units: UnitExtractor;
   /** A second extractor for re-normalizing single words during verification. */
   private readonly verifier: WordUnits;
-  private hitPos = new Int32Array(256);
   private hitEntry = new Uint32Array(256);
   /** Keys of the current document's probed windows. */
   private keyA = new Uint32Array(1024);
@@ -135,23 +134,19 @@ export class DocumentScanner {
     this.runCount = n + 1;
   }
 
-  private pushHit(n: number, pos: number, entry: number): number {
-    if (n === this.hitPos.length) {
-      const p = new Int32Array(n * 2);
-      p.set(this.hitPos);
-      this.hitPos = p;
+  /** Record that entry `entry` was verified in the document (its positions live in the runs). */
+  private pushHit(n: number, entry: number): number {
+    if (n === this.hitEntry.length) {
       const e = new Uint32Array(n * 2);
       e.set(this.hitEntry);
       this.hitEntry = e;
     }
-    this.hitPos[n] = pos;
     this.hitEntry[n] = entry;
     return n + 1;
   }
 
   /** Verified matches of `text`, one per sample, in sample order; empty when none. */
   scan(text: string): SampleDocMatch[] {
-    const index = this.index;
     const units = this.units.extract(text);
     const count = units.count;
     this.counters.units += count;
@@ -334,7 +329,7 @@ export class DocumentScanner {
         this.pushRun(sample, first + a - diagonal, a, b - a);
         for (let t = a; t < b; t++) {
           const e = this.entryAt(sample, first, t - diagonal);
-          if (e >= 0 && t + index.entries.length[e]! <= b) hits = this.pushHit(hits, t, e);
+          if (e >= 0 && t + index.entries.length[e]! <= b) hits = this.pushHit(hits, e);
         }
       }
       a = b;
