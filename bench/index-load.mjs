@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { readIndexFile } from '../dist/src/index/file.js';
+import { readIndexFile } from '../dist/src/cidx/file.js';
 
 const file = process.argv[2];
 let read = Infinity;

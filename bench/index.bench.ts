@@ -25,7 +25,7 @@ import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseEvalArgument, readEvalSamples } from '../src/io/evals.js';
+import { parseEvalArgument, readEvalSamples } from '../src/readers/evals/evals.js';
 import { mulberry32 } from '../src/score/bootstrap.js';
 import { sourceDocuments } from './corpus-gen.js';
 import { benchmarkArguments, SHARED_DATA } from './shared-data.js';

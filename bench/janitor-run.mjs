@@ -11,7 +11,7 @@
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parseEvalArgument, readEvalSamples } from '../dist/src/io/evals.js';
+import { parseEvalArgument, readEvalSamples } from '../dist/src/readers/evals/evals.js';
 
 const [corpus, ...specs] = process.argv.slice(2);
 const PUNCT = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;

@@ -8,8 +8,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readCorpusDocuments } from '../src/io/corpus.js';
-import { parseEvalArgument } from '../src/io/evals.js';
+import { readCorpusDocuments } from '../src/readers/corpus/documents.js';
+import { parseEvalArgument } from '../src/readers/evals/evals.js';
 import { buildPortrait } from '../src/portrait/build.js';
 import { queryPortrait } from '../src/portrait/query.js';
 import { generateCorpus, sizeOf } from './corpus-gen.js';

@@ -19,9 +19,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { buildIndex, type IndexOptions } from '../src/index/build.js';
+import { buildIndex, type IndexOptions } from '../src/cidx/build.js';
 import { mulberry32 } from '../src/score/bootstrap.js';
-import { parseEvalArgument, readEvalSamples } from '../src/io/evals.js';
+import { parseEvalArgument, readEvalSamples } from '../src/readers/evals/evals.js';
 import { scanDocuments, type ScanOptions } from '../src/scan/corpus-scanner.js';
 import type { BenchmarkSource, CorpusDocument, EvalSample, ReportSample } from '../src/types.js';
 

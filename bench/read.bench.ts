@@ -20,7 +20,7 @@ import path from 'node:path';
 import { openDecompressed, readFileChunks } from '../src/io/compression.js';
 import { inflateZstd, zstdStreamDecoder } from '../src/io/zstd-stream.js';
 import { corpusFormatOf } from '../src/io/files.js';
-import { planCorpusParts, readCorpusPart } from '../src/io/corpus.js';
+import { planCorpusParts, readCorpusPart } from '../src/readers/corpus/documents.js';
 import { generateCorpus, hasZstdCli, sizeOf } from './corpus-gen.js';
 
 // Positional arguments when run alone; named ones when `npm run bench` hands every bench the same flags.

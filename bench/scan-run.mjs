@@ -11,7 +11,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { readIndexFile } from '../dist/src/index/file.js';
+import { readIndexFile } from '../dist/src/cidx/file.js';
 import { planCorpusParts, readCorpusPart } from '../dist/src/io/corpus.js';
 import { reportFromState, scanCorpusState } from '../dist/src/scan/scan.js';
 

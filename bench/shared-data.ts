@@ -1,6 +1,6 @@
 /** Where the benches find ../shared/data, and the benchmarks they index from it. */
 import path from 'node:path';
-import { parseEvalArgument } from '../src/io/evals.js';
+import { parseEvalArgument } from '../src/readers/evals/evals.js';
 
 export const SHARED_DATA = path.resolve(import.meta.dirname, '../../shared/data');
 

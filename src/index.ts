@@ -12,8 +12,8 @@ export { VERSION } from './version.js';
 export { indexBenchmarks, check } from './pipeline.js';
 
 // io: readers and writers
-export { parseEvalArgument, readEvalSamples } from './io/evals.js';
-export { expandCorpusInputs, planCorpusParts, readCorpusPart, readCorpusDocuments } from './io/corpus.js';
+export { parseEvalArgument, readEvalSamples } from './readers/evals/evals.js';
+export { expandCorpusInputs, planCorpusParts, readCorpusPart, readCorpusDocuments } from './readers/corpus/documents.js';
 export { writeFileAtomic, AtomicFileWriter } from './io/atomic.js';
 
 // text: normalization and shingles
@@ -23,12 +23,12 @@ export { xxh32 } from './text/xxhash32.js';
 export { WordUnits, TokenUnits, createUnitExtractor, type UnitExtractor, type UnitBuffer } from './text/units.js';
 
 // index
-export { buildIndex, shingleConfig, INDEX_FORMAT_VERSION, type IndexOptions } from './index/build.js';
-export { BloomFilter } from './index/bloom.js';
-export { ShingleTable } from './index/shingle-table.js';
-export { readIndexFile, writeIndexFile, encodeIndex, decodeIndex, decodeIndexHeader, type IndexHeader } from './index/file.js';
-export { describeIndex, type IndexDescription } from './index/describe.js';
-export type { ContamIndex } from './index/contam-index.js';
+export { buildIndex, shingleConfig, INDEX_FORMAT_VERSION, type IndexOptions } from './cidx/build.js';
+export { BloomFilter } from './cidx/bloom.js';
+export { ShingleTable } from './cidx/shingle-table.js';
+export { readIndexFile, writeIndexFile, encodeIndex, decodeIndex, decodeIndexHeader, type IndexHeader } from './cidx/file.js';
+export { describeIndex, type IndexDescription } from './cidx/describe.js';
+export type { ContamIndex } from './cidx/contam-index.js';
 
 // scan
 export { scanCorpus, scanPart, type PartResult } from './scan/scan.js';
@@ -50,7 +50,7 @@ export { formatRate, formatCount, formatBytes } from './report/format.js';
 export { filterCorpus, decideDocument, type CorpusFilterOptions, type CorpusFilterSummary } from './filter/corpus.js';
 export { filterEvals, type EvalFilterOptions, type EvalFilterSummary } from './filter/evals.js';
 export { cutDocument, CUT_DEFAULTS, type CutOptions } from './filter/cut.js';
-export { JsonlWriter, ParquetFileWriter, ArrowFileWriter, writeFolderAtomic } from './io/writers.js';
+export { JsonlWriter, ParquetFileWriter, ArrowFileWriter, writeFolderAtomic } from './writers/writers.js';
 export { buildPortrait, PortraitBuilder } from './portrait/build.js';
 export { queryPortrait, type PortraitReport } from './portrait/query.js';
 export { readPortraitFile, writePortraitFile } from './portrait/file.js';
@@ -59,13 +59,13 @@ export { readPortraitFile, writePortraitFile } from './portrait/file.js';
 export { scanCorpusState, reportFromState, mergeScanStates, assignShards, type ScanState, type ShardSpec, type ScanStateOptions } from './scan/scan.js';
 export { serializePartial, parsePartial, mergePartials, type PartialScan } from './scan/partial.js';
 export { slurmScript, shellQuote, shellJoin } from './scan/slurm.js';
-export { corpusFormatOf, readJsonlDocuments } from './io/corpus.js';
-export { readParquetDocuments } from './io/parquet.js';
-export { readArrowDocuments } from './io/arrow.js';
+export { corpusFormatOf, readJsonlDocuments } from './readers/corpus/documents.js';
+export { readParquetDocuments } from './readers/corpus/parquet.js';
+export { readArrowDocuments } from './readers/corpus/arrow.js';
 
 // scores
 export { scoreResults, scoreResultsFile, type ScoreInput, type ScoreOptions } from './score/score.js';
-export { readResults, readLmEvalSamples, readLightevalDetails, readNativeResults, type ResultsFile, type ResultRecord } from './io/results.js';
+export { readResults, readLmEvalSamples, readLightevalDetails, readNativeResults, type ResultsFile, type ResultRecord } from './readers/results/results.js';
 export { accuracy, lengthNormalizedAccuracy, exactMatch, squadF1, extractGsm8kAnswer } from './score/metrics.js';
 export { bootstrapDeltaInterval, mulberry32 } from './score/bootstrap.js';
 export { renderScores } from './report/scores-terminal.js';

@@ -2,9 +2,9 @@
  * The main job as library calls: `indexBenchmarks` (eval files -> index),
  * `check` (index + scan in one go). The CLI commands are thin wrappers of these.
  */
-import { buildIndex, type IndexOptions } from './index/build.js';
-import type { ContamIndex } from './index/contam-index.js';
-import { readEvalSamples } from './io/evals.js';
+import { buildIndex, type IndexOptions } from './cidx/build.js';
+import type { ContamIndex } from './cidx/contam-index.js';
+import { readEvalSamples } from './readers/evals/evals.js';
 import { scanCorpus, type ScanOptions } from './scan/scan.js';
 import type { BenchmarkSource, BenchmarkSpec, Report } from './types.js';
 import { ContamError } from './errors.js';

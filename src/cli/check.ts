@@ -1,7 +1,7 @@
 /** `contam check`: `index` then `scan`, in one go. */
 import { Command } from 'commander';
-import { writeIndexFile } from '../index/file.js';
-import { describeIndex } from '../index/describe.js';
+import { writeIndexFile } from '../cidx/file.js';
+import { describeIndex } from '../cidx/describe.js';
 import { checkOutput, checkOutputsDiffer } from '../io/output.js';
 import { indexBenchmarks } from '../pipeline.js';
 import { createLogger } from './common.js';

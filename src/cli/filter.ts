@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { checkOutput } from '../io/output.js';
 import { filterCorpus } from '../filter/corpus.js';
 import { filterEvals } from '../filter/evals.js';
-import { readIndexFile } from '../index/file.js';
+import { readIndexFile } from '../cidx/file.js';
 import { readReport } from '../report/read.js';
 import { createLogger, parseIntegerOption, writeResult } from './common.js';
 

@@ -1,8 +1,8 @@
 /** `contam index`: eval files -> a `.cidx` index file. */
 import { Command } from 'commander';
-import type { ContamIndex } from '../index/contam-index.js';
-import { writeIndexFile } from '../index/file.js';
-import { describeIndex, type IndexDescription } from '../index/describe.js';
+import type { ContamIndex } from '../cidx/contam-index.js';
+import { writeIndexFile } from '../cidx/file.js';
+import { describeIndex, type IndexDescription } from '../cidx/describe.js';
 import { checkOutput } from '../io/output.js';
 import { indexBenchmarks } from '../pipeline.js';
 import { createLogger, writeResult, type Logger } from './common.js';

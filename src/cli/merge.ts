@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import { ContamError } from '../errors.js';
-import { readIndexFile } from '../index/file.js';
+import { readIndexFile } from '../cidx/file.js';
 import { checkOutput } from '../io/output.js';
 import { mergePartials, parsePartial } from '../scan/partial.js';
 import { reportFromState } from '../scan/scan.js';

@@ -4,9 +4,9 @@
  */
 import os from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { MIN_FPR } from '../index/bloom.js';
-import type { IndexOptions } from '../index/build.js';
-import { parseEvalArgument } from '../io/evals.js';
+import { MIN_FPR } from '../cidx/bloom.js';
+import type { IndexOptions } from '../cidx/build.js';
+import { parseEvalArgument } from '../readers/evals/evals.js';
 import type { ScanOptions } from '../scan/corpus-scanner.js';
 import type { ShardSpec } from '../scan/scan.js';
 import type { BenchmarkSpec, VerdictRule } from '../types.js';

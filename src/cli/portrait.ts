@@ -1,7 +1,7 @@
 /** `contam portrait build|query`: a corpus's n-gram Bloom filter to publish, and eval samples checked against it. */
 import { Command } from 'commander';
 import { checkOutput } from '../io/output.js';
-import { parseEvalArgument } from '../io/evals.js';
+import { parseEvalArgument } from '../readers/evals/evals.js';
 import { buildPortrait } from '../portrait/build.js';
 import { queryPortrait } from '../portrait/query.js';
 import { createLogger, parseFractionOption, parseIntegerOption, writeResult } from './common.js';

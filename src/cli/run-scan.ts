@@ -2,7 +2,7 @@
  * What `scan` and `check` share after the index exists: run the scan with
  * progress on stderr, write the JSON report, print the summary, set the exit code.
  */
-import type { ContamIndex } from '../index/contam-index.js';
+import type { ContamIndex } from '../cidx/contam-index.js';
 import { serializeReport } from '../report/build.js';
 import { renderSummary } from '../report/terminal.js';
 import { reportFromState, scanCorpusState, type ScanState, type ShardSpec } from '../scan/scan.js';

@@ -1,7 +1,7 @@
 /** `contam scan`: corpus files through an index -> report (or, with --shard, a partial scan for `contam merge`). */
 import { Command } from 'commander';
 import { ContamError } from '../errors.js';
-import { readIndexFile } from '../index/file.js';
+import { readIndexFile } from '../cidx/file.js';
 import { checkOutput } from '../io/output.js';
 import { serializePartial } from '../scan/partial.js';
 import { writeResult } from './common.js';

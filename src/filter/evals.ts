@@ -34,11 +34,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { parquetMetadata, parquetReadObjects, type CompressionCodec } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { ContamError, isContamError } from '../errors.js';
-import { evalFormatOf } from '../io/evals.js';
-import { flattenSquad } from '../io/eval-shapes.js';
+import { evalFormatOf } from '../readers/evals/evals.js';
+import { flattenSquad } from '../readers/evals/shapes.js';
 import { lmEvalTasks } from './lm-eval-tasks.js';
-import { ParquetFileWriter, writeFolderAtomic } from '../io/writers.js';
-import { parseCsv } from '../io/csv.js';
+import { ParquetFileWriter, writeFolderAtomic } from '../writers/writers.js';
+import { parseCsv } from '../readers/evals/csv.js';
 import type { Report, ReportBenchmark, ReportSample } from '../types.js';
 import { writeFileAtomic } from '../io/atomic.js';
 

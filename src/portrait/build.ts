@@ -22,8 +22,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ContamError } from '../errors.js';
-import { BloomFilter } from '../index/bloom.js';
-import { readCorpusDocuments } from '../io/corpus.js';
+import { BloomFilter } from '../cidx/bloom.js';
+import { readCorpusDocuments } from '../readers/corpus/documents.js';
 import { extractWords, NORMALIZATION, WordBuffer } from '../text/normalize.js';
 import { rollingShingleKeys } from '../text/shingle.js';
 import type { CorpusColumns } from '../types.js';

@@ -4,7 +4,7 @@
  *
  * Layout (little-endian):
  *   magic "CPORTRT1" (8 bytes) | u32 header length | header JSON (UTF-8) | zero padding to 4 bytes
- *   | Bloom bits (u32 words, blocked filter of src/index/bloom.ts) | u32 XXH32 (seed 0) of everything before it
+ *   | Bloom bits (u32 words, blocked filter of src/cidx/bloom.ts) | u32 XXH32 (seed 0) of everything before it
  * The header records the format version, the shingling (normalization, n,
  * stride, hash seed), the filter (bits, hashes, block size), the counts and the
  * false-positive rate targeted and expected, and a build id shared by the
@@ -13,7 +13,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import { ContamError } from '../errors.js';
-import { BloomFilter } from '../index/bloom.js';
+import { BloomFilter } from '../cidx/bloom.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { xxh32 } from '../text/xxhash32.js';
 

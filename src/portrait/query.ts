@@ -29,7 +29,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ContamError } from '../errors.js';
-import { readEvalSamples } from '../io/evals.js';
+import { readEvalSamples } from '../readers/evals/evals.js';
 import { extractWords, NORMALIZATION, WordBuffer } from '../text/normalize.js';
 import { rollingShingleKeys } from '../text/shingle.js';
 import type { BenchmarkSpec } from '../types.js';

@@ -5,11 +5,11 @@
  * report holds no timestamps or timings, so identical inputs give a
  * byte-identical file.
  */
-import type { ContamIndex } from '../index/contam-index.js';
-import { fieldSpecText } from '../io/fields.js';
-import { INDEX_FORMAT_VERSION } from '../index/build.js';
-import { lshThreshold } from '../index/minhash.js';
-import { ROLE_LABEL } from '../index/contam-index.js';
+import type { ContamIndex } from '../cidx/contam-index.js';
+import { fieldSpecText } from '../readers/evals/fields.js';
+import { INDEX_FORMAT_VERSION } from '../cidx/build.js';
+import { lshThreshold } from '../cidx/minhash.js';
+import { ROLE_LABEL } from '../cidx/contam-index.js';
 import type { MatchAccumulator } from '../scan/accumulator.js';
 import { describeEvidence, judgeSample, llama2Subsets } from '../verdict/sample.js';
 import type { CorpusColumns, Report, ReportBenchmark, ReportSample, SkippedInput, VerdictRule } from '../types.js';

@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ContamError } from '../errors.js';
-import type { ContamIndex } from '../index/contam-index.js';
+import type { ContamIndex } from '../cidx/contam-index.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { xxh32 } from '../text/xxhash32.js';
 import type { CorpusPart } from '../types.js';

@@ -3,7 +3,7 @@
  * by the file scan, the workers and library users who hold their own texts.
  */
 import { ContamError } from '../errors.js';
-import type { ContamIndex } from '../index/contam-index.js';
+import type { ContamIndex } from '../cidx/contam-index.js';
 import { buildReport } from '../report/build.js';
 import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
 import type { CorpusColumns, CorpusDocument, Report, VerdictRule } from '../types.js';

@@ -5,7 +5,7 @@
  * before the scan starts.
  */
 import { parentPort } from 'node:worker_threads';
-import { countJsonlLines, type LineRange } from '../io/jsonl.js';
+import { countJsonlLines, type LineRange } from '../readers/corpus/jsonl.js';
 import { errorMessage } from './worker-pool.js';
 
 const port = parentPort!;

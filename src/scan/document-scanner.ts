@@ -14,12 +14,12 @@
  *
  * Hot path: typed arrays reused across documents; no per-window allocation.
  */
-import { indexWordEquals, type ContamIndex } from '../index/contam-index.js';
+import { indexWordEquals, type ContamIndex } from '../cidx/contam-index.js';
 import { BASE_A, BASE_B } from '../text/shingle.js';
 import { WordUnits, type UnitExtractor } from '../text/units.js';
-import { ROLE_INPUT, ROLE_LABEL } from '../index/contam-index.js';
+import { ROLE_INPUT, ROLE_LABEL } from '../cidx/contam-index.js';
 import { judgeCopy, type CopyEvidence } from '../verdict/evidence.js';
-import { NearScanner, type NearMatch } from './near-scanner.js';
+import { NearScanner, type NearMatch } from './minhash-scanner.js';
 
 /** What one document holds of one sample. */
 export interface SampleDocMatch {

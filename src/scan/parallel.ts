@@ -5,8 +5,8 @@
  * order-independently (see accumulator.ts), so the report is the same for any
  * worker count. Line counting for cut JSONL files runs on the same kind of pool.
  */
-import { shareIndex, type ContamIndex } from '../index/contam-index.js';
-import type { LineCount, LineRange } from '../io/jsonl.js';
+import { shareIndex, type ContamIndex } from '../cidx/contam-index.js';
+import type { LineCount, LineRange } from '../readers/corpus/jsonl.js';
 import type { CorpusColumns, CorpusPart, SkippedInput } from '../types.js';
 import { MatchAccumulator, type SerializedAccumulator } from './accumulator.js';
 import { emptyCounters, type ScanCounters } from './document-scanner.js';

@@ -7,9 +7,9 @@
  */
 import os from 'node:os';
 import { ContamError, isContamError } from '../errors.js';
-import type { ContamIndex } from '../index/contam-index.js';
-import { expandCorpusInputs, planCorpusParts, readCorpusPart } from '../io/corpus.js';
-import { isStreamPart, JSONL_PART_BYTES, type LineRange } from '../io/jsonl.js';
+import type { ContamIndex } from '../cidx/contam-index.js';
+import { expandCorpusInputs, planCorpusParts, readCorpusPart } from '../readers/corpus/documents.js';
+import { isStreamPart, JSONL_PART_BYTES, type LineRange } from '../readers/corpus/jsonl.js';
 import { buildReport } from '../report/build.js';
 import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
 import type { CorpusBatch, CorpusColumns, CorpusPart, Report, SkippedInput } from '../types.js';

@@ -4,7 +4,7 @@
  * It reads its own parts from disk, so documents never cross threads.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { indexFromShared, type SharedIndex } from '../index/contam-index.js';
+import { indexFromShared, type SharedIndex } from '../cidx/contam-index.js';
 import { createUnitExtractor } from '../text/units.js';
 import type { CorpusColumns, CorpusPart } from '../types.js';
 import { scanPart } from './scan.js';

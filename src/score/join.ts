@@ -23,8 +23,8 @@
  */
 import { ContamError } from '../errors.js';
 import type { ReportSample } from '../types.js';
-import type { ResultRecord } from '../io/results-record.js';
-import { badResults } from '../io/results-record.js';
+import type { ResultRecord } from '../readers/results/record.js';
+import { badResults } from '../readers/results/record.js';
 
 export interface JoinedPair {
   sample: ReportSample;

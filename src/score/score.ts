@@ -26,7 +26,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ContamError } from '../errors.js';
-import { readResults, type ResultRecord, type ResultsFile } from '../io/results.js';
+import { readResults, type ResultRecord, type ResultsFile } from '../readers/results/results.js';
 import type { BenchmarkScores, MetricScores, Report, ScoreMode, ScoreReport, SubsetScore } from '../types.js';
 import { bootstrapDeltaInterval, bootstrapMeanInterval } from './bootstrap.js';
 import { joinRecords, recordName } from './join.js';

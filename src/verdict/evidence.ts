@@ -31,7 +31,7 @@
  * An answer (label) field convicts without its input only through a long run:
  * a long worked solution copied alone is a leak, a short answer is a fact.
  */
-import { ROLE_DISTRACTOR, ROLE_INPUT, ROLE_LABEL, type ContamIndex } from '../index/contam-index.js';
+import { ROLE_DISTRACTOR, ROLE_INPUT, ROLE_LABEL, type ContamIndex } from '../cidx/contam-index.js';
 
 export type CopyGrade = 'verbatim' | 'partial' | 'incidental';
 export type Grade = CopyGrade | 'clean' | 'too_short';

@@ -16,7 +16,7 @@
  * Every rule sees the same verified evidence; the grade is reported whatever
  * the rule, so a reader can compare.
  */
-import type { ContamIndex } from '../index/contam-index.js';
+import type { ContamIndex } from '../cidx/contam-index.js';
 import type { SampleTally } from '../scan/accumulator.js';
 import type { VerdictRule } from '../types.js';
 import { gradeRank, type CopyEvidence, type Grade } from './evidence.js';

@@ -13,8 +13,8 @@ import { compressors } from 'hyparquet-compressors';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { cutDocument } from '../../src/filter/cut.js';
 import { filterCorpus } from '../../src/filter/corpus.js';
-import { buildIndex } from '../../src/index/build.js';
-import { readCorpusDocuments } from '../../src/io/corpus.js';
+import { buildIndex } from '../../src/cidx/build.js';
+import { readCorpusDocuments } from '../../src/readers/corpus/documents.js';
 import { scanCorpus } from '../../src/scan/scan.js';
 import { gsm8kSamples, proseDocuments } from '../helpers/samples.js';
 

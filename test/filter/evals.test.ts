@@ -12,7 +12,7 @@ import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { csvRecordTexts, filterEvals, filterSquadArticles } from '../../src/filter/evals.js';
-import { parseEvalArgument } from '../../src/io/evals.js';
+import { parseEvalArgument } from '../../src/readers/evals/evals.js';
 import { serializeReport } from '../../src/report/build.js';
 import { indexBenchmarks } from '../../src/pipeline.js';
 import { scanCorpus } from '../../src/scan/scan.js';

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { filterEvals } from '../../src/filter/evals.js';
-import { parseEvalArgument, readEvalSamples } from '../../src/io/evals.js';
+import { parseEvalArgument, readEvalSamples } from '../../src/readers/evals/evals.js';
 import { check } from '../../src/pipeline.js';
 import type { EvalSample } from '../../src/types.js';
 

@@ -15,10 +15,10 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { compress, init } from '@bokuweb/zstd-wasm';
 import test from 'ava';
 import { openDecompressed } from '../../src/io/compression.js';
-import { planCorpusParts, readCorpusPart } from '../../src/io/corpus.js';
-import { readJsonlChunks } from '../../src/io/jsonl.js';
+import { planCorpusParts, readCorpusPart } from '../../src/readers/corpus/documents.js';
+import { readJsonlChunks } from '../../src/readers/corpus/jsonl.js';
 import type { Compression, CorpusPart } from '../../src/types.js';
-import { zstdStore } from './corpus-documents.js';
+import { zstdStore } from '../readers/corpus-documents.js';
 
 // The shared data sits beside the checkout, wherever the checkout is.
 const SHARED = path.resolve(import.meta.dirname, '../../../shared/data');
@@ -101,7 +101,7 @@ test('a missing file is FILE_NOT_FOUND', async (t) => {
 test('stdin (-) is read with its compression sniffed from the magic bytes', async (t) => {
   const { execFileSync } = await import('node:child_process');
   const script = path.join(tmp, 'stdin.mts');
-  const corpus = path.resolve('src/io/corpus.ts');
+  const corpus = path.resolve('src/readers/corpus/documents.ts');
   writeFileSync(
     script,
     `import { planCorpusParts, readCorpusPart } from ${JSON.stringify(corpus)};

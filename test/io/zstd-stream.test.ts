@@ -13,7 +13,7 @@ import { compress, init } from '@bokuweb/zstd-wasm';
 import test from 'ava';
 import { READ_CHUNK } from '../../src/io/compression.js';
 import { inflateZstd, ZstdDataError, zstdStreamDecoder } from '../../src/io/zstd-stream.js';
-import { zstdStore } from './corpus-documents.js';
+import { zstdStore } from '../readers/corpus-documents.js';
 
 const SHARED = path.resolve(import.meta.dirname, '../../../shared/data');
 const shakespeare = gunzipSync(readFileSync(`${SHARED}/corpus/shakespeare.jsonl.gz`));

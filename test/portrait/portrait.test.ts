@@ -10,7 +10,7 @@ import path from 'node:path';
 import { buildPortrait } from '../../src/portrait/build.js';
 import { decodePortrait, readPortraitFile } from '../../src/portrait/file.js';
 import { binomialTail, holmRejects, queryPortrait } from '../../src/portrait/query.js';
-import { parseEvalArgument } from '../../src/io/evals.js';
+import { parseEvalArgument } from '../../src/readers/evals/evals.js';
 import { naiveWords } from '../helpers/naive.js';
 import { random } from '../helpers/samples.js';
 

@@ -11,7 +11,7 @@ import test from 'ava';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseEvalArgument } from '../../src/io/evals.js';
+import { parseEvalArgument } from '../../src/readers/evals/evals.js';
 import { check } from '../../src/pipeline.js';
 import { buildPortrait } from '../../src/portrait/build.js';
 import { queryPortrait, type PortraitReport } from '../../src/portrait/query.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { buildIndex } from '../../src/index/build.js';
+import { buildIndex } from '../../src/cidx/build.js';
 import { scanDocuments } from '../../src/scan/corpus-scanner.js';
 import type { BenchmarkSource, EvalSample } from '../../src/types.js';
 

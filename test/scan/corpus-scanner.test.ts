@@ -1,5 +1,5 @@
 import test from 'ava';
-import { buildIndex } from '../../src/index/build.js';
+import { buildIndex } from '../../src/cidx/build.js';
 import { scanDocuments } from '../../src/scan/corpus-scanner.js';
 import { naiveDetect } from '../helpers/naive.js';
 import { gsm8kSamples, proseDocuments, random } from '../helpers/samples.js';

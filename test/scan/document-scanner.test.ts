@@ -1,5 +1,5 @@
 import test from 'ava';
-import { buildIndex } from '../../src/index/build.js';
+import { buildIndex } from '../../src/cidx/build.js';
 import { DocumentScanner } from '../../src/scan/document-scanner.js';
 import { xxh32 } from '../../src/text/xxhash32.js';
 import { WordUnits } from '../../src/text/units.js';

@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildIndex } from '../../src/index/build.js';
+import { buildIndex } from '../../src/cidx/build.js';
 import { serializeReport } from '../../src/report/build.js';
 import { assignShards, capWorkers, mergeScanStates, reportFromState, scanCorpus, scanCorpusState } from '../../src/scan/scan.js';
 import { writeCorpus } from '../helpers/corpus.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import tiktoken from '@dqbd/tiktoken';
-import { buildIndex } from '../../src/index/build.js';
+import { buildIndex } from '../../src/cidx/build.js';
 import { scanDocuments } from '../../src/scan/corpus-scanner.js';
 import { normalizeText } from '../../src/text/normalize.js';
 import { TokenUnits, WordUnits } from '../../src/text/units.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { buildIndex } from '../../src/index/build.js';
+import { buildIndex } from '../../src/cidx/build.js';
 import { scanDocuments } from '../../src/scan/corpus-scanner.js';
 import type { BenchmarkSource, CorpusDocument, EvalSample, ReportSample, TextSegment } from '../../src/types.js';
 import { proseDocuments } from '../helpers/samples.js';

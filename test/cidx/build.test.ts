@@ -1,0 +1,63 @@
+import test from 'ava';
+import { buildIndex, shingleConfig } from '../../src/cidx/build.js';
+import type { BenchmarkSource, EvalSample } from '../../src/types.js';
+
+const words = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`).join(' ');
+
+function bench(segmentsPerSample: string[][]): { source: BenchmarkSource; samples: EvalSample[] } {
+  const samples = segmentsPerSample.map((segments, row) => ({ benchmark: 'b', row, id: `id-${row}`, segments: segments.map((text, i) => ({ field: `f${i}`, text, label: i > 0 })) }));
+  return { source: { name: 'b', path: 'b.jsonl', format: 'jsonl', shape: null, fields: [], idField: 'id', samples: samples.length }, samples };
+}
+
+test('shingles are cut per field: n - 12 for long fields, one for 8-12 word fields, none below', async (t) => {
+  const index = await buildIndex([bench([[words(20, 'a'), words(10, 'b'), words(7, 'c')], [words(7, 'd')], [words(13, 'e')]])]);
+  const per = (s: number) => index.samples.entryStart[s + 1]! - index.samples.entryStart[s]!;
+  t.is(per(0), 8 + 1);
+  t.is(per(1), 0);
+  t.is(per(2), 1);
+  t.deepEqual(Array.from(index.entries.length), [13, 13, 13, 13, 13, 13, 13, 13, 10, 13]);
+  // The shortest entry is the 10-word field: 5-word windows every 6th position (a copy of it holds 6).
+  t.deepEqual(index.probe, { width: 5, stride: 6 });
+  // The sample text is the segments joined by newlines, and word offsets point into it.
+  const text = index.samples.text[0]!;
+  const first = index.segments.wordStart[1]!;
+  t.is(text.slice(index.words.start[first]!, index.words.end[first]!), 'b0');
+});
+
+test('the probe leaves a stride that no copy of the shortest entry can fall between', async (t) => {
+  // 13-grams alone: 8-word windows every 6th position (a 13-word copy holds 6 of them).
+  t.deepEqual((await buildIndex([bench([[words(30, 'a')]])])).probe, { width: 8, stride: 6 });
+  // Fields of 8 words: 5-word windows every 4th.
+  t.deepEqual((await buildIndex([bench([[words(30, 'a'), words(8, 'b')]])])).probe, { width: 5, stride: 4 });
+  t.deepEqual((await buildIndex([bench([[words(30, 'a'), words(11, 'b')]])])).probe, { width: 6, stride: 6 });
+  t.deepEqual((await buildIndex([bench([[words(30, 'a')]])], { ngram: 5 })).probe, { width: 5, stride: 1 });
+  t.deepEqual((await buildIndex([bench([[words(30, 'a')]])], { ngram: 3 })).probe, { width: 3, stride: 1 });
+  t.deepEqual((await buildIndex([bench([[words(60, 'a')]])], { ngram: 50 })).probe, { width: 8, stride: 43 });
+  // Every window of the probe width across a sample with entries is an anchor, its fields joined
+  // (a copy joins them too); a sample too short to judge has none.
+  const index = await buildIndex([bench([[words(30, 'a'), words(8, 'b'), words(7, 'c')], [words(3, 'd'), words(4, 'e')]])]);
+  t.is(index.table.postings.length, 30 + 8 + 7 - 5 + 1);
+});
+
+test('the configuration is validated with messages that say what was expected', (t) => {
+  t.throws(() => shingleConfig({ ngram: 0 }), { code: 'BAD_ARGUMENT', message: /expected --ngram to be a whole number from 1 to 1000, got 0/ } as never);
+  t.is(shingleConfig({ ngram: 5 }).minWords, 5);
+  t.is(shingleConfig({ unit: 'token' }).encoding, 'cl100k_base');
+  t.is(shingleConfig({}).encoding, null);
+});
+
+test('--ngram auto takes the 5th percentile of sample lengths per benchmark, clipped to 8..13', async (t) => {
+  const { autoNgram } = await import('../../src/cidx/build.js');
+  t.is(autoNgram([20, 30, 40]), 13);
+  t.is(autoNgram([3, 4, 5, 50, 60]), 8);
+  // 100 samples: the nearest-rank 5th percentile is sorted[floor(0.05 * 99)] = sorted[4].
+  t.is(autoNgram(Array.from({ length: 100 }, (_, i) => i + 6)), 10);
+  const short = bench(Array.from({ length: 20 }, (_, i) => [words(10 + (i % 3), `s${i}x`)]));
+  const long = bench(Array.from({ length: 20 }, (_, i) => [words(40, `l${i}x`)]));
+  const index = await buildIndex([short, { ...long, source: { ...long.source, name: 'long' } }], { ngram: 'auto', minhash: false });
+  t.deepEqual(index.benchmarks.map((b) => b.ngram), [10, 13]);
+  t.true(index.config.ngramAuto);
+  // The shortest n-gram, 10, sets the probe: 5-word windows every 6th.
+  t.deepEqual(index.probe, { width: 5, stride: 6 });
+  t.deepEqual([...new Set(index.entries.length)], [10, 13]);
+});

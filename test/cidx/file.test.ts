@@ -1,0 +1,61 @@
+import test from 'ava';
+import { buildIndex } from '../../src/cidx/build.js';
+import { decodeIndex, encodeIndex } from '../../src/cidx/file.js';
+import { gsm8kSamples } from '../helpers/samples.js';
+
+test('an index survives a round trip through its file format unchanged', async (t) => {
+  const index = await buildIndex([gsm8kSamples(10)], { ngram: 10, minWords: 6 });
+  const back = decodeIndex(encodeIndex(index));
+  t.deepEqual(back.config, index.config);
+  t.deepEqual(back.benchmarks, index.benchmarks);
+  t.deepEqual(back.samples.id, index.samples.id);
+  t.deepEqual(Array.from(back.words.bytes), Array.from(index.words.bytes));
+  t.deepEqual(Array.from(back.words.offsets), Array.from(index.words.offsets));
+  t.deepEqual(Array.from(back.words.hash), Array.from(index.words.hash));
+  t.deepEqual(Array.from(back.entries.position), Array.from(index.entries.position));
+  t.deepEqual(Array.from(back.bloom.bits), Array.from(index.bloom.bits));
+  t.deepEqual(Array.from(back.table.postings), Array.from(index.table.postings));
+  t.deepEqual(back.widths, index.widths);
+  t.true(back.bloom.bits.buffer instanceof SharedArrayBuffer);
+});
+
+test('a damaged, truncated, foreign or future index file is refused with BAD_INDEX', async (t) => {
+  const bytes = encodeIndex(await buildIndex([gsm8kSamples(5)]));
+  const flipped = Uint8Array.from(bytes);
+  flipped[flipped.length - 20]! ^= 1;
+  t.throws(() => decodeIndex(flipped, 'x.cidx'), { code: 'BAD_INDEX', message: /x\.cidx: .*checksum/ } as never);
+  t.throws(() => decodeIndex(bytes.subarray(0, bytes.length - 100), 'x.cidx'), { code: 'BAD_INDEX', message: /truncated/ } as never);
+  t.throws(() => decodeIndex(new TextEncoder().encode('{"not": "an index"}'), 'x.cidx'), { code: 'BAD_INDEX', message: /magic/ } as never);
+  const future = Uint8Array.from(bytes);
+  new DataView(future.buffer).setUint32(4, 99, true);
+  t.throws(() => decodeIndex(future, 'x.cidx'), { code: 'BAD_INDEX', message: /version 99 is not supported/ } as never);
+});
+
+test('one flipped bit anywhere in the file, the header and its padding included, is refused with BAD_INDEX', async (t) => {
+  const bytes = encodeIndex(await buildIndex([gsm8kSamples(5)]));
+  const headerEnd = 16 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+  // Every byte of the fixed fields, the header JSON and its padding; then every 97th byte of the sections.
+  const positions: number[] = [];
+  for (let i = 0; i < headerEnd + 8; i++) positions.push(i);
+  for (let i = headerEnd + 8; i < bytes.length; i += 97) positions.push(i);
+  positions.push(bytes.length - 1);
+  let refused = 0;
+  for (const [k, i] of positions.entries()) {
+    const damaged = Uint8Array.from(bytes);
+    damaged[i]! ^= 1 << (k % 8);
+    try {
+      decodeIndex(damaged, 'x.cidx');
+    } catch (error) {
+      if ((error as { code?: string }).code === 'BAD_INDEX') refused++;
+    }
+  }
+  t.is(refused, positions.length);
+  t.true(positions.length > 300);
+});
+
+test('a byte added at the end is refused', async (t) => {
+  const bytes = encodeIndex(await buildIndex([gsm8kSamples(5)]));
+  const longer = new Uint8Array(bytes.length + 8);
+  longer.set(bytes);
+  t.throws(() => decodeIndex(longer, 'x.cidx'), { code: 'BAD_INDEX' } as never);
+});
