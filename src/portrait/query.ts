@@ -5,7 +5,15 @@
  * shorter than n words is judged as the main index judges it, whole, down to
  * the portrait's `min_words`: through its `min_words`-grams, which a copy of
  * the field holds every one of. Each distinct n-gram of a sample counts once
- * (a SQuAD answer that repeats its paragraph adds nothing).
+ * (a SQuAD answer that repeats its paragraph adds nothing). Longer fields are
+ * looked up through their `min_words`-grams too, though these never count
+ * towards the test: a copy shorter than n words (a quotation that is most of
+ * a question) holds none of the field's n-grams, and the portrait must not
+ * call such a sample `absent`, since its scan finds the copy. With no n-gram
+ * present and more shorter grams than false positives explain (uncorrected
+ * p-value at most alpha: a quotation's grams come in a run, false hits one by
+ * one), the sample is `inconclusive`, with the reason. `absent` thus means no
+ * n-gram present and no more shorter grams than false positives give.
  *
  * Verdict. A Bloom filter answers "present" falsely at rate p (the union of
  * the shards': 1 - prod(1 - p_i)), so the m distinct n-grams of a sample never
@@ -52,6 +60,10 @@ export interface PortraitSampleResult {
   ngrams: number;
   /** Distinct n-grams found in the portrait. */
   present: number;
+  /** Distinct min_words-grams of fields of n words or more: looked up, not tested (see the header). */
+  short_ngrams: number;
+  /** Of those, found in the portrait. */
+  short_present: number;
   /** present / ngrams (0 for too-short samples). */
   fraction: number;
   /** Longest run of consecutive n-grams present within one field. */
@@ -143,6 +155,7 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
   let keysB: Uint32Array = new Uint32Array(0);
   let hits = new Uint8Array(0);
   let firstSeen: Uint8Array = new Uint8Array(0);
+  let shorter: Uint8Array = new Uint8Array(0);
   // Per sample: [first key, end key) and per-field key boundaries for runs.
   const sampleStart: number[] = [];
   const fieldEnds: number[][] = [];
@@ -158,7 +171,7 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
         throw new ContamError('INDEX_MISMATCH', `the portrait was built with normalization ${header.normalization}; this contam has ${NORMALIZATION}`, { file, hint: 'query it with the contam version that built it, or rebuild it' });
       }
       first = header;
-      ({ keysA, keysB, firstSeen } = sampleKeys(benchmarks.flatMap((b) => b.samples), header, sampleStart, fieldEnds));
+      ({ keysA, keysB, firstSeen, shorter } = sampleKeys(benchmarks.flatMap((b) => b.samples), header, sampleStart, fieldEnds));
       hits = new Uint8Array(keysA.length);
     } else {
       for (const key of ['ngram', 'min_words', 'stride', 'seed', 'normalization', 'build_id'] as const) {
@@ -185,6 +198,8 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
     const to = sampleStart[s + 1]!;
     let present = 0;
     let m = 0;
+    let shortM = 0;
+    let shortPresent = 0;
     let longest = 0;
     let run = 0;
     let field = 0;
@@ -192,6 +207,13 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
       while (i >= fieldEnds[s]![field]!) {
         field++;
         run = 0;
+      }
+      if (shorter[i]) {
+        if (firstSeen[i]) {
+          shortM++;
+          if (hits[i]) shortPresent++;
+        }
+        continue;
       }
       if (firstSeen[i]) {
         m++;
@@ -205,7 +227,7 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
     const pValue = m === 0 ? 1 : binomialTail(m, fpr, present);
     const fraction = m === 0 ? 0 : present / m;
     const tooShort = m === 0 ? `no field of ${minWords > 0 ? minWords : header.ngram} words or more${minWords === 0 ? ' (the portrait holds no shorter n-grams)' : ''}` : null;
-    samples.push({ benchmark: sample.benchmark, row: sample.row, id: sample.id, ngrams: m, present, fraction, longest_run: longest, expected_false_hits: m * fpr, p_value: pValue, verdict: m === 0 ? 'too_short' : 'absent', reason: tooShort });
+    samples.push({ benchmark: sample.benchmark, row: sample.row, id: sample.id, ngrams: m, present, short_ngrams: shortM, short_present: shortPresent, fraction, longest_run: longest, expected_false_hits: m * fpr, p_value: pValue, verdict: m === 0 ? 'too_short' : 'absent', reason: tooShort });
   }
   const tested = samples.filter((r) => r.verdict !== 'too_short');
   if (options.minFraction !== undefined) {
@@ -219,13 +241,16 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
     for (const r of tested) {
       if (r.verdict === 'present') continue;
       const best = Math.pow(fpr, r.ngrams); // the smallest p-value it could reach, all its n-grams present
-      const lower = `a portrait built with --fpr below ${Math.pow(level, 1 / r.ngrams).toExponential(1)} could tell`;
+      const lower = `a portrait built with a false-positive rate below ${Math.pow(level, 1 / r.ngrams).toExponential(1)} could tell`;
       if (r.present > 0 && best > level) {
         r.verdict = 'inconclusive';
         r.reason = `${r.ngrams} distinct n-gram${r.ngrams === 1 ? '' : 's'}: even all present, false positives at rate ${fpr.toExponential(2)} would explain them (p >= ${best.toExponential(2)}, above ${level.toExponential(2)} = alpha / ${tested.length}); ${lower}`;
       } else if (r.present > 0) {
         r.verdict = 'inconclusive';
         r.reason = `${r.present} of ${r.ngrams} distinct n-grams present, as many as false positives at rate ${fpr.toExponential(2)} can give (p = ${r.p_value.toExponential(2)}, not significant after Holm's correction): a few shared n-grams, or none`;
+      } else if (r.short_present > 0 && binomialTail(r.short_ngrams, fpr, r.short_present) <= alpha) {
+        r.verdict = 'inconclusive';
+        r.reason = `none of its ${r.ngrams} distinct n-gram${r.ngrams === 1 ? '' : 's'} is present, but ${r.short_present} of its ${r.short_ngrams} ${minWords}-grams are: a copy shorter than ${header.ngram} words (a quotation), or phrases it shares with other text; a scan of the corpus tells which`;
       } else if (header.stride > 1 && r.ngrams < header.stride) {
         r.verdict = 'inconclusive';
         r.reason = `none of its ${r.ngrams} n-grams is present, but the portrait holds only every ${header.stride}th n-gram of each document, so a copy this short can fall between them`;
@@ -249,15 +274,17 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
 
 /**
  * Every sample's keys, per field, in sample order: the n-grams of fields of n
- * words or more, the (tagged) min_words-grams of shorter fields down to
- * min_words. Fills the sample and field boundaries, and marks each key's
- * first occurrence within its sample (`firstSeen`), so repeats count once.
+ * words or more, then their (tagged) min_words-grams, marked `shorter`; the
+ * min_words-grams of shorter fields down to min_words. Fills the sample and
+ * field boundaries, and marks each key's first occurrence within its sample
+ * (`firstSeen`), so repeats count once.
  */
-function sampleKeys(samples: { segments: { text: string }[] }[], header: PortraitHeader, sampleStart: number[], fieldEnds: number[][]): { keysA: Uint32Array; keysB: Uint32Array; firstSeen: Uint8Array } {
+function sampleKeys(samples: { segments: { text: string }[] }[], header: PortraitHeader, sampleStart: number[], fieldEnds: number[][]): { keysA: Uint32Array; keysB: Uint32Array; firstSeen: Uint8Array; shorter: Uint8Array } {
   const words = new WordBuffer();
   const a: number[] = [];
   const b: number[] = [];
   const first: number[] = [];
+  const shorter: number[] = [];
   const minWords = header.min_words ?? 0;
   let wa = new Uint32Array(1024);
   let wb = new Uint32Array(1024);
@@ -265,31 +292,35 @@ function sampleKeys(samples: { segments: { text: string }[] }[], header: Portrai
     sampleStart.push(a.length);
     const ends: number[] = [];
     const seen = new Set<string>();
+    // The words' keys of `width` words; min_words-grams are tagged apart from n-grams.
+    const push = (width: number, ofLongField: boolean) => {
+      const windows = words.count - width + 1;
+      if (windows > wa.length) {
+        wa = new Uint32Array(windows);
+        wb = new Uint32Array(windows);
+      }
+      rollingShingleKeys(words.hashes, words.count, width, wa, wb);
+      const tag = width === header.ngram ? 0 : SHORT_GRAM_TAG;
+      for (let p = 0; p < windows; p++) {
+        const keyB = (wb[p]! ^ tag) >>> 0;
+        const key = `${wa[p]!}:${keyB}`;
+        first.push(seen.has(key) ? 0 : 1);
+        seen.add(key);
+        shorter.push(ofLongField ? 1 : 0);
+        a.push(wa[p]!);
+        b.push(keyB);
+      }
+    };
     for (const segment of sample.segments) {
       extractWords(segment.text, words, header.seed, false);
-      const short = words.count < header.ngram;
-      const width = short ? minWords : header.ngram;
-      const windows = width > 0 ? words.count - width + 1 : 0;
-      if (windows > 0) {
-        if (windows > wa.length) {
-          wa = new Uint32Array(windows);
-          wb = new Uint32Array(windows);
-        }
-        rollingShingleKeys(words.hashes, words.count, width, wa, wb);
-        for (let p = 0; p < windows; p++) {
-          const keyB = short ? (wb[p]! ^ SHORT_GRAM_TAG) >>> 0 : wb[p]!;
-          const key = `${wa[p]!}:${keyB}`;
-          first.push(seen.has(key) ? 0 : 1);
-          seen.add(key);
-          a.push(wa[p]!);
-          b.push(keyB);
-        }
-      }
+      const long = words.count >= header.ngram;
+      if (long) push(header.ngram, false);
+      if (minWords > 0 && words.count >= minWords) push(minWords, long);
       ends.push(a.length);
     }
     ends.push(Infinity);
     fieldEnds.push(ends);
   }
   sampleStart.push(a.length);
-  return { keysA: Uint32Array.from(a), keysB: Uint32Array.from(b), firstSeen: Uint8Array.from(first) };
+  return { keysA: Uint32Array.from(a), keysB: Uint32Array.from(b), firstSeen: Uint8Array.from(first), shorter: Uint8Array.from(shorter) };
 }

@@ -172,9 +172,24 @@ test('a sample too small for the test to ever pass is inconclusive, with its rea
   const [tiny, long] = report.samples;
   t.deepEqual([tiny!.ngrams, tiny!.present, tiny!.verdict], [1, 1, 'inconclusive']);
   const p = report.portrait.fpr;
-  t.is(tiny!.reason, `1 distinct n-gram: even all present, false positives at rate ${p.toExponential(2)} would explain them (p >= ${p.toExponential(2)}, above ${(0.001 / 2).toExponential(2)} = alpha / 2); a portrait built with --fpr below ${(0.001 / 2).toExponential(1)} could tell`);
+  t.is(tiny!.reason, `1 distinct n-gram: even all present, false positives at rate ${p.toExponential(2)} would explain them (p >= ${p.toExponential(2)}, above ${(0.001 / 2).toExponential(2)} = alpha / 2); a portrait built with a false-positive rate below ${(0.001 / 2).toExponential(1)} could tell`);
   t.deepEqual([long!.ngrams, long!.present, long!.verdict, long!.reason], [28, 28, 'present', null]);
   t.deepEqual(report.benchmarks, [{ name: 'tiny', path: file, samples: 2, present: 1, inconclusive: 1, too_short: 0 }]);
+});
+
+test('a copy shorter than n words inside a longer field is inconclusive through its min_words-grams, never absent', async (t) => {
+  const out = path.join(tmp, 'quote.portrait');
+  await buildPortrait([corpus], out, { fpr: 1e-6 });
+  // A 20-word question: a 12-word quotation from document 1, then 8 fresh words. None of its 8 13-grams
+  // is in the corpus; 5 of its 13 8-grams (those inside the quotation) are. The fresh control has none.
+  const list = [{ question: [...docs[1]!.slice(60, 72), ...fresh(8, 'q')].join(' '), answer: 'x' }, { question: fresh(20, 'r').join(' '), answer: 'x' }];
+  const file = path.join(tmp, 'quote.jsonl');
+  writeFileSync(file, list.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  const report = await queryPortrait([out], [parseEvalArgument(`quote=${file}#question,answer`)]);
+  const [quote, control] = report.samples;
+  t.deepEqual([quote!.ngrams, quote!.present, quote!.short_ngrams, quote!.short_present, quote!.verdict], [8, 0, 13, 5, 'inconclusive']);
+  t.is(quote!.reason, 'none of its 8 distinct n-grams is present, but 5 of its 13 8-grams are: a copy shorter than 13 words (a quotation), or phrases it shares with other text; a scan of the corpus tells which');
+  t.deepEqual([control!.ngrams, control!.present, control!.short_ngrams, control!.short_present, control!.verdict, control!.reason], [8, 0, 13, 0, 'absent', null]);
 });
 
 test("Holm's step-down rejects in order of p-value, each against alpha / (N - k)", (t) => {

@@ -19,7 +19,13 @@ import type { Report } from '../../src/types.js';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-portrait-shared-'));
+// Every benchmark of ../shared/data, each shape once.
 const specs = [
+  ['gsm8k', 'gsm8k/test.jsonl'],
+  ['hellaswag', 'hellaswag/val.jsonl'],
+  ['humaneval', 'humaneval/HumanEval.jsonl.gz'],
+  ['squad', 'squad/dev-v1.1.json.gz'],
+  ['boolq', 'boolq/dev.jsonl'],
   ['tqa', 'truthfulqa/TruthfulQA.csv'],
   ['tqamc', 'truthfulqa/mc_task.json'],
   ['arc', 'arc/ARC-Challenge-Test.jsonl'],
@@ -46,9 +52,9 @@ test.serial('check and the portrait agree: no clean sample present, every verbat
   for (const s of report.samples) {
     const p = byKey.get(`${s.benchmark}/${s.row}`)!;
     if (s.grade === 'clean') t.not(p.verdict, 'present', `${s.benchmark} row ${s.row} is clean for check`);
-    // Verbatim through an n-gram the portrait holds: a copy whose longest run is under 13 words (a
-    // 12-word quotation that is most of a short question) has no 13-gram a portrait could show.
-    if (s.grade === 'verbatim' && s.rules.ngram.fired) {
+    // Every verbatim find, a copy under 13 words (a 12-word quotation that is most of a question) included:
+    // the portrait sees it through its 8-grams.
+    if (s.grade === 'verbatim') {
       verbatim++;
       t.true(p.verdict === 'present' || (p.verdict === 'inconclusive' && p.reason !== null), `${s.benchmark} row ${s.row}: ${p.verdict}`);
     }
