@@ -144,7 +144,7 @@ export function holmRejects(pValues: readonly number[], alpha: number): boolean[
  */
 export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec[], options: PortraitQueryOptions = {}): Promise<PortraitReport> {
   const alpha = options.alpha ?? 0.001;
-  if (!(alpha > 0 && alpha < 1)) throw new ContamError('BAD_ARGUMENT', `expected --alpha to be a number between 0 and 1, got ${alpha}`);
+  if (!(alpha > 0 && alpha < 1)) throw new ContamError('BAD_ARGUMENT', `expected alpha to be a number between 0 and 1, got ${alpha}`);
   const files = await expandPortraitFiles(portraitArgs);
   // The first shard fixes the shingling; the others must agree.
   let first: PortraitHeader | null = null;

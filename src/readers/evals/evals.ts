@@ -54,18 +54,18 @@ export function parseEvalArgument(arg: string): BenchmarkSpec {
     name = eq[1]!;
     rest = rest.slice(eq[0].length);
   } else if (rest.startsWith('=')) {
-    throw new ContamError('BAD_ARGUMENT', `empty benchmark name in --eval '${arg}'`, { hint: 'write --eval name=path, or leave out "name=" to use the file name' });
+    throw new ContamError('BAD_ARGUMENT', `empty benchmark name in '${arg}'`, { hint: 'write name=path, or leave out "name=" to use the file name' });
   }
   let fields: FieldSpec[] | undefined;
   const hash = rest.indexOf('#');
   if (hash >= 0) {
     const list = rest.slice(hash + 1);
     rest = rest.slice(0, hash);
-    if (list.trim() === '') throw new ContamError('BAD_ARGUMENT', `no fields after '#' in --eval '${arg}'`, { hint: 'write fields as path#question,answer:label, or leave out "#"' });
+    if (list.trim() === '') throw new ContamError('BAD_ARGUMENT', `no fields after '#' in '${arg}'`, { hint: 'write fields as path#question,answer:label, or leave out "#"' });
     fields = parseFieldList(list, arg);
   }
   const file = rest.trim();
-  if (file === '') throw new ContamError('BAD_ARGUMENT', `no file in --eval '${arg}'`, { hint: 'write --eval [name=]path[#field,field:label]' });
+  if (file === '') throw new ContamError('BAD_ARGUMENT', `no file in '${arg}'`, { hint: 'write [name=]path[#field,field:label]' });
   name ??= benchmarkNameOf(file);
   return fields ? { name, path: file, fields } : { name, path: file };
 }
@@ -149,7 +149,7 @@ export async function readEvalSamples(spec: BenchmarkSpec): Promise<{ source: Be
   if (fields.length === 0) {
     throw new ContamError('MISSING_FIELD', 'found no text fields in the rows', {
       file,
-      hint: `name the fields to index: --eval ${spec.path}#field,field (fields: ${listFields(rows[0], csvHeader)})`,
+      hint: `name the fields to index: ${spec.path}#field,field (fields: ${listFields(rows[0], csvHeader)})`,
     });
   }
 
@@ -192,8 +192,8 @@ async function readWhole(file: string): Promise<Buffer> {
     return await fs.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ContamError('FILE_NOT_FOUND', 'no such file', { file, cause: error, hint: 'check the path given to --eval' });
-    if (code === 'EISDIR') throw new ContamError('BAD_ARGUMENT', 'is a folder, not a benchmark file', { file, cause: error, hint: 'name one file per --eval' });
+    if (code === 'ENOENT') throw new ContamError('FILE_NOT_FOUND', 'no such file', { file, cause: error, hint: 'check the benchmark path' });
+    if (code === 'EISDIR') throw new ContamError('BAD_ARGUMENT', 'is a folder, not a benchmark file', { file, cause: error, hint: 'name one file per benchmark' });
     throw new ContamError('FILE_NOT_FOUND', `cannot read: ${(error as Error).message}`, { file, cause: error });
   }
 }

@@ -27,17 +27,17 @@ export function parseFieldList(list: string, argument: string): FieldSpec[] {
     if (colon >= 0) {
       const flag = path.slice(colon + 1).trim();
       if (flag !== 'label' && flag !== 'distractor') {
-        throw new ContamError('BAD_ARGUMENT', `unknown field flag ':${flag}' in --eval '${argument}'`, { hint: "the flags are ':label' and ':distractor', as in #question,answer:label,wrong:distractor" });
+        throw new ContamError('BAD_ARGUMENT', `unknown field flag ':${flag}' in '${argument}'`, { hint: "the flags are ':label' and ':distractor', as in #question,answer:label,wrong:distractor" });
       }
       label = flag === 'label';
       distractor = flag === 'distractor';
       path = path.slice(0, colon).trim();
     }
     if (path === '' || path.split('.').some((p) => p === '')) {
-      throw new ContamError('BAD_ARGUMENT', `empty field name in --eval '${argument}'`, { hint: 'write fields as #question,answer:label (dotted paths like question.stem are allowed)' });
+      throw new ContamError('BAD_ARGUMENT', `empty field name in '${argument}'`, { hint: 'write fields as #question,answer:label (dotted paths like question.stem are allowed)' });
     }
     if (fields.some((f) => f.path === path)) {
-      throw new ContamError('BAD_ARGUMENT', `field '${path}' is named twice in --eval '${argument}'`, { hint: 'name each field once' });
+      throw new ContamError('BAD_ARGUMENT', `field '${path}' is named twice in '${argument}'`, { hint: 'name each field once' });
     }
     fields.push(distractor ? { path, label, distractor } : { path, label });
   }

@@ -155,7 +155,7 @@ export async function readLightevalDetails(file: string): Promise<ResultsFile> {
   try {
     bytes = await fs.readFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ContamError('FILE_NOT_FOUND', 'no such results file', { file, hint: 'check the --results path', cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ContamError('FILE_NOT_FOUND', 'no such results file', { file, hint: 'check the results path', cause: error });
     throw badResults(file, `cannot read: ${(error as Error).message}`, undefined, undefined, error);
   }
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;

@@ -76,7 +76,7 @@ export async function readResultsText(file: string): Promise<string> {
     bytes = await fs.readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new ContamError('FILE_NOT_FOUND', 'no such results file', { file, hint: 'check the --results path', cause: error });
+      throw new ContamError('FILE_NOT_FOUND', 'no such results file', { file, hint: 'check the results path', cause: error });
     }
     throw badResults(file, `cannot read: ${(error as Error).message}`, undefined, undefined, error);
   }

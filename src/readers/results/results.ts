@@ -25,7 +25,7 @@ async function isParquet(file: string): Promise<boolean> {
     await handle.read(head, 0, 4, 0);
     return head.toString('latin1') === 'PAR1';
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ContamError('FILE_NOT_FOUND', 'no such results file', { file, hint: 'check the --results path', cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ContamError('FILE_NOT_FOUND', 'no such results file', { file, hint: 'check the results path', cause: error });
     throw error;
   } finally {
     await handle?.close();
