@@ -17,7 +17,6 @@
  * the rule, so a reader can compare.
  */
 import type { ContamIndex } from '../cidx/contam-index.js';
-import type { SampleTally } from '../scan/accumulator.js';
 import type { VerdictRule } from '../types.js';
 import { gradeRank, type CopyEvidence, type Grade } from './evidence.js';
 
@@ -43,7 +42,7 @@ export function meetsRule(rule: VerdictRule, matched: number, total: number): bo
 }
 
 /** Units covered by merged ranges once gaps of up to `gap` units between them are bridged. */
-export function bridged(units: [number, number][], gap: number): number {
+export function bridged(units: readonly (readonly [number, number])[], gap: number): number {
   let covered = 0;
   let start = -1;
   let end = -1;
@@ -118,6 +117,27 @@ export function describeEvidence(e: CopyEvidence): string {
     case 'short':
       return `incidental: a short run (${e.longestRun} informative words, ${percent(e.share)} of the sample): a quotation or stock sentence`;
   }
+}
+
+/**
+ * What the verdict reads of a sample's tally over the whole scan (the scan's
+ * accumulator keeps more): declared here so the verdict depends on no scan code.
+ */
+export interface SampleTally {
+  /** Documents with a verified copy. */
+  documents: number;
+  /** Most n-grams (entries) verified in one document. */
+  maxShingles: number;
+  /** Highest MinHash containment in one document window. */
+  maxContainment: number;
+  /** Union over documents of the entries verified, ascending. */
+  entries: readonly number[];
+  /** Union over documents of the covered unit ranges, merged. */
+  units: readonly (readonly [number, number])[];
+  /** The strongest copy's evidence, or null. */
+  best: CopyEvidence | null;
+  /** The kept matches, each with the entries it verified. */
+  top: readonly { entries: readonly number[] }[];
 }
 
 export function judgeSample(context: VerdictContext, s: number, tally: SampleTally | undefined): SampleVerdict {
