@@ -4,7 +4,9 @@
  * portrait; a key is present when any shard's Bloom filter holds it. A field
  * shorter than n words is judged as the main index judges it, whole, down to
  * the portrait's `min_words`: through its `min_words`-grams, which a copy of
- * the field holds every one of. Each distinct n-gram of a sample counts once
+ * the field holds every one of; a sample whose fields are each shorter, but
+ * together reach `min_words`, whole, its fields joined in order, as the index
+ * shingles it. Each distinct n-gram of a sample counts once
  * (a SQuAD answer that repeats its paragraph adds nothing). Longer fields are
  * looked up through their `min_words`-grams too, though these never count
  * towards the test: a copy shorter than n words (a quotation that is most of
@@ -28,7 +30,8 @@
  * with the reason: too few n-grams for the test to ever pass (p^m above
  * alpha / N, N samples tested), or too few hits to tell a shared n-gram from
  * false positives. With stride k, a sample of fewer than k n-grams and no hit
- * is inconclusive too. One with no field of `min_words` words is `too_short`. `minFraction` replaces the test with a plain threshold on the
+ * is inconclusive too. One of fewer than `min_words` words in all is
+ * `too_short`. `minFraction` replaces the test with a plain threshold on the
  * fraction present. With stride k the portrait holds every k-th n-gram of
  * each document, so a copied sample shows about 1/k of its n-grams; the test
  * still applies (its null does not depend on k). Shards are read one at a
@@ -226,7 +229,7 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
     }
     const pValue = m === 0 ? 1 : binomialTail(m, fpr, present);
     const fraction = m === 0 ? 0 : present / m;
-    const tooShort = m === 0 ? `no field of ${minWords > 0 ? minWords : header.ngram} words or more${minWords === 0 ? ' (the portrait holds no shorter n-grams)' : ''}` : null;
+    const tooShort = m === 0 ? (minWords > 0 ? `fewer than ${minWords} words, its fields together` : `no field of ${header.ngram} words or more (the portrait holds no shorter n-grams)`) : null;
     samples.push({ benchmark: sample.benchmark, row: sample.row, id: sample.id, ngrams: m, present, short_ngrams: shortM, short_present: shortPresent, fraction, longest_run: longest, expected_false_hits: m * fpr, p_value: pValue, verdict: m === 0 ? 'too_short' : 'absent', reason: tooShort });
   }
   const tested = samples.filter((r) => r.verdict !== 'too_short');
@@ -275,7 +278,8 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
 /**
  * Every sample's keys, per field, in sample order: the n-grams of fields of n
  * words or more, then their (tagged) min_words-grams, marked `shorter`; the
- * min_words-grams of shorter fields down to min_words. Fills the sample and
+ * min_words-grams of shorter fields down to min_words; a sample with no such
+ * field whose fields together reach min_words, whole. Fills the sample and
  * field boundaries, and marks each key's first occurrence within its sample
  * (`firstSeen`), so repeats count once.
  */
@@ -293,13 +297,13 @@ function sampleKeys(samples: { segments: { text: string }[] }[], header: Portrai
     const ends: number[] = [];
     const seen = new Set<string>();
     // The words' keys of `width` words; min_words-grams are tagged apart from n-grams.
-    const push = (width: number, ofLongField: boolean) => {
-      const windows = words.count - width + 1;
+    const push = (hashes: Uint32Array, count: number, width: number, ofLongField: boolean) => {
+      const windows = count - width + 1;
       if (windows > wa.length) {
         wa = new Uint32Array(windows);
         wb = new Uint32Array(windows);
       }
-      rollingShingleKeys(words.hashes, words.count, width, wa, wb);
+      rollingShingleKeys(hashes, count, width, wa, wb);
       const tag = width === header.ngram ? 0 : SHORT_GRAM_TAG;
       for (let p = 0; p < windows; p++) {
         const keyB = (wb[p]! ^ tag) >>> 0;
@@ -311,11 +315,21 @@ function sampleKeys(samples: { segments: { text: string }[] }[], header: Portrai
         b.push(keyB);
       }
     };
+    const joined: number[] = [];
+    let judged = false;
     for (const segment of sample.segments) {
       extractWords(segment.text, words, header.seed, false);
       const long = words.count >= header.ngram;
-      if (long) push(header.ngram, false);
-      if (minWords > 0 && words.count >= minWords) push(minWords, long);
+      if (long) push(words.hashes, words.count, header.ngram, false);
+      if (minWords > 0 && words.count >= minWords) push(words.hashes, words.count, minWords, long);
+      judged ||= words.count >= (minWords > 0 ? minWords : header.ngram);
+      for (let w = 0; w < words.count; w++) joined.push(words.hashes[w]!);
+      ends.push(a.length);
+    }
+    // No field long enough, but together they are (a short multiple-choice item): the sample
+    // whole, its fields joined in order, as the index shingles it.
+    if (!judged && minWords > 0 && joined.length >= minWords) {
+      push(Uint32Array.from(joined), joined.length, joined.length >= header.ngram ? header.ngram : minWords, false);
       ends.push(a.length);
     }
     ends.push(Infinity);

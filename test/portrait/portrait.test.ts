@@ -192,6 +192,29 @@ test('a copy shorter than n words inside a longer field is inconclusive through 
   t.deepEqual([control!.ngrams, control!.present, control!.short_ngrams, control!.short_present, control!.verdict, control!.reason], [8, 0, 13, 0, 'absent', null]);
 });
 
+test('a sample of short fields that together reach min_words is judged whole, its fields joined in order', async (t) => {
+  const out = path.join(tmp, 'joined.portrait');
+  await buildPortrait([corpus], out, { fpr: 1e-6 });
+  // 5 + 4 words copied in order from document 0: the joined 9 words give two 8-grams, both present.
+  // The same shape of fresh words: two 8-grams, none present. 3 + 3 words: too short even joined.
+  const list = [
+    { question: docs[0]!.slice(100, 105).join(' '), answer: docs[0]!.slice(105, 109).join(' ') },
+    { question: fresh(5, 's').join(' '), answer: fresh(4, 't').join(' ') },
+    { question: docs[0]!.slice(120, 123).join(' '), answer: docs[0]!.slice(123, 126).join(' ') },
+  ];
+  const file = path.join(tmp, 'joined.jsonl');
+  writeFileSync(file, list.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  const report = await queryPortrait([out], [parseEvalArgument(`joined=${file}#question,answer`)]);
+  t.deepEqual(
+    report.samples.map((s) => [s.ngrams, s.present, s.verdict, s.reason]),
+    [
+      [2, 2, 'present', null],
+      [2, 0, 'absent', null],
+      [0, 0, 'too_short', 'fewer than 8 words, its fields together'],
+    ],
+  );
+});
+
 test("Holm's step-down rejects in order of p-value, each against alpha / (N - k)", (t) => {
   // Sorted 1e-4 <= 1e-3/4, 3e-4 <= 1e-3/3, 4e-4 <= 1e-3/2, then 0.5 > 1e-3.
   t.deepEqual(holmRejects([1e-4, 4e-4, 3e-4, 0.5], 0.001), [true, true, true, false]);

@@ -3,7 +3,8 @@
  * benchmarks, against what `check` finds in the same corpus: no sample check
  * grades clean (no verified overlap at all) is `present`, every sample check
  * grades verbatim is `present` or `inconclusive` with a reason, and short
- * samples are judged whole rather than left too short. (A sample graded
+ * samples are judged whole rather than left too short: the same samples are
+ * too short for both. (A sample graded
  * incidental shares real text with the corpus, a quotation or an answer, and
  * may well be present.)
  */
@@ -40,9 +41,9 @@ test.serial('a portrait of the shared corpus, queried with every sample', async 
   await buildPortrait([path.join(DATA, 'corpus')], out, {});
   portrait = await queryPortrait([out], specs);
   t.deepEqual(portrait.rule, { name: 'binomial', alpha: 0.001, correction: 'holm', tested: portrait.samples.filter((s) => s.verdict !== 'too_short').length });
-  // TruthfulQA's short questions are judged whole (502 of 790 were too short with 13-grams alone).
-  // (3, not 2, since normalization v2 drops single letters a-j: one more field falls under 8 words.)
-  t.true(portrait.benchmarks.find((b) => b.name === 'tqa')!.too_short <= 3);
+  // TruthfulQA's short questions are judged whole (502 of 790 were too short with 13-grams alone),
+  // and short multiple-choice items with their fields joined, as the index does.
+  t.is(portrait.benchmarks.find((b) => b.name === 'tqa')!.too_short, 0);
 });
 
 test.serial('check and the portrait agree: no clean sample present, every verbatim find present or inconclusive', async (t) => {
@@ -59,6 +60,8 @@ test.serial('check and the portrait agree: no clean sample present, every verbat
       t.true(p.verdict === 'present' || (p.verdict === 'inconclusive' && p.reason !== null), `${s.benchmark} row ${s.row}: ${p.verdict}`);
     }
     if (p.verdict === 'absent') t.is(p.present, 0, 'absent means no n-gram present (no false negatives)');
+    // Too short for one is too short for the other: both judge short fields, and short samples, whole.
+    t.is(p.verdict === 'too_short', s.grade === 'too_short', `${s.benchmark} row ${s.row}: ${s.grade} / ${p.verdict}`);
   }
   t.true(verbatim >= 5, `check finds ${verbatim} verbatim`);
 });
