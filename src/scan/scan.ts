@@ -13,26 +13,14 @@ import { isStreamPart, JSONL_PART_BYTES, type LineRange } from '../readers/corpu
 import { buildReport } from '../report/build.js';
 import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
 import type { CorpusBatch, CorpusColumns, CorpusPart, Report, SkippedInput } from '../types.js';
-import { MatchAccumulator } from './accumulator.js';
 import { CorpusScanner, resolveColumns, resolveRule, type ScanOptions } from './corpus-scanner.js';
-import { emptyCounters, type ScanCounters } from './document-scanner.js';
+import { emptyResult, mergeResult, type PartResult } from './part-result.js';
 import { createLineCounter, scanPartsInParallel } from './parallel.js';
 import { openCheckpoint } from './checkpoint.js';
 import { machineThreads } from './worker-pool.js';
 
 export type { ScanOptions, ScanProgress } from './corpus-scanner.js';
-
-/** What scanning one part found. */
-export interface PartResult {
-  documents: number;
-  bytes: number;
-  counters: ScanCounters;
-  accumulator: MatchAccumulator;
-  /** Documents each index entry was verified in, as [entry, documents] ascending by entry. */
-  docFreq: [number, number][];
-  /** Bad documents and unreadable remainders skipped under --skip-bad. */
-  skipped: SkippedInput[];
-}
+export type { PartResult } from './part-result.js';
 
 function skippedOf(error: ContamError, file: string): SkippedInput {
   return { file: error.file ?? file, where: error.where ?? null, code: error.code, message: error.message };
@@ -71,7 +59,7 @@ export async function scanPart(
     bytes,
     counters: scanner.scanner.counters,
     accumulator: scanner.accumulator,
-    docFreq: [...scanner.scanner.docFreq].sort((x, y) => x[0] - y[0]),
+    docFreq: scanner.scanner.docFreq,
     skipped,
   };
 }
@@ -83,42 +71,31 @@ export interface ShardSpec {
 }
 
 /**
- * Everything a scan found, in a form that merges: shards and checkpoints are
- * ScanStates, and a report is built from one (`buildReport`).
+ * Everything a scan found, in a form that merges: the parts' merged result
+ * and which parts it holds. Shards and checkpoints are ScanStates, and a
+ * report is built from one (`reportFromState`).
  */
-export interface ScanState {
+export interface ScanState extends PartResult {
   /** All corpus files, in scan order (MatchRecord.file indexes this list), whichever parts were scanned. */
   files: string[];
   /** Parts scanned, as positions in the full plan. */
   parts: number[];
   /** Parts in the full plan. */
   partCount: number;
-  documents: number;
-  bytes: number;
-  accumulator: MatchAccumulator;
-  docFreq: Map<number, number>;
-  counters: ScanCounters;
-  skipped: SkippedInput[];
 }
 
 /** Fold one part's result into a state. */
 export function addPartResult(state: ScanState, part: number, result: PartResult): void {
   state.parts.push(part);
-  state.accumulator.merge(result.accumulator);
-  for (const [e, n] of result.docFreq) state.docFreq.set(e, (state.docFreq.get(e) ?? 0) + n);
-  state.documents += result.documents;
-  state.bytes += result.bytes;
-  state.skipped.push(...result.skipped);
-  for (const key of Object.keys(state.counters) as (keyof ScanCounters)[]) state.counters[key] += result.counters[key];
+  mergeResult(state, result);
 }
 
 /** Merge states of disjoint part sets of the same plan. */
 export function mergeScanStates(states: ScanState[]): ScanState {
   const first = states[0]!;
-  const merged: ScanState = { files: first.files, parts: [], partCount: first.partCount, documents: 0, bytes: 0, accumulator: new MatchAccumulator(first.accumulator.maxMatches), docFreq: new Map(), counters: emptyCounters(), skipped: [] };
+  const merged: ScanState = { files: first.files, parts: [], partCount: first.partCount, ...emptyResult(first.accumulator.maxMatches) };
   for (const state of states) {
-    addPartResult(merged, -1, { documents: state.documents, bytes: state.bytes, counters: state.counters, accumulator: state.accumulator, docFreq: [...state.docFreq], skipped: state.skipped });
-    merged.parts.pop();
+    mergeResult(merged, state);
     merged.parts.push(...state.parts);
   }
   merged.parts.sort((x, y) => x - y);
@@ -221,7 +198,8 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
     chosen = assignShards(parts, count)[k]!;
   }
   // Files skipped at planning belong to the first shard only, so merged shards list them once.
-  const state: ScanState = { files, parts: [], partCount: parts.length, documents: 0, bytes: 0, accumulator: new MatchAccumulator(maxMatches), docFreq: new Map(), counters: emptyCounters(), skipped: !options.shard || options.shard.index === 0 ? planSkipped : [] };
+  const state: ScanState = { files, parts: [], partCount: parts.length, ...emptyResult(maxMatches) };
+  if (!options.shard || options.shard.index === 0) state.skipped.push(...planSkipped);
   const checkpoint = options.checkpoint ? await openCheckpoint(options.checkpoint, index, files, parts, { columns, maxMatches, shard: options.shard ?? null }) : null;
   const todo: number[] = [];
   for (const i of chosen) {
