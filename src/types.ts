@@ -281,10 +281,33 @@ export interface Report {
   tool: { name: 'contam'; version: string };
   config: ReportConfig;
   corpus: { files: number; documents: number; bytes: number };
+  /** How much work the scan did. Absent in reports written before contam recorded it. */
+  scan?: ReportScan;
   /** What --skip-bad skipped: bad documents, and files or parts that could not be read on. Empty without it. */
   skipped: SkippedInput[];
   benchmarks: ReportBenchmark[];
   samples: ReportSample[];
+}
+
+/**
+ * How much work a scan did, summed over documents: the same for any worker
+ * count, shard split or resume, since every document is counted once.
+ */
+export interface ReportScan {
+  /** Units (words, or tokens under --unit token) the documents were cut into. */
+  units: number;
+  /** Windows of the probe width keyed and looked up in the Bloom filter. */
+  windows_probed: number;
+  /** Windows the Bloom filter let through (false positives included). */
+  bloom_hits: number;
+  /** Index anchors found for those windows, each extended word by word along its diagonal. */
+  anchors_extended: number;
+  /** Shingle occurrences verified word by word in documents. */
+  shingles_verified: number;
+  /** Anchors and words whose hashes matched but whose words did not (hash collisions), rejected. */
+  collisions_rejected: number;
+  /** MinHash work, or null without a MinHash index. */
+  minhash: { windows: number; candidates: number; matches: number } | null;
 }
 
 export interface SkippedInput {

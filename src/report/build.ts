@@ -12,7 +12,7 @@ import { lshThreshold } from '../cidx/minhash.js';
 import { ROLE_LABEL } from '../cidx/contam-index.js';
 import type { MatchAccumulator } from '../scan/accumulator.js';
 import { describeEvidence, judgeSample, llama2Subsets } from '../verdict/sample.js';
-import type { CorpusColumns, Report, ReportBenchmark, ReportSample, SkippedInput, VerdictRule } from '../types.js';
+import type { CorpusColumns, Report, ReportBenchmark, ReportSample, ReportScan, SkippedInput, VerdictRule } from '../types.js';
 import { VERSION } from '../version.js';
 
 export interface ReportInput {
@@ -21,6 +21,8 @@ export interface ReportInput {
   /** Files in scan order (MatchRecord.file indexes this list). */
   files: string[];
   corpus: { documents: number; bytes: number };
+  /** The scan's work, for the report's `scan`. */
+  scan: ReportScan;
   rule: VerdictRule;
   columns: CorpusColumns;
   /** Documents each entry was verified in. */
@@ -140,6 +142,7 @@ export function buildReport(input: ReportInput): Report {
       },
     },
     corpus: { files: files.length, documents: input.corpus.documents, bytes: input.corpus.bytes },
+    scan: input.scan,
     // Sorted by file order, then position, so any worker count or shard split lists them alike.
     skipped: [...(input.skipped ?? [])].sort((x, y) => files.indexOf(x.file) - files.indexOf(y.file) || (x.where ?? '').localeCompare(y.where ?? '', 'en', { numeric: true }) || x.message.localeCompare(y.message)),
     benchmarks,

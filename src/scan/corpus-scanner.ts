@@ -9,6 +9,7 @@ import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
 import type { CorpusColumns, CorpusDocument, Report, VerdictRule } from '../types.js';
 import { MatchAccumulator } from './accumulator.js';
 import { DocumentScanner } from './document-scanner.js';
+import { scanWork } from './part-result.js';
 import { makeSnippet } from './snippet.js';
 
 export interface ScanOptions {
@@ -114,6 +115,7 @@ export async function scanDocuments(index: ContamIndex, documents: Iterable<Corp
     accumulator: scanner.accumulator,
     files,
     corpus: { documents: scanner.documents, bytes },
+    scan: scanWork(scanner.scanner.counters, index.near !== null),
     rule,
     columns: resolveColumns(options.columns),
     docFreq: scanner.scanner.docFreq,

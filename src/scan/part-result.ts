@@ -11,7 +11,7 @@
  * records which). The JSON form lists document frequencies ascending by entry,
  * so equal results serialize to equal text.
  */
-import type { SkippedInput } from '../types.js';
+import type { ReportScan, SkippedInput } from '../types.js';
 import { MatchAccumulator, type SerializedAccumulator } from './accumulator.js';
 import { emptyCounters, type ScanCounters } from './document-scanner.js';
 
@@ -83,4 +83,17 @@ export function resultFromJSON(data: unknown): PartResult | null {
     counters[key] = value!;
   }
   return { documents: d.documents!, bytes: d.bytes!, counters, accumulator: MatchAccumulator.fromJSON(d.accumulator), docFreq: new Map(d.docFreq), skipped: d.skipped };
+}
+
+/** The report's account of the work in `counters`; `minhash` when the index has a MinHash part. */
+export function scanWork(counters: ScanCounters, minhash: boolean): ReportScan {
+  return {
+    units: counters.units,
+    windows_probed: counters.windows,
+    bloom_hits: counters.bloomHits,
+    anchors_extended: counters.candidates,
+    shingles_verified: counters.verified,
+    collisions_rejected: counters.rejected,
+    minhash: minhash ? { windows: counters.nearWindows, candidates: counters.nearCandidates, matches: counters.nearMatches } : null,
+  };
 }

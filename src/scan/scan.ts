@@ -14,7 +14,7 @@ import { buildReport } from '../report/build.js';
 import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
 import type { CorpusBatch, CorpusColumns, CorpusPart, Report, SkippedInput } from '../types.js';
 import { CorpusScanner, resolveColumns, resolveRule, type ScanOptions } from './corpus-scanner.js';
-import { emptyResult, mergeResult, type PartResult } from './part-result.js';
+import { emptyResult, mergeResult, scanWork, type PartResult } from './part-result.js';
 import { createLineCounter, scanPartsInParallel } from './parallel.js';
 import { openCheckpoint } from './checkpoint.js';
 import { machineThreads } from './worker-pool.js';
@@ -261,6 +261,7 @@ export function reportFromState(index: ContamIndex, state: ScanState, options: S
     accumulator: state.accumulator,
     files: state.files,
     corpus: { documents: state.documents, bytes: state.bytes },
+    scan: scanWork(state.counters, index.near !== null),
     rule: resolveRule(options.rule),
     columns: resolveColumns(options.columns),
     docFreq: state.docFreq,
