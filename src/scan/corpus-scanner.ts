@@ -4,12 +4,11 @@
  */
 import { ContamError } from '../errors.js';
 import type { ContamIndex } from '../cidx/contam-index.js';
-import { buildReport } from '../report/build.js';
 import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
 import type { CorpusColumns, CorpusDocument, Report, VerdictRule } from '../types.js';
 import { MatchAccumulator } from './accumulator.js';
 import { DocumentScanner } from './document-scanner.js';
-import { scanWork } from './part-result.js';
+import { reportOfResult } from './report-input.js';
 import { makeSnippet } from './snippet.js';
 
 export interface ScanOptions {
@@ -110,15 +109,6 @@ export async function scanDocuments(index: ContamIndex, documents: Iterable<Corp
     bytes += Buffer.byteLength(document.text);
     scanner.scanDocument(document, f);
   }
-  return buildReport({
-    index,
-    accumulator: scanner.accumulator,
-    files,
-    corpus: { documents: scanner.documents, bytes },
-    scan: scanWork(scanner.scanner.counters, index.near !== null),
-    rule,
-    columns: resolveColumns(options.columns),
-    docFreq: scanner.scanner.docFreq,
-    maxDocFreq: options.maxDocFreq,
-  });
+  const result = { documents: scanner.documents, bytes, counters: scanner.scanner.counters, accumulator: scanner.accumulator, docFreq: scanner.scanner.docFreq, skipped: [] };
+  return reportOfResult(index, result, files, { rule, columns: resolveColumns(options.columns), maxDocFreq: options.maxDocFreq });
 }

@@ -10,11 +10,11 @@ import { ContamError, isContamError } from '../errors.js';
 import type { ContamIndex } from '../cidx/contam-index.js';
 import { expandCorpusInputs, planCorpusParts, readCorpusPart } from '../readers/corpus/documents.js';
 import { isStreamPart, JSONL_PART_BYTES, type LineRange } from '../readers/corpus/jsonl.js';
-import { buildReport } from '../report/build.js';
 import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
 import type { CorpusBatch, CorpusColumns, CorpusPart, Report, SkippedInput } from '../types.js';
 import { CorpusScanner, resolveColumns, resolveRule, type ScanOptions } from './corpus-scanner.js';
-import { emptyResult, mergeResult, scanWork, type PartResult } from './part-result.js';
+import { emptyResult, mergeResult, type PartResult } from './part-result.js';
+import { reportOfResult } from './report-input.js';
 import { createLineCounter, scanPartsInParallel } from './parallel.js';
 import { openCheckpoint } from './checkpoint.js';
 import { machineThreads } from './worker-pool.js';
@@ -256,18 +256,7 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
 
 /** The report of a (merged) scan state. */
 export function reportFromState(index: ContamIndex, state: ScanState, options: ScanOptions = {}): Report {
-  return buildReport({
-    index,
-    accumulator: state.accumulator,
-    files: state.files,
-    corpus: { documents: state.documents, bytes: state.bytes },
-    scan: scanWork(state.counters, index.near !== null),
-    rule: resolveRule(options.rule),
-    columns: resolveColumns(options.columns),
-    docFreq: state.docFreq,
-    maxDocFreq: options.maxDocFreq,
-    skipped: state.skipped,
-  });
+  return reportOfResult(index, state, state.files, { rule: resolveRule(options.rule), columns: resolveColumns(options.columns), maxDocFreq: options.maxDocFreq });
 }
 
 /** Scan corpus files, directories or globs against an index and build the report. */
