@@ -340,7 +340,7 @@ export interface Report {
  * count, shard split or resume, since every document is counted once.
  */
 export interface ReportScan {
-  /** Units (words, or tokens under --unit token) the documents were cut into. */
+  /** Units (words, or tokens when the index's unit is 'token') the documents were cut into. */
   units: number;
   /** Windows of the probe width keyed and looked up in the Bloom filter. */
   windows_probed: number;

@@ -42,9 +42,9 @@ interface SavedPart extends SerializedPartResult {
 async function fingerprint(index: ContamIndex, files: string[], parts: CorpusPart[], settings: unknown): Promise<string> {
   const stats = [];
   for (const file of files) {
-    if (file === '-') throw new ContamError('BAD_ARGUMENT', 'standard input cannot be checkpointed', { hint: 'scan files, or drop --checkpoint' });
+    if (file === '-') throw new ContamError('BAD_ARGUMENT', 'standard input cannot be checkpointed', { hint: 'scan files, or scan without a checkpoint folder' });
     const st = await fs.stat(file);
-    if (st.isFIFO() || st.isCharacterDevice() || st.isSocket()) throw new ContamError('BAD_ARGUMENT', 'a FIFO or device cannot be checkpointed: it is read only once', { file, hint: 'scan files, or drop --checkpoint' });
+    if (st.isFIFO() || st.isCharacterDevice() || st.isSocket()) throw new ContamError('BAD_ARGUMENT', 'a FIFO or device cannot be checkpointed: it is read only once', { file, hint: 'scan files, or scan without a checkpoint folder' });
     stats.push([file, st.size, Math.floor(st.mtimeMs)]);
   }
   const bloom = index.bloom.bits;
@@ -79,7 +79,7 @@ export async function openCheckpoint(dir: string, index: ContamIndex, files: str
   else if (existing !== print) {
     throw new ContamError('BAD_ARGUMENT', 'this checkpoint folder belongs to another scan (other index, corpus files or settings)', {
       file: dir,
-      hint: 'remove the folder to start over, or pass another --checkpoint',
+      hint: 'remove the folder to start over, or give the scan another checkpoint folder',
     });
   }
   const partFile = (part: number) => path.join(dir, `part-${String(part).padStart(6, '0')}.json`);

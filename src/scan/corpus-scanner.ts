@@ -44,7 +44,7 @@ export function resolveColumns(columns: Partial<CorpusColumns> = {}): CorpusColu
 export function resolveRule(rule?: VerdictRule): VerdictRule {
   const r = rule ?? { name: 'graded', minOverlap: 0 };
   if ((r.name === 'min-overlap' || r.name === 'idf-overlap') && !(r.minOverlap > 0 && r.minOverlap <= 1)) {
-    throw new ContamError('BAD_ARGUMENT', `expected --min-overlap to be a number above 0 and at most 1, got ${r.minOverlap}`);
+    throw new ContamError('BAD_ARGUMENT', `expected the rule's minOverlap to be a number above 0 and at most 1, got ${r.minOverlap}`);
   }
   return r;
 }

@@ -1,6 +1,6 @@
 /**
- * Partial scans: what `contam scan --shard I/N` writes, and what `contam merge`
- * combines. A partial carries the mergeable scan state (per-sample tallies,
+ * Partial scans: what a scan of one shard writes (serializePartial), and what
+ * the merge combines (mergePartials). A partial carries the mergeable scan state (per-sample tallies,
  * document frequencies, counts) rather than a finished report, because
  * verdicts depend on corpus-wide figures (document frequency, best overlap)
  * that only the union of all shards knows. Merging all shards of a plan
@@ -52,10 +52,10 @@ export function parsePartial(text: string, file: string): PartialScan {
   try {
     data = JSON.parse(text) as PartialScan;
   } catch (error) {
-    throw new ContamError('BAD_REPORT', `not JSON: ${(error as Error).message}`, { file, hint: 'pass the files written by `contam scan --shard I/N -o FILE`' });
+    throw new ContamError('BAD_REPORT', `not JSON: ${(error as Error).message}`, { file, hint: 'pass the partial scans written by the scans of the shards' });
   }
   if (data?.kind !== 'contam-partial-scan' || data.version !== 2 || !resultFromJSON(data.result)) {
-    throw new ContamError('BAD_REPORT', 'not a partial scan (version 2)', { file, hint: 'pass the files written by `contam scan --shard I/N -o FILE`' });
+    throw new ContamError('BAD_REPORT', 'not a partial scan (version 2)', { file, hint: 'pass the partial scans written by the scans of the shards' });
   }
   return data;
 }
@@ -66,7 +66,7 @@ function stateOf(p: PartialScan): ScanState {
 
 /** Check that `partials` are the shards of one scan, together complete, and merge them. */
 export function mergePartials(partials: { file: string; partial: PartialScan }[]): { state: ScanState; settings: PartialSettings; index: PartialScan['index'] } {
-  if (partials.length === 0) throw new ContamError('NO_INPUT', 'no partial scans to merge', { hint: 'pass part-*.json from `contam scan --shard`' });
+  if (partials.length === 0) throw new ContamError('NO_INPUT', 'no partial scans to merge', { hint: 'pass the partial scans written by the scans of the shards' });
   const first = partials[0]!;
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   for (const { file, partial } of partials.slice(1)) {

@@ -47,7 +47,7 @@ export async function scanPart(
       onBatch?.(batch);
     }
   } catch (error) {
-    // Under --skip-bad, a part that cannot be read on is skipped from there; what was read counts.
+    // Under skipBad, a part that cannot be read on is skipped from there; what was read counts.
     if (!options.skipBad || !isContamError(error) || error.code === 'INTERRUPTED') throw error;
     skipped.push(skippedOf(error, part.file));
     const rest = part.bytes - bytes;
@@ -159,13 +159,13 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
   const maxMatches = options.maxMatches ?? 10;
   const workers = options.workers ?? os.availableParallelism();
   if (!Number.isInteger(workers) || workers < 1) {
-    throw new ContamError('BAD_ARGUMENT', `expected --workers to be a whole number from 1 up, got ${workers}`);
+    throw new ContamError('BAD_ARGUMENT', `expected the workers option to be a whole number from 1 up, got ${workers}`);
   }
   const files = await expandCorpusInputs(inputs);
   const planSkipped: SkippedInput[] = [];
   let parts: CorpusPart[];
   // A large plain JSONL file is cut into parts so that every worker has a share of it. Not under
-  // --shard: each shard plans every file, and would read every large file through to count lines.
+  // a shard: each shard plans every file, and would read every large file through to count lines.
   const jsonlPartBytes = options.shard ? 0 : (options.jsonlPartBytes ?? JSONL_PART_BYTES);
   // Counting lines is as CPU-bound as scanning: no more threads than the machine holds.
   const countingThreads = Math.min(workers, machineThreads().threads);
@@ -193,7 +193,7 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
   if (options.shard) {
     const { index: k, count } = options.shard;
     if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(k) && k >= 0 && k < count)) {
-      throw new ContamError('BAD_ARGUMENT', `expected --shard I/N with 0 <= I < N, got ${k}/${count}`);
+      throw new ContamError('BAD_ARGUMENT', `expected the shard option to be { index, count } with 0 <= index < count, got ${k} of ${count}`);
     }
     chosen = assignShards(parts, count)[k]!;
   }
