@@ -1,12 +1,13 @@
 /**
  * Partial scans: what a scan of one shard writes (serializePartial), and what
- * the merge combines (mergePartials). A partial carries the mergeable scan state (per-sample tallies,
- * document frequencies, counts) rather than a finished report, because
- * verdicts depend on corpus-wide figures (document frequency, best overlap)
- * that only the union of all shards knows. Merging all shards of a plan
- * gives exactly the state, and so the byte-identical report, of one
- * single-process scan. The scan's own figures are one PartResult in the
- * codec of part-result.ts (version 2; version 1 had them at the top level).
+ * the merge combines (mergePartials). A partial carries the mergeable scan
+ * state (per-sample tallies, document frequencies, counts) rather than a
+ * finished report, because verdicts depend on corpus-wide figures (document
+ * frequency, best overlap) that only the union of all shards knows. Merging
+ * all shards of a plan gives exactly the state, and so the byte-identical
+ * report, of one single-process scan. The scan's own figures are one
+ * PartResult in the codec of part-result.ts (version 2; version 1 had them
+ * at the top level).
  */
 import { ContamError } from '../errors.js';
 import { resultFromJSON, resultToJSON, type SerializedPartResult } from './part-result.js';
