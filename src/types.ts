@@ -182,6 +182,52 @@ export interface ReportConfig {
   index: { format_version: number; shingles: number; bloom_bits: number; bloom_hashes: number; bloom_fpr: number };
 }
 
+/**
+ * What the report reads of the index, as plain data: report/ reads no index
+ * (src/cidx/) and no scan state (src/scan/); the scan hands it this
+ * (scan/report-input.ts). A ContamIndex's `benchmarks` and `samples` fit as they are.
+ */
+export interface ReportIndex {
+  benchmarks: BenchmarkSource[];
+  samples: { benchmark: ArrayLike<number>; row: ArrayLike<number>; id: ArrayLike<string>; text: ArrayLike<string>; entryStart: ArrayLike<number> };
+  /** Per benchmark: whether any of its fields is a label (a marked answer field, a gold choice). */
+  labelled: boolean[];
+  /** The n-gram length of benchmarks that have none of their own. */
+  ngram: number;
+  /** The MinHash containment at which a match fires, or null without MinHash. */
+  minContainment: number | null;
+  /** The config fields that describe the index. */
+  config: Pick<ReportConfig, 'unit' | 'ngram' | 'min_words' | 'encoding' | 'normalization' | 'minhash' | 'index'>;
+}
+
+/** What the report reads of a listed match (the scan's MatchRecord extends it). */
+export interface ReportTallyMatch {
+  /** Position in the scan's file list. */
+  file: number;
+  row: number;
+  docId: string | null;
+  shingles: number;
+  /** Verified MinHash containment, 0 when none. */
+  containment: number;
+  spans: [number, number][];
+  sampleSpans: [number, number][];
+  snippet: string;
+  snippetStart: number;
+  evidence: { grade: ReportMatch['grade']; covered: number };
+}
+
+/** What the report reads of a sample's tally of matches (the scan's SampleTally extends it). */
+export interface ReportTally {
+  documents: number;
+  maxShingles: number;
+  maxContainment: number;
+  longest: number;
+  inLabel: boolean;
+  inInput: boolean;
+  /** The listed matches, strongest first. */
+  top: ReportTallyMatch[];
+}
+
 export interface ReportBenchmark {
   name: string;
   path: string;
@@ -281,10 +327,33 @@ export interface Report {
   tool: { name: 'contam'; version: string };
   config: ReportConfig;
   corpus: { files: number; documents: number; bytes: number };
+  /** How much work the scan did. Absent in reports written before contam recorded it. */
+  scan?: ReportScan;
   /** What --skip-bad skipped: bad documents, and files or parts that could not be read on. Empty without it. */
   skipped: SkippedInput[];
   benchmarks: ReportBenchmark[];
   samples: ReportSample[];
+}
+
+/**
+ * How much work a scan did, summed over documents: the same for any worker
+ * count, shard split or resume, since every document is counted once.
+ */
+export interface ReportScan {
+  /** Units (words, or tokens when the index's unit is 'token') the documents were cut into. */
+  units: number;
+  /** Windows of the probe width keyed and looked up in the Bloom filter. */
+  windows_probed: number;
+  /** Windows the Bloom filter let through (false positives included). */
+  bloom_hits: number;
+  /** Index anchors found for those windows, each extended word by word along its diagonal. */
+  anchors_extended: number;
+  /** Shingle occurrences verified word by word in documents. */
+  shingles_verified: number;
+  /** Anchors and words whose hashes matched but whose words did not (hash collisions), rejected. */
+  collisions_rejected: number;
+  /** MinHash work, or null without a MinHash index. */
+  minhash: { windows: number; candidates: number; matches: number } | null;
 }
 
 export interface SkippedInput {

@@ -1,31 +1,34 @@
 /**
  * Turns the scan's tallies into the Report: every sample, clean ones too, in
  * index order (benchmark, then row), with the verdict that src/verdict/ gives
- * under the chosen rule (nothing here decides one). The
+ * under the chosen rule (nothing here decides one: `judge` does). The
  * report holds no timestamps or timings, so identical inputs give a
  * byte-identical file.
+ *
+ * It reads plain records only (ReportIndex, ReportTally in src/types.ts), not
+ * the index or the scan's state: the scan builds them (scan/report-input.ts).
  */
-import type { ContamIndex } from '../cidx/contam-index.js';
 import { fieldSpecText } from '../readers/evals/fields.js';
-import { INDEX_FORMAT_VERSION } from '../cidx/build.js';
-import { lshThreshold } from '../cidx/minhash.js';
-import { ROLE_LABEL } from '../cidx/contam-index.js';
-import type { MatchAccumulator } from '../scan/accumulator.js';
-import { describeEvidence, judgeSample, llama2Subsets } from '../verdict/sample.js';
-import type { CorpusColumns, Report, ReportBenchmark, ReportSample, SkippedInput, VerdictRule } from '../types.js';
+import { describeEvidence, llama2Subsets, type SampleVerdict } from '../verdict/sample.js';
+import type { CorpusColumns, Report, ReportBenchmark, ReportIndex, ReportSample, ReportScan, ReportTally, SkippedInput, VerdictRule } from '../types.js';
 import { VERSION } from '../version.js';
 
 export interface ReportInput {
-  index: ContamIndex;
-  accumulator: MatchAccumulator;
+  index: ReportIndex;
+  /** Each sample's tally, by sample number; a sample without one matched nowhere. */
+  tallies: ReadonlyMap<number, ReportTally>;
+  /** At most this many matches are listed per sample. */
+  maxMatches: number;
+  /** The verdict of sample `s` (src/verdict/sample.ts's judgeSample, given the index and the scan's figures). */
+  judge: (s: number) => SampleVerdict;
   /** Files in scan order (MatchRecord.file indexes this list). */
   files: string[];
   corpus: { documents: number; bytes: number };
+  /** The scan's work, for the report's `scan`. */
+  scan: ReportScan;
   rule: VerdictRule;
   columns: CorpusColumns;
-  /** Documents each entry was verified in. */
-  docFreq?: Map<number, number>;
-  /** @default 10; 0 turns the boilerplate guard off. */
+  /** The boilerplate guard the verdicts used, for the config. @default 10; 0 means it was off. */
   maxDocFreq?: number;
   skipped?: SkippedInput[];
 }
@@ -36,24 +39,21 @@ function ratio(numerator: number, denominator: number): number {
 }
 
 export function buildReport(input: ReportInput): Report {
-  const { index, accumulator, files, rule } = input;
+  const { index, files, rule } = input;
   const samples: ReportSample[] = [];
   const counts = index.benchmarks.map(() => ({ contaminated: 0, tooShort: 0, grades: { verbatim: 0, partial: 0, incidental: 0, clean: 0, too_short: 0 } }));
   const n = index.samples.row.length;
-  // A benchmark has labels when any of its segments is one (a marked answer field, a gold choice).
-  const hasLabels = index.benchmarks.map(() => false);
-  for (let g = 0; g < index.segments.role.length; g++) if (index.segments.role[g] === ROLE_LABEL) hasLabels[index.samples.benchmark[index.segments.sample[g]!]!] = true;
-  const docFreq = input.docFreq ?? new Map<number, number>();
+  const hasLabels = index.labelled;
   const maxDocFreq = input.maxDocFreq ?? 10;
-  const context = { index, rule, docFreq, maxDocFreq, documents: input.corpus.documents };
+  const minhash = index.minContainment !== null;
   for (let s = 0; s < n; s++) {
     const total = index.samples.entryStart[s + 1]! - index.samples.entryStart[s]!;
-    const tally = accumulator.tallies.get(s);
-    const verdict = judgeSample(context, s, tally);
+    const tally = input.tallies.get(s);
+    const verdict = input.judge(s);
     const { contaminated, tooShort, evidence } = verdict;
     const overlap = tally ? ratio(tally.maxShingles, total) : 0;
     const containment = tally ? Math.round(tally.maxContainment * 1e6) / 1e6 : 0;
-    const nearFired = tally !== undefined && index.near !== null && tally.maxContainment >= index.near.config.minContainment;
+    const nearFired = tally !== undefined && index.minContainment !== null && tally.maxContainment >= index.minContainment;
     const b = index.samples.benchmark[s]!;
     if (contaminated) counts[b]!.contaminated++;
     if (tooShort) counts[b]!.tooShort++;
@@ -75,7 +75,7 @@ export function buildReport(input: ReportInput): Report {
       coverage: { fraction: verdict.coverage, subsets: llama2Subsets(verdict.coverage) },
       rules: {
         ngram: { fired: verdict.ngramFired, overlap, longest: tally?.longest ?? 0 },
-        ...(index.near ? { minhash: { fired: nearFired, containment } } : {}),
+        ...(minhash ? { minhash: { fired: nearFired, containment } } : {}),
       },
       documents: tally?.documents ?? 0,
       leaked: contaminated && hasLabels[b] ? (tally!.inLabel ? (tally!.inInput ? 'input+label' : 'label') : 'input') : null,
@@ -105,7 +105,7 @@ export function buildReport(input: ReportInput): Report {
       shape: source.shape,
       fields: source.fields.map(fieldSpecText),
       samples: source.samples,
-      ngram: source.ngram ?? index.config.ngram,
+      ngram: source.ngram ?? index.ngram,
       contaminated: counts[b]!.contaminated,
       too_short: counts[b]!.tooShort,
       rate: ratio(counts[b]!.contaminated, judged),
@@ -118,28 +118,21 @@ export function buildReport(input: ReportInput): Report {
     tool: { name: 'contam', version: VERSION },
     config: {
       unit: config.unit,
-      ngram: config.ngramAuto ? 'auto' : config.ngram,
-      min_words: config.minWords,
+      ngram: config.ngram,
+      min_words: config.min_words,
       encoding: config.encoding,
       normalization: config.normalization,
       rule: rule.name,
       min_overlap: rule.name === 'min-overlap' || rule.name === 'idf-overlap' ? rule.minOverlap : null,
       text_column: input.columns.text,
       id_column: input.columns.id,
-      max_matches: accumulator.maxMatches,
+      max_matches: input.maxMatches,
       max_doc_freq: maxDocFreq > 0 ? maxDocFreq : null,
-      minhash: config.near
-        ? { shingle: config.near.shingle, bands: config.near.bands, rows: config.near.rows, jaccard_threshold: Number(lshThreshold(config.near.bands, config.near.rows).toFixed(4)), min_containment: config.near.minContainment }
-        : null,
-      index: {
-        format_version: INDEX_FORMAT_VERSION,
-        shingles: index.entries.segment.length,
-        bloom_bits: index.bloom.size,
-        bloom_hashes: index.bloom.hashes,
-        bloom_fpr: Number(index.bloom.expectedFpr(index.keys).toPrecision(6)),
-      },
+      minhash: config.minhash,
+      index: config.index,
     },
     corpus: { files: files.length, documents: input.corpus.documents, bytes: input.corpus.bytes },
+    scan: input.scan,
     // Sorted by file order, then position, so any worker count or shard split lists them alike.
     skipped: [...(input.skipped ?? [])].sort((x, y) => files.indexOf(x.file) - files.indexOf(y.file) || (x.where ?? '').localeCompare(y.where ?? '', 'en', { numeric: true }) || x.message.localeCompare(y.message)),
     benchmarks,

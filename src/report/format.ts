@@ -2,6 +2,7 @@
  * Number formatting shared by the terminal summary and the HTML report, so
  * both show exactly the same figures for the same JSON.
  */
+import type { ReportScan } from '../types.js';
 
 /** A rate in [0, 1] as a percentage with one decimal: 0.125 -> "12.5%". */
 export function formatRate(rate: number): string {
@@ -43,4 +44,12 @@ export function formatDelta(delta: number | null): string {
   const points = Math.round(Math.abs(delta) * 1000) / 10;
   if (points === 0) return '0.0';
   return `${delta < 0 ? '-' : '+'}${points.toFixed(1)}`;
+}
+
+/** The scan's work in one line, `unit` being the report's config.unit. */
+export function formatScanWork(scan: ReportScan, unit: string): string {
+  const n = (count: number, what: string) => `${formatCount(count)} ${what}`;
+  const exact = [n(scan.units, `${unit}s`), n(scan.windows_probed, 'windows probed'), n(scan.bloom_hits, 'Bloom hits'), n(scan.anchors_extended, 'anchors extended'), n(scan.shingles_verified, 'shingles verified'), n(scan.collisions_rejected, 'collisions rejected')].join(', ');
+  const m = scan.minhash;
+  return m ? `${exact}; MinHash: ${n(m.windows, 'windows')}, ${n(m.candidates, 'candidates')}, ${n(m.matches, 'matches')}` : exact;
 }

@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { LONG_RUN } from '../verdict/evidence.js';
 import { ContamError } from '../errors.js';
 import type { BenchmarkScores, MetricScores, Report, ReportBenchmark, ReportSample, ScoreReport, SubsetScore } from '../types.js';
-import { formatBytes, formatCount, formatDelta, formatRate, formatScore } from './format.js';
+import { formatBytes, formatCount, formatDelta, formatRate, formatScanWork, formatScore } from './format.js';
 import { REPORT_CLIENT_JS } from './html-client.js';
 import { REPORT_CSS } from './html-style.js';
 
@@ -110,6 +110,8 @@ function renderScan(report: Report): string {
     ['columns', 'Corpus columns', `text “${c.text_column}”, id “${c.id_column}”`],
     ['max_matches', 'Documents listed per sample', `at most ${formatCount(c.max_matches)} (all are counted)`],
   ];
+  // Reports written before contam recorded the scan's work have no `scan`.
+  if (report.scan) items.push(['work', 'Work done', formatScanWork(report.scan, c.unit)]);
   const dl = items.map(([field, dt, dd]) => `<div data-field="${field}"><dt>${escapeHtml(dt)}</dt><dd>${escapeHtml(dd)}</dd></div>`).join('');
   return `<section id="scan" aria-labelledby="scan-h"><h2 id="scan-h">What was scanned</h2><div class="stats">${stats}</div>
 <div class="panel" id="config"><p class="rule">${escapeHtml(ruleSentence(report))}</p><dl class="config">${dl}</dl></div>${renderSkipped(report)}</section>`;

@@ -1,12 +1,13 @@
 /**
- * The terminal summary of a Report: one table per run (a row per benchmark:
+ * The terminal summary of a Report: the corpus and the scan's work in a line
+ * each, the rule, one table per run (a row per benchmark:
  * samples, contaminated, too short, rate), then the most contaminated samples
  * with the corpus snippet that convicts them. Rendered from the report alone,
  * so `contam report report.json` prints exactly what the scan printed.
  */
 import type { Report, ReportSample } from '../types.js';
 import { LONG_RUN } from '../verdict/evidence.js';
-import { formatBytes, formatCount, formatRate } from './format.js';
+import { formatBytes, formatCount, formatRate, formatScanWork } from './format.js';
 
 export interface SummaryOptions {
   /** ANSI colour and bold. @default false */
@@ -79,6 +80,8 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
   const lines: string[] = [];
   const corpus = report.corpus;
   lines.push(bold(`contam: ${formatCount(corpus.documents)} documents in ${formatCount(corpus.files)} file${corpus.files === 1 ? '' : 's'} (${formatBytes(corpus.bytes)})`));
+  // Reports written before contam recorded the scan's work have no `scan`.
+  if (report.scan) lines.push(dim(`scan: ${formatScanWork(report.scan, report.config.unit)}`));
   lines.push(dim(`rule: ${ruleText(report)}`));
   if (report.skipped?.length) {
     lines.push(`skipped (--skip-bad): ${report.skipped.length} bad input${report.skipped.length === 1 ? '' : 's'}, e.g. ${report.skipped[0]!.message}`);

@@ -7,23 +7,13 @@
  * in which order: reports are byte-identical for any worker count or shard split.
  */
 
+import type { ReportTally, ReportTallyMatch } from '../types.js';
 import { compareEvidence, type CopyEvidence } from '../verdict/evidence.js';
 
-/** A verified match of one sample in one document, ready for the report. */
-export interface MatchRecord {
+/** A verified match of one sample in one document, ready for the report (which reads the ReportTallyMatch fields). */
+export interface MatchRecord extends ReportTallyMatch {
   sample: number;
-  /** Position of the file in the scan's sorted file list. */
-  file: number;
-  row: number;
-  docId: string | null;
-  shingles: number;
-  /** Verified MinHash containment, 0 when none. */
-  containment: number;
   longest: number;
-  spans: [number, number][];
-  sampleSpans: [number, number][];
-  snippet: string;
-  snippetStart: number;
   inLabel: boolean;
   inInput: boolean;
   /** Distinct index entries verified in this document, ascending. */
@@ -34,13 +24,8 @@ export interface MatchRecord {
   evidence: CopyEvidence;
 }
 
-export interface SampleTally {
-  documents: number;
-  maxShingles: number;
-  maxContainment: number;
-  longest: number;
-  inLabel: boolean;
-  inInput: boolean;
+/** A sample's tally over documents (the report reads the ReportTally fields). */
+export interface SampleTally extends ReportTally {
   /** Union over documents of the entries verified, ascending. */
   entries: number[];
   /** Union over documents of the covered unit ranges, merged. */

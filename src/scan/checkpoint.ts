@@ -25,33 +25,26 @@ import type { ContamIndex } from '../cidx/contam-index.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { xxh32 } from '../text/xxhash32.js';
 import type { CorpusPart } from '../types.js';
-import { MatchAccumulator, type SerializedAccumulator } from './accumulator.js';
-import type { ScanCounters } from './document-scanner.js';
-import type { PartResult } from './scan.js';
+import { resultFromJSON, resultToJSON, type PartResult, type SerializedPartResult } from './part-result.js';
 
 export interface Checkpoint {
   load(part: number): Promise<PartResult | null>;
   save(part: number, result: PartResult): Promise<void>;
 }
 
-interface SavedPart {
-  /** SHA-256 of the bytes the part was scanned from (partDigest). */
+/** A checkpoint file: the part's result, with the digest of the bytes it was scanned from. */
+interface SavedPart extends SerializedPartResult {
+  /** SHA-256 of the bytes the part was scanned from (digestRange). */
   digest?: string;
-  documents: number;
-  bytes: number;
-  counters: ScanCounters;
-  accumulator: SerializedAccumulator;
-  docFreq: [number, number][];
-  skipped: PartResult['skipped'];
 }
 
 /** A fingerprint of what makes two scans the same scan. */
 async function fingerprint(index: ContamIndex, files: string[], parts: CorpusPart[], settings: unknown): Promise<string> {
   const stats = [];
   for (const file of files) {
-    if (file === '-') throw new ContamError('BAD_ARGUMENT', 'standard input cannot be checkpointed', { hint: 'scan files, or drop --checkpoint' });
+    if (file === '-') throw new ContamError('BAD_ARGUMENT', 'standard input cannot be checkpointed', { hint: 'scan files, or scan without a checkpoint folder' });
     const st = await fs.stat(file);
-    if (st.isFIFO() || st.isCharacterDevice() || st.isSocket()) throw new ContamError('BAD_ARGUMENT', 'a FIFO or device cannot be checkpointed: it is read only once', { file, hint: 'scan files, or drop --checkpoint' });
+    if (st.isFIFO() || st.isCharacterDevice() || st.isSocket()) throw new ContamError('BAD_ARGUMENT', 'a FIFO or device cannot be checkpointed: it is read only once', { file, hint: 'scan files, or scan without a checkpoint folder' });
     stats.push([file, st.size, Math.floor(st.mtimeMs)]);
   }
   const bloom = index.bloom.bits;
@@ -86,7 +79,7 @@ export async function openCheckpoint(dir: string, index: ContamIndex, files: str
   else if (existing !== print) {
     throw new ContamError('BAD_ARGUMENT', 'this checkpoint folder belongs to another scan (other index, corpus files or settings)', {
       file: dir,
-      hint: 'remove the folder to start over, or pass another --checkpoint',
+      hint: 'remove the folder to start over, or give the scan another checkpoint folder',
     });
   }
   const partFile = (part: number) => path.join(dir, `part-${String(part).padStart(6, '0')}.json`);
@@ -110,12 +103,14 @@ export async function openCheckpoint(dir: string, index: ContamIndex, files: str
       } catch {
         return null;
       }
-      let saved: SavedPart;
+      let saved: SavedPart | null = null;
       try {
         saved = JSON.parse(text) as SavedPart;
       } catch {
-        throw new ContamError('BAD_ARGUMENT', 'a checkpoint file is damaged', { file: partFile(part), hint: 'remove it; that part will be scanned again' });
+        // Damaged: refused below.
       }
+      const result = resultFromJSON(saved);
+      if (!saved || !result) throw new ContamError('BAD_ARGUMENT', 'a checkpoint file is damaged', { file: partFile(part), hint: 'remove it; that part will be scanned again' });
       const planned = parts[part]!;
       if (saved.digest !== (await digestOf(planned))) {
         throw new ContamError('FILE_CHANGED', `the file changed since part ${planned.index} of it was scanned into the checkpoint (same size and time, other bytes)`, {
@@ -123,18 +118,10 @@ export async function openCheckpoint(dir: string, index: ContamIndex, files: str
           hint: `remove the checkpoint folder ${dir} to scan again from the start`,
         });
       }
-      return { documents: saved.documents, bytes: saved.bytes, counters: saved.counters, accumulator: MatchAccumulator.fromJSON(saved.accumulator), docFreq: saved.docFreq, skipped: saved.skipped };
+      return result;
     },
     async save(part, result) {
-      const saved: SavedPart = {
-        digest: await digestOf(parts[part]!),
-        documents: result.documents,
-        bytes: result.bytes,
-        counters: result.counters,
-        accumulator: result.accumulator.toJSON(),
-        docFreq: result.docFreq,
-        skipped: result.skipped,
-      };
+      const saved: SavedPart = { digest: await digestOf(parts[part]!), ...resultToJSON(result) };
       await writeFileAtomic(partFile(part), JSON.stringify(saved));
     },
   };

@@ -4,11 +4,11 @@
  */
 import { ContamError } from '../errors.js';
 import type { ContamIndex } from '../cidx/contam-index.js';
-import { buildReport } from '../report/build.js';
 import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
 import type { CorpusColumns, CorpusDocument, Report, VerdictRule } from '../types.js';
 import { MatchAccumulator } from './accumulator.js';
 import { DocumentScanner } from './document-scanner.js';
+import { reportOfResult } from './report-input.js';
 import { makeSnippet } from './snippet.js';
 
 export interface ScanOptions {
@@ -44,7 +44,7 @@ export function resolveColumns(columns: Partial<CorpusColumns> = {}): CorpusColu
 export function resolveRule(rule?: VerdictRule): VerdictRule {
   const r = rule ?? { name: 'graded', minOverlap: 0 };
   if ((r.name === 'min-overlap' || r.name === 'idf-overlap') && !(r.minOverlap > 0 && r.minOverlap <= 1)) {
-    throw new ContamError('BAD_ARGUMENT', `expected --min-overlap to be a number above 0 and at most 1, got ${r.minOverlap}`);
+    throw new ContamError('BAD_ARGUMENT', `expected the rule's minOverlap to be a number above 0 and at most 1, got ${r.minOverlap}`);
   }
   return r;
 }
@@ -109,14 +109,6 @@ export async function scanDocuments(index: ContamIndex, documents: Iterable<Corp
     bytes += Buffer.byteLength(document.text);
     scanner.scanDocument(document, f);
   }
-  return buildReport({
-    index,
-    accumulator: scanner.accumulator,
-    files,
-    corpus: { documents: scanner.documents, bytes },
-    rule,
-    columns: resolveColumns(options.columns),
-    docFreq: scanner.scanner.docFreq,
-    maxDocFreq: options.maxDocFreq,
-  });
+  const result = { documents: scanner.documents, bytes, counters: scanner.scanner.counters, accumulator: scanner.accumulator, docFreq: scanner.scanner.docFreq, skipped: [] };
+  return reportOfResult(index, result, files, { rule, columns: resolveColumns(options.columns), maxDocFreq: options.maxDocFreq });
 }

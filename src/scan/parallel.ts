@@ -7,10 +7,8 @@
  */
 import { shareIndex, type ContamIndex } from '../cidx/contam-index.js';
 import type { LineCount, LineRange } from '../readers/corpus/jsonl.js';
-import type { CorpusColumns, CorpusPart, SkippedInput } from '../types.js';
-import { MatchAccumulator, type SerializedAccumulator } from './accumulator.js';
-import { emptyCounters, type ScanCounters } from './document-scanner.js';
-import type { PartResult } from './scan.js';
+import type { CorpusColumns, CorpusPart } from '../types.js';
+import { resultFromJSON, type PartResult, type SerializedPartResult } from './part-result.js';
 import type { WorkerSetup } from './worker.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -27,23 +25,13 @@ export interface ParallelOptions {
   onPart?: (index: number, result: PartResult) => void | Promise<void>;
 }
 
-/** A part's result as a worker posts it. */
-interface PostedResult {
-  documents: number;
-  bytes: number;
-  counters: ScanCounters;
-  accumulator: SerializedAccumulator;
-  docFreq: [number, number][];
-  skipped: SkippedInput[];
-}
-
 /** Scan `tasks` (parts with their file numbers) on worker threads; results come back keyed by task position. */
 export async function scanPartsInParallel(index: ContamIndex, tasks: { part: CorpusPart; file: number }[], options: ParallelOptions): Promise<PartResult[]> {
   const results: PartResult[] = new Array(tasks.length);
   if (tasks.length === 0) return results;
   const order = tasks.map((_, i) => i).sort((x, y) => tasks[y]!.part.bytes - tasks[x]!.part.bytes || x - y);
   const setup: WorkerSetup = { index: shareIndex(index), columns: options.columns, maxMatches: options.maxMatches, batchSize: options.batchSize, skipBad: options.skipBad };
-  const pool = new WorkerPool<{ part: CorpusPart; file: number }, PostedResult>('worker', 'scan worker', options.workers, setup, options.signal);
+  const pool = new WorkerPool<{ part: CorpusPart; file: number }, SerializedPartResult>('worker', 'scan worker', options.workers, setup, options.signal);
   try {
     await pool.run(
       order.map((i) => tasks[i]!),
@@ -52,7 +40,9 @@ export async function scanPartsInParallel(index: ContamIndex, tasks: { part: Cor
           if (message.type === 'progress') options.onBatch?.(message.bytes as number, message.documents as number);
         },
         onDone: (k, r) => {
-          const result: PartResult = { documents: r.documents, bytes: r.bytes, counters: r.counters ?? emptyCounters(), accumulator: MatchAccumulator.fromJSON(r.accumulator), docFreq: r.docFreq, skipped: r.skipped };
+          const result = resultFromJSON(r);
+          // A worker runs this very code, so a result it posts is whole: anything else is a bug.
+          if (!result) throw new Error('a scan worker posted an incomplete part result');
           results[order[k]!] = result;
           return options.onPart?.(order[k]!, result);
         },

@@ -1,15 +1,16 @@
 /**
- * Partial scans: what `contam scan --shard I/N` writes, and what `contam merge`
- * combines. A partial carries the mergeable scan state (per-sample tallies,
- * document frequencies, counts) rather than a finished report, because
- * verdicts depend on corpus-wide figures (document frequency, best overlap)
- * that only the union of all shards knows. Merging all shards of a plan
- * gives exactly the state, and so the byte-identical report, of one
- * single-process scan.
+ * Partial scans: what a scan of one shard writes (serializePartial), and what
+ * the merge combines (mergePartials). A partial carries the mergeable scan
+ * state (per-sample tallies, document frequencies, counts) rather than a
+ * finished report, because verdicts depend on corpus-wide figures (document
+ * frequency, best overlap) that only the union of all shards knows. Merging
+ * all shards of a plan gives exactly the state, and so the byte-identical
+ * report, of one single-process scan. The scan's own figures are one
+ * PartResult in the codec of part-result.ts (version 2; version 1 had them
+ * at the top level).
  */
 import { ContamError } from '../errors.js';
-import { MatchAccumulator, type SerializedAccumulator } from './accumulator.js';
-import type { ScanCounters } from './document-scanner.js';
+import { resultFromJSON, resultToJSON, type SerializedPartResult } from './part-result.js';
 import { mergeScanStates, type ScanState, type ShardSpec } from './scan.js';
 import type { CorpusColumns, VerdictRule } from '../types.js';
 
@@ -22,37 +23,27 @@ export interface PartialSettings {
 
 export interface PartialScan {
   kind: 'contam-partial-scan';
-  version: 1;
+  version: 2;
   index: { path: string; checksum: number };
   settings: PartialSettings;
   shard: ShardSpec;
   files: string[];
   parts: number[];
   part_count: number;
-  documents: number;
-  bytes: number;
-  counters: ScanCounters;
-  doc_freq: [number, number][];
-  skipped: ScanState['skipped'];
-  accumulator: SerializedAccumulator;
+  result: SerializedPartResult;
 }
 
 export function serializePartial(state: ScanState, index: { path: string; checksum: number }, settings: PartialSettings, shard: ShardSpec): string {
   const partial: PartialScan = {
     kind: 'contam-partial-scan',
-    version: 1,
+    version: 2,
     index,
     settings,
     shard,
     files: state.files,
     parts: state.parts,
     part_count: state.partCount,
-    documents: state.documents,
-    bytes: state.bytes,
-    counters: state.counters,
-    doc_freq: [...state.docFreq].sort((x, y) => x[0] - y[0]),
-    skipped: state.skipped,
-    accumulator: state.accumulator.toJSON(),
+    result: resultToJSON(state),
   };
   return `${JSON.stringify(partial)}\n`;
 }
@@ -62,31 +53,21 @@ export function parsePartial(text: string, file: string): PartialScan {
   try {
     data = JSON.parse(text) as PartialScan;
   } catch (error) {
-    throw new ContamError('BAD_REPORT', `not JSON: ${(error as Error).message}`, { file, hint: 'pass the files written by `contam scan --shard I/N -o FILE`' });
+    throw new ContamError('BAD_REPORT', `not JSON: ${(error as Error).message}`, { file, hint: 'pass the partial scans written by the scans of the shards' });
   }
-  if (data?.kind !== 'contam-partial-scan' || data.version !== 1) {
-    throw new ContamError('BAD_REPORT', 'not a partial scan (version 1)', { file, hint: 'pass the files written by `contam scan --shard I/N -o FILE`' });
+  if (data?.kind !== 'contam-partial-scan' || data.version !== 2 || !resultFromJSON(data.result)) {
+    throw new ContamError('BAD_REPORT', 'not a partial scan (version 2)', { file, hint: 'pass the partial scans written by the scans of the shards' });
   }
   return data;
 }
 
 function stateOf(p: PartialScan): ScanState {
-  return {
-    files: p.files,
-    parts: p.parts,
-    partCount: p.part_count,
-    documents: p.documents,
-    bytes: p.bytes,
-    accumulator: MatchAccumulator.fromJSON(p.accumulator),
-    docFreq: new Map(p.doc_freq),
-    counters: p.counters,
-    skipped: p.skipped,
-  };
+  return { files: p.files, parts: p.parts, partCount: p.part_count, ...resultFromJSON(p.result)! };
 }
 
 /** Check that `partials` are the shards of one scan, together complete, and merge them. */
 export function mergePartials(partials: { file: string; partial: PartialScan }[]): { state: ScanState; settings: PartialSettings; index: PartialScan['index'] } {
-  if (partials.length === 0) throw new ContamError('NO_INPUT', 'no partial scans to merge', { hint: 'pass part-*.json from `contam scan --shard`' });
+  if (partials.length === 0) throw new ContamError('NO_INPUT', 'no partial scans to merge', { hint: 'pass the partial scans written by the scans of the shards' });
   const first = partials[0]!;
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   for (const { file, partial } of partials.slice(1)) {

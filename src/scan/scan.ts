@@ -10,29 +10,17 @@ import { ContamError, isContamError } from '../errors.js';
 import type { ContamIndex } from '../cidx/contam-index.js';
 import { expandCorpusInputs, planCorpusParts, readCorpusPart } from '../readers/corpus/documents.js';
 import { isStreamPart, JSONL_PART_BYTES, type LineRange } from '../readers/corpus/jsonl.js';
-import { buildReport } from '../report/build.js';
 import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
 import type { CorpusBatch, CorpusColumns, CorpusPart, Report, SkippedInput } from '../types.js';
-import { MatchAccumulator } from './accumulator.js';
 import { CorpusScanner, resolveColumns, resolveRule, type ScanOptions } from './corpus-scanner.js';
-import { emptyCounters, type ScanCounters } from './document-scanner.js';
+import { emptyResult, mergeResult, type PartResult } from './part-result.js';
+import { reportOfResult } from './report-input.js';
 import { createLineCounter, scanPartsInParallel } from './parallel.js';
 import { openCheckpoint } from './checkpoint.js';
 import { machineThreads } from './worker-pool.js';
 
 export type { ScanOptions, ScanProgress } from './corpus-scanner.js';
-
-/** What scanning one part found. */
-export interface PartResult {
-  documents: number;
-  bytes: number;
-  counters: ScanCounters;
-  accumulator: MatchAccumulator;
-  /** Documents each index entry was verified in, as [entry, documents] ascending by entry. */
-  docFreq: [number, number][];
-  /** Bad documents and unreadable remainders skipped under --skip-bad. */
-  skipped: SkippedInput[];
-}
+export type { PartResult } from './part-result.js';
 
 function skippedOf(error: ContamError, file: string): SkippedInput {
   return { file: error.file ?? file, where: error.where ?? null, code: error.code, message: error.message };
@@ -59,7 +47,7 @@ export async function scanPart(
       onBatch?.(batch);
     }
   } catch (error) {
-    // Under --skip-bad, a part that cannot be read on is skipped from there; what was read counts.
+    // Under skipBad, a part that cannot be read on is skipped from there; what was read counts.
     if (!options.skipBad || !isContamError(error) || error.code === 'INTERRUPTED') throw error;
     skipped.push(skippedOf(error, part.file));
     const rest = part.bytes - bytes;
@@ -71,7 +59,7 @@ export async function scanPart(
     bytes,
     counters: scanner.scanner.counters,
     accumulator: scanner.accumulator,
-    docFreq: [...scanner.scanner.docFreq].sort((x, y) => x[0] - y[0]),
+    docFreq: scanner.scanner.docFreq,
     skipped,
   };
 }
@@ -83,42 +71,31 @@ export interface ShardSpec {
 }
 
 /**
- * Everything a scan found, in a form that merges: shards and checkpoints are
- * ScanStates, and a report is built from one (`buildReport`).
+ * Everything a scan found, in a form that merges: the parts' merged result
+ * and which parts it holds. Shards and checkpoints are ScanStates, and a
+ * report is built from one (`reportFromState`).
  */
-export interface ScanState {
+export interface ScanState extends PartResult {
   /** All corpus files, in scan order (MatchRecord.file indexes this list), whichever parts were scanned. */
   files: string[];
   /** Parts scanned, as positions in the full plan. */
   parts: number[];
   /** Parts in the full plan. */
   partCount: number;
-  documents: number;
-  bytes: number;
-  accumulator: MatchAccumulator;
-  docFreq: Map<number, number>;
-  counters: ScanCounters;
-  skipped: SkippedInput[];
 }
 
 /** Fold one part's result into a state. */
 export function addPartResult(state: ScanState, part: number, result: PartResult): void {
   state.parts.push(part);
-  state.accumulator.merge(result.accumulator);
-  for (const [e, n] of result.docFreq) state.docFreq.set(e, (state.docFreq.get(e) ?? 0) + n);
-  state.documents += result.documents;
-  state.bytes += result.bytes;
-  state.skipped.push(...result.skipped);
-  for (const key of Object.keys(state.counters) as (keyof ScanCounters)[]) state.counters[key] += result.counters[key];
+  mergeResult(state, result);
 }
 
 /** Merge states of disjoint part sets of the same plan. */
 export function mergeScanStates(states: ScanState[]): ScanState {
   const first = states[0]!;
-  const merged: ScanState = { files: first.files, parts: [], partCount: first.partCount, documents: 0, bytes: 0, accumulator: new MatchAccumulator(first.accumulator.maxMatches), docFreq: new Map(), counters: emptyCounters(), skipped: [] };
+  const merged: ScanState = { files: first.files, parts: [], partCount: first.partCount, ...emptyResult(first.accumulator.maxMatches) };
   for (const state of states) {
-    addPartResult(merged, -1, { documents: state.documents, bytes: state.bytes, counters: state.counters, accumulator: state.accumulator, docFreq: [...state.docFreq], skipped: state.skipped });
-    merged.parts.pop();
+    mergeResult(merged, state);
     merged.parts.push(...state.parts);
   }
   merged.parts.sort((x, y) => x - y);
@@ -182,13 +159,13 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
   const maxMatches = options.maxMatches ?? 10;
   const workers = options.workers ?? os.availableParallelism();
   if (!Number.isInteger(workers) || workers < 1) {
-    throw new ContamError('BAD_ARGUMENT', `expected --workers to be a whole number from 1 up, got ${workers}`);
+    throw new ContamError('BAD_ARGUMENT', `expected the workers option to be a whole number from 1 up, got ${workers}`);
   }
   const files = await expandCorpusInputs(inputs);
   const planSkipped: SkippedInput[] = [];
   let parts: CorpusPart[];
   // A large plain JSONL file is cut into parts so that every worker has a share of it. Not under
-  // --shard: each shard plans every file, and would read every large file through to count lines.
+  // a shard: each shard plans every file, and would read every large file through to count lines.
   const jsonlPartBytes = options.shard ? 0 : (options.jsonlPartBytes ?? JSONL_PART_BYTES);
   // Counting lines is as CPU-bound as scanning: no more threads than the machine holds.
   const countingThreads = Math.min(workers, machineThreads().threads);
@@ -216,12 +193,13 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
   if (options.shard) {
     const { index: k, count } = options.shard;
     if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(k) && k >= 0 && k < count)) {
-      throw new ContamError('BAD_ARGUMENT', `expected --shard I/N with 0 <= I < N, got ${k}/${count}`);
+      throw new ContamError('BAD_ARGUMENT', `expected the shard option to be { index, count } with 0 <= index < count, got ${k} of ${count}`);
     }
     chosen = assignShards(parts, count)[k]!;
   }
   // Files skipped at planning belong to the first shard only, so merged shards list them once.
-  const state: ScanState = { files, parts: [], partCount: parts.length, documents: 0, bytes: 0, accumulator: new MatchAccumulator(maxMatches), docFreq: new Map(), counters: emptyCounters(), skipped: !options.shard || options.shard.index === 0 ? planSkipped : [] };
+  const state: ScanState = { files, parts: [], partCount: parts.length, ...emptyResult(maxMatches) };
+  if (!options.shard || options.shard.index === 0) state.skipped.push(...planSkipped);
   const checkpoint = options.checkpoint ? await openCheckpoint(options.checkpoint, index, files, parts, { columns, maxMatches, shard: options.shard ?? null }) : null;
   const todo: number[] = [];
   for (const i of chosen) {
@@ -278,17 +256,7 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
 
 /** The report of a (merged) scan state. */
 export function reportFromState(index: ContamIndex, state: ScanState, options: ScanOptions = {}): Report {
-  return buildReport({
-    index,
-    accumulator: state.accumulator,
-    files: state.files,
-    corpus: { documents: state.documents, bytes: state.bytes },
-    rule: resolveRule(options.rule),
-    columns: resolveColumns(options.columns),
-    docFreq: state.docFreq,
-    maxDocFreq: options.maxDocFreq,
-    skipped: state.skipped,
-  });
+  return reportOfResult(index, state, state.files, { rule: resolveRule(options.rule), columns: resolveColumns(options.columns), maxDocFreq: options.maxDocFreq });
 }
 
 /** Scan corpus files, directories or globs against an index and build the report. */

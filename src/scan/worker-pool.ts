@@ -56,7 +56,7 @@ export const WORKER_MEMORY = 256 * 2 ** 20;
  * How many threads this machine can hold usefully: no more than its cores
  * (the scan is CPU-bound: more threads only share the same cores and add
  * memory), and no more than half its memory holds at WORKER_MEMORY each.
- * `--workers 1000` on 2 cores once started 870 threads and reached 12.2 GB.
+ * 1000 workers asked for on 2 cores once started 870 threads and reached 12.2 GB.
  */
 export function machineThreads(): { threads: number; cores: number; memoryThreads: number } {
   const cores = os.availableParallelism();

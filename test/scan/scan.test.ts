@@ -1,10 +1,11 @@
 import test from 'ava';
-import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildIndex } from '../../src/cidx/build.js';
 import { serializeReport } from '../../src/report/build.js';
 import { assignShards, capWorkers, mergeScanStates, reportFromState, scanCorpus, scanCorpusState } from '../../src/scan/scan.js';
+import { createUnitExtractor } from '../../src/text/units.js';
 import { writeCorpus } from '../helpers/corpus.js';
 import { gsm8kSamples } from '../helpers/samples.js';
 
@@ -92,6 +93,50 @@ test('a checkpointed scan resumes: finished parts are loaded, not rescanned, and
   const resumed = await scanCorpusState(index, [dir], { workers: 1, checkpoint: ckpt, onProgress: (p) => (documentsRead = p.documents) });
   t.is(serializeReport(reportFromState(index, resumed)), whole);
   t.true(resumed.documents === 240 && documentsRead === 240);
+});
+
+test("the scan's counters count every document once: for 1 and 2 workers, 3 shards merged, and a resumed checkpoint", async (t) => {
+  const index = await buildIndex([gsm8kSamples(40)]);
+  // Independently: the units of every document, and the probe windows over them.
+  const units = await createUnitExtractor(index.config);
+  const { width, stride } = index.probe;
+  let unitCount = 0;
+  let windows = 0;
+  for (const file of readdirSync(dir)) {
+    for (const line of readFileSync(path.join(dir, file), 'utf8').trimEnd().split('\n')) {
+      const count = units.extract(JSON.parse(line).text).count;
+      unitCount += count;
+      if (count >= width) windows += Math.floor((count - width) / stride) + 1;
+    }
+  }
+  const whole = await scanCorpusState(index, [dir], { workers: 1 });
+  t.is(whole.counters.units, unitCount);
+  t.is(whole.counters.windows, windows);
+  t.true(whole.counters.verified > 0);
+  const report = reportFromState(index, whole);
+  t.deepEqual(report.scan, {
+    units: unitCount,
+    windows_probed: windows,
+    bloom_hits: whole.counters.bloomHits,
+    anchors_extended: whole.counters.candidates,
+    shingles_verified: whole.counters.verified,
+    collisions_rejected: whole.counters.rejected,
+    minhash: null,
+  });
+  t.deepEqual((await scanCorpusState(index, [dir], { workers: 2 })).counters, whole.counters, '2 workers');
+  const shards = [];
+  for (let k = 0; k < 3; k++) shards.push(await scanCorpusState(index, [dir], { workers: 1, shard: { index: k, count: 3 } }));
+  t.deepEqual(mergeScanStates(shards).counters, whole.counters, '3 shards');
+  // Killed after 5 parts, resumed: the 5 saved parts are counted from their files, the rest scanned, none twice.
+  const ckpt = mkdtempSync(path.join(os.tmpdir(), 'contam-ckpt-'));
+  const controller = new AbortController();
+  const first = scanCorpusState(index, [dir], { workers: 1, checkpoint: ckpt, signal: controller.signal, onProgress: (p) => p.partsDone >= 5 && controller.abort() });
+  await t.throwsAsync(first, { code: 'INTERRUPTED' } as never);
+  const saved = readdirSync(ckpt).filter((f) => f.startsWith('part-')).length;
+  t.true(saved >= 5 && saved < 12, `${saved} parts saved`);
+  t.deepEqual((await scanCorpusState(index, [dir], { workers: 2, checkpoint: ckpt })).counters, whole.counters, 'resumed');
+  // Resumed again with every part saved: all 12 are loaded, each once.
+  t.deepEqual((await scanCorpusState(index, [dir], { workers: 1, checkpoint: ckpt })).counters, whole.counters, 'all loaded');
 });
 
 test('a checkpoint folder of another scan is refused', async (t) => {
