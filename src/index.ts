@@ -9,7 +9,7 @@ export { ContamError, isContamError, type ContamErrorCode } from './errors.js';
 export { VERSION } from './version.js';
 
 // Pipeline
-export { indexBenchmarks, check } from './pipeline.js';
+export { indexBenchmarks, check, scan, scanShard } from './pipeline.js';
 
 // io: readers and writers
 export { parseEvalArgument, readEvalSamples } from './readers/evals/evals.js';
@@ -58,7 +58,9 @@ export { readPortraitFile, writePortraitFile } from './portrait/file.js';
 // shards, merges, checkpoints, clusters
 export { scanCorpusState, reportFromState, mergeScanStates, assignShards, type ScanState, type ShardSpec, type ScanStateOptions } from './scan/scan.js';
 export { serializePartial, parsePartial, mergePartials, type PartialScan } from './scan/partial.js';
-export { slurmScript, shellQuote, shellJoin } from './scan/slurm.js';
+export { slurmScript, shellQuote, shellJoin } from './cluster/slurm-script.js';
+export { writeSlurmJobs, submitSlurmJobs } from './cluster/slurm.js';
+export { mergeShards, readShards } from './cluster/merge.js';
 export { corpusFormatOf, readJsonlDocuments } from './readers/corpus/documents.js';
 export { readParquetDocuments } from './readers/corpus/parquet.js';
 export { readArrowDocuments } from './readers/corpus/arrow.js';

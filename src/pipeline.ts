@@ -1,13 +1,26 @@
 /**
- * The main job as library calls: `indexBenchmarks` (eval files -> index),
- * `check` (index + scan in one go). The CLI commands are thin wrappers of these.
+ * The main job as library calls, what `contam index`, `check` and `scan` run:
+ * `indexBenchmarks` (eval files -> index), `scan` (index + corpus -> report),
+ * `scanShard` (one shard's partial scan, for `mergeShards`) and `check`
+ * (index and scan in one go). The CLI only parses, calls and prints.
  */
 import { buildIndex, type IndexOptions } from './cidx/build.js';
 import type { ContamIndex } from './cidx/contam-index.js';
 import { readEvalSamples } from './readers/evals/evals.js';
-import { scanCorpus, type ScanOptions } from './scan/scan.js';
+import { resolveRule } from './scan/corpus-scanner.js';
+import { serializePartial } from './scan/partial.js';
+import { reportFromState, scanCorpusState, type ScanStateOptions, type ShardSpec } from './scan/scan.js';
 import type { BenchmarkSource, BenchmarkSpec, Report } from './types.js';
 import { ContamError } from './errors.js';
+
+/** How a corpus is scanned: columns, rule, workers, checkpoints, progress callbacks. */
+export type CorpusScanOptions = Omit<ScanStateOptions, 'shard'>;
+
+/** `check`'s options: the index's and the scan's, and a look at the index before the scan. */
+export interface CheckOptions extends IndexOptions, CorpusScanOptions {
+  /** Called with the index once it is built, before the corpus is read (to describe or save it). */
+  onIndex?: (index: ContamIndex) => void | Promise<void>;
+}
 
 /** Read each benchmark and index them together. */
 export async function indexBenchmarks(specs: BenchmarkSpec[], options: IndexOptions = {}): Promise<{ index: ContamIndex; sources: BenchmarkSource[] }> {
@@ -25,8 +38,31 @@ export async function indexBenchmarks(specs: BenchmarkSpec[], options: IndexOpti
   return { index, sources: read.map((r) => r.source) };
 }
 
-/** Index the benchmarks and scan the corpus: `contam check`. */
-export async function check(specs: BenchmarkSpec[], corpus: string[], options: IndexOptions & ScanOptions = {}): Promise<Report> {
-  const { index } = await indexBenchmarks(specs, options);
-  return scanCorpus(index, corpus, options);
+/** Scan corpus files, folders or globs against an index: the report. */
+export async function scan(index: ContamIndex, corpus: string[], options: CorpusScanOptions = {}): Promise<Report> {
+  return reportFromState(index, await scanCorpusState(index, corpus, options), options);
+}
+
+/** Scan shard `shard` of the corpus: the partial scan (JSON text) that `mergeShards` joins with the others. */
+export async function scanShard(index: ContamIndex, corpus: string[], shard: ShardSpec, options: CorpusScanOptions = {}): Promise<string> {
+  if (!index.source) throw new ContamError('BAD_INDEX', 'the index has no file to record for the merge');
+  const state = await scanCorpusState(index, corpus, { ...options, shard });
+  const settings = {
+    columns: { text: options.columns?.text ?? 'text', id: options.columns?.id ?? 'id' },
+    rule: resolveRule(options.rule),
+    maxMatches: options.maxMatches ?? 10,
+    maxDocFreq: options.maxDocFreq ?? 10,
+  };
+  return serializePartial(state, index.source, settings, shard);
+}
+
+/**
+ * Index the benchmarks and scan the corpus. The published rules weigh every
+ * word alike, so under any rule but `graded` the index discounts no template.
+ */
+export async function check(specs: BenchmarkSpec[], corpus: string[], options: CheckOptions = {}): Promise<Report> {
+  const graded = resolveRule(options.rule).name === 'graded';
+  const { index } = await indexBenchmarks(specs, { ...options, templates: (options.templates ?? true) && graded });
+  await options.onIndex?.(index);
+  return scan(index, corpus, options);
 }

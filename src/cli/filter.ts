@@ -6,6 +6,7 @@ import { filterEvals } from '../filter/evals.js';
 import { readIndexFile } from '../cidx/file.js';
 import { readReport } from '../report/read.js';
 import { createLogger, parseIntegerOption, writeResult } from './common.js';
+import { addColumnOptions } from './options.js';
 
 export function filterCommand(): Command {
   const cmd = new Command('filter').description('act on a scan: write clean benchmark subsets, or a decontaminated corpus').addHelpText(
@@ -46,7 +47,7 @@ Examples:
       if (opts.json) await writeResult(`${JSON.stringify(summary, null, 2)}\n`);
     });
 
-  cmd
+  const corpusCmd = cmd
     .command('corpus')
     .description('write the corpus back without the documents (drop) or passages (cut) that match the index')
     .argument('<corpus...>', 'corpus files, directories or globs')
@@ -55,9 +56,8 @@ Examples:
     .addOption(new Option('--mode <mode>', "drop: leave out every matching document; cut: lm-evaluation-harness Janitor's cut").choices(['drop', 'cut']).default('drop'))
     .option('--window <chars>', 'cut: characters removed on either side of a match', parseIntegerOption('--window', 0), 200)
     .option('--min-piece <chars>', 'cut: pieces this short or shorter are dropped', parseIntegerOption('--min-piece', 0), 200)
-    .option('--max-pieces <n>', 'cut: documents with more matched regions than this are dropped whole', parseIntegerOption('--max-pieces', 1), 10)
-    .option('--text-column <name>', 'corpus column (or JSON key) holding the text', 'text')
-    .option('--id-column <name>', 'corpus column holding the document id', 'id')
+    .option('--max-pieces <n>', 'cut: documents with more matched regions than this are dropped whole', parseIntegerOption('--max-pieces', 1), 10);
+  addColumnOptions(corpusCmd)
     .option('--batch-size <n>', 'documents per read batch', parseIntegerOption('--batch-size', 1, 1_000_000), 1024)
     .option('--json', 'print the summary as JSON on stdout')
     .option('-q, --quiet', 'no summary on stderr')

@@ -8,12 +8,19 @@ import { MIN_FPR } from '../cidx/bloom.js';
 import type { IndexOptions } from '../cidx/build.js';
 import { parseEvalArgument } from '../readers/evals/evals.js';
 import type { ScanOptions } from '../scan/corpus-scanner.js';
-import type { ShardSpec } from '../scan/scan.js';
 import type { BenchmarkSpec, VerdictRule } from '../types.js';
 import { parseFractionOption, parseIntegerOption } from './common.js';
 
-function collect(value: string, previous: string[] = []): string[] {
+/** A repeatable option's values, in order. */
+export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** `--text-column` and, unless `id` is false, `--id-column`; without defaults when `defaults` is false (passed on only when given). */
+export function addColumnOptions(cmd: Command, { id = true, defaults = true }: { id?: boolean; defaults?: boolean } = {}): Command {
+  cmd.option('--text-column <name>', 'corpus column (or JSON key) holding the text', defaults ? 'text' : undefined);
+  if (id) cmd.option('--id-column <name>', 'corpus column holding the document id (optional in the data)', defaults ? 'id' : undefined);
+  return cmd;
 }
 
 export function addEvalOption(cmd: Command): Command {
@@ -87,9 +94,7 @@ export function indexOptions(opts: IndexCliOptions): IndexOptions {
 }
 
 export function addScanOptions(cmd: Command): Command {
-  return cmd
-    .option('--text-column <name>', 'corpus column (or JSON key) holding the text', 'text')
-    .option('--id-column <name>', 'corpus column holding the document id (optional in the data)', 'id')
+  return addColumnOptions(cmd)
     .addOption(
       new Option(
         '--rule <name>',
@@ -107,28 +112,6 @@ export function addScanOptions(cmd: Command): Command {
     .option('--skip-bad', 'skip bad documents and unreadable files or parts, listing them in the report, instead of stopping with an error')
     .option('--checkpoint <dir>', 'save each finished corpus part here; run again with the same arguments to resume')
     .option('--fail-on-contamination', 'exit with code 1 when any sample is contaminated');
-}
-
-/**
- * `--shard I/N`, or `--shard env`: from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT,
- * or from Kubernetes' JOB_COMPLETION_INDEX with CONTAM_SHARDS.
- */
-export function parseShard(value: string, env: NodeJS.ProcessEnv = process.env): ShardSpec {
-  let text = value;
-  if (value === 'env') {
-    if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_COUNT !== undefined) {
-      // Slurm arrays may start at SLURM_ARRAY_TASK_MIN; shards are 0-based.
-      const min = Number(env.SLURM_ARRAY_TASK_MIN ?? 0);
-      text = `${Number(env.SLURM_ARRAY_TASK_ID) - min}/${env.SLURM_ARRAY_TASK_COUNT}`;
-    } else if (env.JOB_COMPLETION_INDEX !== undefined && env.CONTAM_SHARDS !== undefined) {
-      text = `${env.JOB_COMPLETION_INDEX}/${env.CONTAM_SHARDS}`;
-    } else {
-      throw new InvalidArgumentError('--shard env needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (Slurm) or JOB_COMPLETION_INDEX and CONTAM_SHARDS (Kubernetes)');
-    }
-  }
-  const m = /^(\d+)\/(\d+)$/.exec(text);
-  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new InvalidArgumentError(`expected --shard to be I/N with 0 <= I < N (or 'env'), got '${value}'`);
-  return { index: Number(m[1]), count: Number(m[2]) };
 }
 
 export interface ScanCliOptions {

@@ -11,6 +11,7 @@ import { readReport } from '../report/read.js';
 import { scoreResults, type ScoreInput } from '../score/score.js';
 import type { ScoreMode } from '../types.js';
 import { colorEnabled, createLogger, parseIntegerOption, writeResult } from './common.js';
+import { collect } from './options.js';
 
 /** Options of `contam score` after parsing. */
 export interface ScoreCommandOptions {
@@ -37,10 +38,6 @@ export async function runScore(opts: ScoreCommandOptions): Promise<void> {
   }
   if (opts.output || opts.json) await writeResult(`${JSON.stringify(scores, null, 2)}\n`, opts.output);
   else await writeResult(renderScores(scores, { color: colorEnabled(process.stdout) }));
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 /** The `contam score` command. */
