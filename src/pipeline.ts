@@ -2,12 +2,13 @@
  * The main job as library calls, what `contam index`, `check` and `scan` run:
  * `indexBenchmarks` (eval files -> index), `scan` (index + corpus -> report),
  * `scanShard` (one shard's partial scan, for `mergeShards`) and `check`
- * (index and scan in one go). The CLI only parses, calls and prints.
+ * (index and scan in one go). The CLI only parses, calls and prints. Each
+ * resolves its options (src/options.ts) before reading anything.
  */
 import { buildIndex, type IndexOptions } from './cidx/build.js';
 import type { ContamIndex } from './cidx/contam-index.js';
 import { readEvalSamples } from './readers/evals/evals.js';
-import { resolveRule } from './scan/corpus-scanner.js';
+import { resolveIndexOptions, resolveScanOptions, type ResolvedScanOptions } from './options.js';
 import { serializePartial } from './scan/partial.js';
 import { reportFromState, scanCorpusState, type ScanStateOptions, type ShardSpec } from './scan/scan.js';
 import type { BenchmarkSource, BenchmarkSpec, Report } from './types.js';
@@ -24,36 +25,36 @@ export interface CheckOptions extends IndexOptions, CorpusScanOptions {
 
 /** Read each benchmark and index them together. */
 export async function indexBenchmarks(specs: BenchmarkSpec[], options: IndexOptions = {}): Promise<{ index: ContamIndex; sources: BenchmarkSource[] }> {
-  if (specs.length === 0) throw new ContamError('NO_INPUT', 'no benchmark given', { hint: 'pass --eval [name=]path[#fields]' });
+  const resolved = resolveIndexOptions(options);
+  if (specs.length === 0) throw new ContamError('NO_INPUT', 'no benchmark given', { hint: 'give one as [name=]path[#fields]' });
   const names = new Set<string>();
   for (const spec of specs) {
     if (names.has(spec.name)) {
-      throw new ContamError('BAD_ARGUMENT', `two benchmarks are named '${spec.name}'`, { hint: `name them apart: --eval other=${spec.path}` });
+      throw new ContamError('BAD_ARGUMENT', `two benchmarks are named '${spec.name}'`, { hint: `name them apart: other=${spec.path}` });
     }
     names.add(spec.name);
   }
   const read = [];
   for (const spec of specs) read.push(await readEvalSamples(spec));
-  const index = await buildIndex(read, options);
+  const index = await buildIndex(read, resolved);
   return { index, sources: read.map((r) => r.source) };
 }
 
 /** Scan corpus files, folders or globs against an index: the report. */
 export async function scan(index: ContamIndex, corpus: string[], options: CorpusScanOptions = {}): Promise<Report> {
+  return scanResolved(index, corpus, resolveScanOptions(options));
+}
+
+async function scanResolved(index: ContamIndex, corpus: string[], options: CorpusScanOptions & ResolvedScanOptions): Promise<Report> {
   return reportFromState(index, await scanCorpusState(index, corpus, options), options);
 }
 
 /** Scan shard `shard` of the corpus: the partial scan (JSON text) that `mergeShards` joins with the others. */
 export async function scanShard(index: ContamIndex, corpus: string[], shard: ShardSpec, options: CorpusScanOptions = {}): Promise<string> {
+  const { columns, rule, maxMatches, maxDocFreq, ...rest } = resolveScanOptions(options);
   if (!index.source) throw new ContamError('BAD_INDEX', 'the index has no file to record for the merge');
-  const state = await scanCorpusState(index, corpus, { ...options, shard });
-  const settings = {
-    columns: { text: options.columns?.text ?? 'text', id: options.columns?.id ?? 'id' },
-    rule: resolveRule(options.rule),
-    maxMatches: options.maxMatches ?? 10,
-    maxDocFreq: options.maxDocFreq ?? 10,
-  };
-  return serializePartial(state, index.source, settings, shard);
+  const state = await scanCorpusState(index, corpus, { ...rest, columns, rule, maxMatches, maxDocFreq, shard });
+  return serializePartial(state, index.source, { columns, rule, maxMatches, maxDocFreq }, shard);
 }
 
 /**
@@ -61,8 +62,9 @@ export async function scanShard(index: ContamIndex, corpus: string[], shard: Sha
  * word alike, so under any rule but `graded` the index discounts no template.
  */
 export async function check(specs: BenchmarkSpec[], corpus: string[], options: CheckOptions = {}): Promise<Report> {
-  const graded = resolveRule(options.rule).name === 'graded';
-  const { index } = await indexBenchmarks(specs, { ...options, templates: (options.templates ?? true) && graded });
+  const scanning = resolveScanOptions(options);
+  const indexing = resolveIndexOptions(options);
+  const { index } = await indexBenchmarks(specs, { ...indexing, templates: indexing.templates! && scanning.rule.name === 'graded' });
   await options.onIndex?.(index);
-  return scan(index, corpus, options);
+  return scanResolved(index, corpus, scanning);
 }

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { shellJoin, shellQuote } from '../cluster/slurm-script.js';
 import { submitSlurmJobs, writeSlurmJobs, type SlurmJobOptions, type SlurmJobs, type SlurmScanOptions, type SubmittedSlurmJobs } from '../cluster/slurm.js';
-import { parseFractionOption, parseIntegerOption, writeResult } from './common.js';
+import { writeResult } from './common.js';
+import { numberOption } from './flags.js';
 import { addColumnOptions, collect } from './options.js';
 
 /** Options of `contam slurm`, as commander parses them: the job's, `--mem`, and the scan settings passed on. */
@@ -40,21 +41,21 @@ export function slurmCommand(): Command {
     .description('write (and with --submit, submit) a Slurm array job that scans a corpus in N shards, and a dependent job that merges them')
     .requiredOption('-i, --index <file>', 'index file from `contam index` (on a filesystem the compute nodes share)')
     .requiredOption('-c, --corpus <path>', 'corpus file, directory or glob (repeatable)', collect)
-    .requiredOption('--shards <n>', 'number of shards, one array task each (balanced by bytes)', parseIntegerOption('--shards', 1, 1_000_000))
+    .requiredOption('--shards <n>', 'number of shards, one array task each (balanced by bytes)', numberOption('shards'))
     .requiredOption('-o, --output <dir>', 'folder for the scripts, shard results (part-I.json), checkpoints, logs/ and report.json')
     .option('--partition <name>', 'Slurm partition (default: the cluster default)')
     .option('--time <limit>', 'time limit per task, in Slurm format (e.g. 4:00:00)')
-    .option('--cpus-per-task <n>', 'CPUs per task; each shard runs that many workers', parseIntegerOption('--cpus-per-task', 1, 1024))
+    .option('--cpus-per-task <n>', 'CPUs per task; each shard runs that many workers', numberOption('cpusPerTask'))
     .option('--mem <size>', 'memory per task (e.g. 16G)')
     .option('--submit', 'submit both jobs with sbatch and print their ids')
     .option('--contam-command <cmd>', 'shell command the compute nodes run contam with (default: this node and this contam, by absolute path)');
   addColumnOptions(cmd, { defaults: false });
   return cmd
     .option('--rule <name>', 'passed to `contam scan`: any-ngram or ngram-overlap')
-    .option('--min-overlap <fraction>', 'passed to `contam scan`', parseFractionOption('--min-overlap'))
-    .option('--max-doc-freq <n>', 'passed to `contam scan`', parseIntegerOption('--max-doc-freq', 0))
-    .option('--max-matches <n>', 'passed to `contam scan`', parseIntegerOption('--max-matches', 1, 10000))
-    .option('--batch-size <n>', 'passed to `contam scan`', parseIntegerOption('--batch-size', 1, 1_000_000))
+    .option('--min-overlap <fraction>', 'passed to `contam scan`', numberOption('rule.minOverlap'))
+    .option('--max-doc-freq <n>', 'passed to `contam scan`', numberOption('maxDocFreq'))
+    .option('--max-matches <n>', 'passed to `contam scan`', numberOption('maxMatches'))
+    .option('--batch-size <n>', 'passed to `contam scan`', numberOption('batchSize'))
     .option('--json', 'print the script paths (and job ids) as JSON on stdout')
     .option('-q, --quiet', 'print nothing unless --json')
     .addHelpText(

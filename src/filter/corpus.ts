@@ -28,6 +28,7 @@ import { Field, RecordBatchReader, Utf8, type RecordBatch } from 'apache-arrow';
 import { mkdirSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { ContamError } from '../errors.js';
+import { resolveFilterOptions } from '../options.js';
 import type { ContamIndex } from '../cidx/contam-index.js';
 import { openDecompressed, readFileChunks } from '../io/compression.js';
 import { expandCorpusInputs, planCorpusParts, readCorpusPart } from '../readers/corpus/documents.js';
@@ -37,7 +38,7 @@ import { ArrowFileWriter, JsonlWriter, ParquetFileWriter, takeRows, writeFolderA
 import { DocumentScanner, type SampleDocMatch } from '../scan/document-scanner.js';
 import { createUnitExtractor } from '../text/units.js';
 import type { CorpusColumns, CorpusDocument, CorpusPart } from '../types.js';
-import { cutDocument, CUT_DEFAULTS, type CutOptions } from './cut.js';
+import { cutDocument, type CutOptions } from './cut.js';
 
 export type FilterMode = 'drop' | 'cut';
 
@@ -191,13 +192,7 @@ class DocumentPuller {
  *   bad cut parameters), `WRITE_FAILED`, `DISK_FULL`, `INTERRUPTED`
  */
 export async function filterCorpus(index: ContamIndex, inputs: string[], output: string, options: CorpusFilterOptions = {}): Promise<CorpusFilterSummary> {
-  const mode = options.mode ?? 'drop';
-  if (mode !== 'drop' && mode !== 'cut') throw new ContamError('BAD_ARGUMENT', `expected --mode to be drop or cut, got '${String(mode)}'`);
-  const cut = { ...CUT_DEFAULTS, ...options.cut };
-  for (const [name, value, min] of [['--window', cut.window, 0], ['--min-piece', cut.minPiece, 0], ['--max-pieces', cut.maxPieces, 1]] as const) {
-    if (!Number.isInteger(value) || value < min) throw new ContamError('BAD_ARGUMENT', `expected ${name} to be a whole number from ${min} up, got ${value}`);
-  }
-  const columns = options.columns ?? { text: 'text', id: 'id' };
+  const { mode, cut, columns, batchSize } = resolveFilterOptions(options);
   const files = await expandCorpusInputs(inputs);
   if (files.includes('-')) throw new ContamError('BAD_ARGUMENT', 'cannot filter stdin: the output mirrors input files', { hint: 'name corpus files or folders' });
   const root = commonFolder(await Promise.all(inputs.map(inputFolder)));
@@ -215,7 +210,7 @@ export async function filterCorpus(index: ContamIndex, inputs: string[], output:
       const summary: FileSummary = { input: file, output: relative, documents: 0, kept: 0, cut: 0, dropped: 0, written: 0, bytes_in: 0, bytes_removed: 0 };
       const decider = new Decider(scanner, mode, cut, summary);
       const parts = await planCorpusParts([file]);
-      const read = { columns, batchSize: options.batchSize, signal: options.signal };
+      const read = { columns, batchSize, signal: options.signal };
       if (parts[0]!.format === 'jsonl') await filterJsonl(parts[0]!, target, decider, read);
       else if (parts[0]!.format === 'parquet') await filterParquet(parts, target, decider, read, mode);
       else await filterArrow(parts, target, decider, read, mode);
@@ -335,7 +330,7 @@ function outputSchema(metadata: FileMetaData, idColumn: string, mode: FilterMode
     return { schema, idAsString: true };
   }
   if (isStringElement(schema[at]!)) return { schema, idAsString: false };
-  if (schema[at]!.num_children) throw new ContamError('BAD_VALUE', `the '${idColumn}' column is nested; cut pieces need a string id`, { hint: 'name a flat id column with --id-column' });
+  if (schema[at]!.num_children) throw new ContamError('BAD_VALUE', `the '${idColumn}' column is nested; cut pieces need a string id`, { hint: 'choose a flat column as the id column' });
   schema[at] = stringId;
   return { schema, idAsString: true };
 }
