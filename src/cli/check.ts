@@ -33,12 +33,13 @@ Examples:
       await checkOutput(opts.output, inputs);
       await checkOutput(opts.saveIndex, inputs);
       checkOutputsDiffer([opts.output, opts.saveIndex]);
-      const { options, done } = scanWithProgress(opts);
+      const { options, restart, done } = scanWithProgress(opts);
       const onIndex = async (index: ContamIndex) => {
         const info = describeIndex(index);
         logIndexDescription(info, createLogger(opts.quiet), opts.saveIndex);
         warnUnspacedScripts(index, info, createLogger(opts.quiet));
         if (opts.saveIndex) await writeIndexFile(index, opts.saveIndex);
+        restart();
       };
       const report = await check(specs, opts.corpus, { ...indexOptions(opts), ...options, onIndex });
       done();

@@ -1,6 +1,8 @@
 /**
- * Options shared by several commands, declared once so that `index`, `scan`
- * and `check` spell and validate them the same way.
+ * Options shared by several commands, declared once so that every command
+ * spells them the same way. Numeric values are checked by the library's own
+ * ranges (src/options.ts, through flags.ts) and defaults come from its
+ * DEFAULTS, so neither is written twice.
  */
 import os from 'node:os';
 import { Option, type Command } from 'commander';

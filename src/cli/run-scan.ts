@@ -17,9 +17,13 @@ export interface ScanOutputOptions extends ScanCliOptions {
   quiet?: boolean;
 }
 
-/** The library's scan options for the CLI's, with progress and logs on stderr; call `done` when the scan ends. */
-export function scanWithProgress(opts: ScanOutputOptions): { options: CorpusScanOptions; done: () => void } {
-  const progress = new ProgressReporter({ quiet: opts.quiet });
+/**
+ * The library's scan options for the CLI's, with progress and logs on stderr;
+ * `restart` starts the clock again (check: once the index is built), `done`
+ * prints the last line when the scan ends.
+ */
+export function scanWithProgress(opts: ScanOutputOptions): { options: CorpusScanOptions; restart: () => void; done: () => void } {
+  let progress = new ProgressReporter({ quiet: opts.quiet });
   const log = createLogger(opts.quiet);
   let last = { bytesDone: 0, bytesTotal: 0, documents: 0, partsDone: 0, parts: 0 };
   const options: CorpusScanOptions = {
@@ -37,7 +41,7 @@ export function scanWithProgress(opts: ScanOutputOptions): { options: CorpusScan
       progress.update(p);
     },
   };
-  return { options, done: () => progress.finish(last) };
+  return { options, restart: () => (progress = new ProgressReporter({ quiet: opts.quiet })), done: () => progress.finish(last) };
 }
 
 /** Print or write the report as the output options say, and set the exit code of --fail-on-contamination. */
