@@ -2,7 +2,8 @@
  * The main job as library calls, what `contam index`, `check` and `scan` run:
  * `indexBenchmarks` (eval files -> index), `scan` (index + corpus -> report),
  * `scanShard` (one shard's partial scan, for `mergeShards`) and `check`
- * (index and scan in one go). The CLI only parses, calls and prints. Each
+ * (index and scan in one go), and `unspacedScriptSamples`, what the index
+ * cannot judge in words. The CLI only parses, calls and prints. Each
  * resolves its options (src/options.ts) before reading anything.
  */
 import { buildIndex, type IndexOptions } from './cidx/build.js';
@@ -67,4 +68,27 @@ export async function check(specs: BenchmarkSpec[], corpus: string[], options: C
   const { index } = await indexBenchmarks(specs, { ...indexing, templates: indexing.templates! && scanning.rule.name === 'graded' });
   await options.onIndex?.(index);
   return scanResolved(index, corpus, scanning);
+}
+
+// Scripts written without spaces between words: under unit 'word' a whole sentence is one "word".
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/gu;
+const LETTER = /\p{L}/gu;
+
+/**
+ * Per benchmark, the samples too short to judge in words because most of
+ * their letters are in a script written without spaces (Chinese, Japanese,
+ * Thai, ...): a sentence is then one or two "words", never 8, and unit
+ * 'token' judges them. All zero under unit 'token'. The split itself is not
+ * attempted.
+ */
+export function unspacedScriptSamples(index: ContamIndex): number[] {
+  const unspaced = new Array<number>(index.benchmarks.length).fill(0);
+  if (index.config.unit !== 'word') return unspaced;
+  for (let s = 0; s < index.samples.row.length; s++) {
+    if (index.samples.entryStart[s + 1]! !== index.samples.entryStart[s]!) continue;
+    const text = index.samples.text[s]!;
+    const letters = text.match(LETTER)?.length ?? 0;
+    if (letters > 0 && (text.match(UNSPACED)?.length ?? 0) * 2 > letters) unspaced[index.samples.benchmark[s]!]!++;
+  }
+  return unspaced;
 }
