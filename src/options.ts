@@ -12,11 +12,16 @@
 import os from 'node:os';
 import { MIN_FPR } from './cidx/bloom.js';
 import type { IndexOptions } from './cidx/build.js';
+import { NEAR_DEFAULTS } from './cidx/minhash-index.js';
+import { JSONL_PART_BYTES } from './readers/corpus/jsonl.js';
 import type { ScanStateOptions } from './scan/scan.js';
 import { ContamError } from './errors.js';
 import type { CorpusColumns, VerdictRule } from './types.js';
 
-/** The defaults of every option, in one place. */
+/**
+ * The defaults of every option, in one place (the MinHash settings and the
+ * JSONL part size are the index's and the reader's own constants).
+ */
 export const DEFAULTS = {
   unit: 'word',
   encoding: 'cl100k_base',
@@ -24,7 +29,7 @@ export const DEFAULTS = {
   minWords: 8,
   fpr: 0.001,
   templates: true,
-  minhash: { shingle: 5, bands: 20, rows: 3, minContainment: 0.4 },
+  minhash: NEAR_DEFAULTS,
   columns: { text: 'text', id: 'id' },
   rule: { name: 'graded', minOverlap: 0 },
   /** The fraction a PaLM-style rule (`min-overlap`) needs; `idf-overlap`'s is 0.5. */
@@ -34,7 +39,7 @@ export const DEFAULTS = {
   maxDocFreq: 10,
   batchSize: 1024,
   /** MiB; the scan cuts plain JSONL files larger than this. */
-  jsonlPartSize: 64,
+  jsonlPartSize: JSONL_PART_BYTES / 2 ** 20,
   filterMode: 'drop',
   cut: { window: 200, minPiece: 200, maxPieces: 10 },
   portrait: { ngram: 13, minWords: 8, stride: 1, fpr: 0.01 },
