@@ -1,73 +1,41 @@
 /**
- * contam's library API: everything the CLI does, as typed functions.
+ * contam's public API: the functions a user calls, one per command, with
+ * their option and result types. Everything else (hashes, scanners, readers,
+ * writers) is behind `contam/internal` (src/internal.ts), which bench/ uses
+ * and which may change without notice. test/index.test.ts pins this list.
  *
  *   const { index } = await indexBenchmarks([parseEvalArgument('gsm8k=test.jsonl')]);
- *   const report = await scanCorpus(index, ['corpus/'], { rule: { name: 'min-overlap', minOverlap: 0.7 } });
+ *   const report = await scan(index, ['corpus/']);
  */
-export * from './types.js';
+export type * from './types.js';
 export { ContamError, isContamError, type ContamErrorCode } from './errors.js';
 export { VERSION } from './version.js';
+export { DEFAULTS } from './options.js';
 
-// Pipeline
-export { indexBenchmarks, check } from './pipeline.js';
-
-// io: readers and writers
-export { parseEvalArgument, readEvalSamples } from './readers/evals/evals.js';
-export { expandCorpusInputs, planCorpusParts, readCorpusPart, readCorpusDocuments } from './readers/corpus/documents.js';
-export { writeFileAtomic, AtomicFileWriter } from './io/atomic.js';
-
-// text: normalization and shingles
-export { NORMALIZATION, extractWords, normalizeText, WordBuffer } from './text/normalize.js';
-export { shingleKey, rollingShingleKeys } from './text/shingle.js';
-export { xxh32 } from './text/xxhash32.js';
-export { WordUnits, TokenUnits, createUnitExtractor, type UnitExtractor, type UnitBuffer } from './text/units.js';
-
-// index
-export { buildIndex, shingleConfig, INDEX_FORMAT_VERSION, type IndexOptions } from './cidx/build.js';
-export { BloomFilter } from './cidx/bloom.js';
-export { ShingleTable } from './cidx/shingle-table.js';
-export { readIndexFile, writeIndexFile, encodeIndex, decodeIndex, decodeIndexHeader, type IndexHeader } from './cidx/file.js';
-export { describeIndex, type IndexDescription } from './cidx/describe.js';
+// Benchmarks and the index
+export { parseEvalArgument } from './readers/evals/evals.js';
+export { indexBenchmarks, check, scan, scanShard, type CheckOptions, type CorpusScanOptions } from './pipeline.js';
+export type { IndexOptions } from './cidx/build.js';
 export type { ContamIndex } from './cidx/contam-index.js';
+export { readIndexFile, writeIndexFile } from './cidx/file.js';
+export { describeIndex, type IndexDescription } from './cidx/describe.js';
+export type { ScanProgress } from './scan/corpus-scanner.js';
+export type { ShardSpec } from './scan/scan.js';
 
-// scan
-export { scanCorpus, scanPart, type PartResult } from './scan/scan.js';
-export { scanDocuments, CorpusScanner, type ScanOptions, type ScanProgress } from './scan/corpus-scanner.js';
-export { DocumentScanner, type SampleDocMatch, type ScanCounters } from './scan/document-scanner.js';
-export { MatchAccumulator, type MatchRecord } from './scan/accumulator.js';
+// Clusters
+export { mergeShards } from './cluster/merge.js';
+export { writeSlurmJobs, submitSlurmJobs, type SlurmJobOptions, type SlurmJobs, type SlurmScanOptions, type SubmittedSlurmJobs } from './cluster/slurm.js';
 
-// report
-export { buildReport, serializeReport } from './report/build.js';
-
-// verdict
-export { judgeSample, meetsRule, describeEvidence, type SampleVerdict } from './verdict/sample.js';
-export { judgeCopy, type CopyEvidence, type Grade } from './verdict/evidence.js';
-export { renderSummary } from './report/terminal.js';
-export { readReport, validateReport } from './report/read.js';
-export { formatRate, formatCount, formatBytes } from './report/format.js';
-
-// filters and portraits
-export { filterCorpus, decideDocument, type CorpusFilterOptions, type CorpusFilterSummary } from './filter/corpus.js';
-export { filterEvals, type EvalFilterOptions, type EvalFilterSummary } from './filter/evals.js';
-export { cutDocument, CUT_DEFAULTS, type CutOptions } from './filter/cut.js';
-export { JsonlWriter, ParquetFileWriter, ArrowFileWriter, writeFolderAtomic } from './writers/writers.js';
-export { buildPortrait, PortraitBuilder } from './portrait/build.js';
-export { queryPortrait, type PortraitReport } from './portrait/query.js';
-export { readPortraitFile, writePortraitFile } from './portrait/file.js';
-
-// shards, merges, checkpoints, clusters
-export { scanCorpusState, reportFromState, mergeScanStates, assignShards, type ScanState, type ShardSpec, type ScanStateOptions } from './scan/scan.js';
-export { serializePartial, parsePartial, mergePartials, type PartialScan } from './scan/partial.js';
-export { slurmScript, shellQuote, shellJoin } from './scan/slurm.js';
-export { corpusFormatOf, readJsonlDocuments } from './readers/corpus/documents.js';
-export { readParquetDocuments } from './readers/corpus/parquet.js';
-export { readArrowDocuments } from './readers/corpus/arrow.js';
-
-// scores
-export { scoreResults, scoreResultsFile, type ScoreInput, type ScoreOptions } from './score/score.js';
-export { readResults, readLmEvalSamples, readLightevalDetails, readNativeResults, type ResultsFile, type ResultRecord } from './readers/results/results.js';
-export { accuracy, lengthNormalizedAccuracy, exactMatch, squadF1, extractGsm8kAnswer } from './score/metrics.js';
-export { bootstrapDeltaInterval, mulberry32 } from './score/bootstrap.js';
+// Reports
+export { readReport, readScores } from './report/read.js';
+export { serializeReport } from './report/build.js';
+export { renderSummary, type SummaryOptions } from './report/terminal.js';
+export { renderHtmlReport, type HtmlReportOptions } from './report/html.js';
 export { renderScores } from './report/scores-terminal.js';
-export { renderHtmlReport } from './report/html.js';
-export { readScores } from './report/read.js';
+
+// Acting on the findings
+export { filterEvals, type EvalFilterOptions, type EvalFilterSummary } from './filter/evals.js';
+export { filterCorpus, type CorpusFilterOptions, type CorpusFilterSummary } from './filter/corpus.js';
+export { buildPortrait, type PortraitBuildOptions, type PortraitBuildSummary } from './portrait/build.js';
+export { queryPortrait, type PortraitQueryOptions, type PortraitReport } from './portrait/query.js';
+export { scoreResults, type ScoreInput, type ScoreOptions, type ScoreReportFile } from './score/score.js';

@@ -1,17 +1,14 @@
 /** `contam check`: `index` then `scan`, in one go. */
 import { Command } from 'commander';
+import type { ContamIndex } from '../cidx/contam-index.js';
 import { writeIndexFile } from '../cidx/file.js';
 import { describeIndex } from '../cidx/describe.js';
 import { checkOutput, checkOutputsDiffer } from '../io/output.js';
-import { indexBenchmarks } from '../pipeline.js';
+import { check } from '../pipeline.js';
 import { createLogger } from './common.js';
 import { logIndexDescription, warnUnspacedScripts } from './index-command.js';
-import { addEvalOption, addIndexOptions, addOutputOptions, addScanOptions, evalSpecs, indexOptions, ruleOf } from './options.js';
-import { runScan } from './run-scan.js';
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
+import { addEvalOption, addIndexOptions, addOutputOptions, addScanOptions, collect, evalSpecs, indexOptions } from './options.js';
+import { finishReport, scanWithProgress } from './run-scan.js';
 
 export function checkCommand(): Command {
   const cmd = new Command('check').description('index benchmark files and scan a corpus for them: the main job');
@@ -36,13 +33,17 @@ Examples:
       await checkOutput(opts.output, inputs);
       await checkOutput(opts.saveIndex, inputs);
       checkOutputsDiffer([opts.output, opts.saveIndex]);
-      // The published rules weigh every word alike: their index discounts no template.
-      const { index } = await indexBenchmarks(specs, indexOptions({ ...opts, templates: opts.templates && ruleOf(opts).name === 'graded' }));
-      const info = describeIndex(index);
-      logIndexDescription(info, createLogger(opts.quiet), opts.saveIndex);
-      warnUnspacedScripts(index, info, createLogger(opts.quiet));
-      if (opts.saveIndex) await writeIndexFile(index, opts.saveIndex);
-      await runScan(index, opts.corpus, opts);
+      const { options, restart, done } = scanWithProgress(opts);
+      const onIndex = async (index: ContamIndex) => {
+        const info = describeIndex(index);
+        logIndexDescription(info, createLogger(opts.quiet), opts.saveIndex);
+        warnUnspacedScripts(index, info, createLogger(opts.quiet));
+        if (opts.saveIndex) await writeIndexFile(index, opts.saveIndex);
+        restart();
+      };
+      const report = await check(specs, opts.corpus, { ...indexOptions(opts), ...options, onIndex });
+      done();
+      await finishReport(report, opts);
     });
   return cmd;
 }

@@ -59,13 +59,3 @@ export function parseIntegerOption(name: string, min: number, max = Number.MAX_S
   };
 }
 
-/** Parse a fraction option in [0, 1]. */
-export function parseFractionOption(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < 0 || n > 1) {
-      throw new InvalidArgumentError(`expected ${name} to be a number from 0 to 1, got '${value}'`);
-    }
-    return n;
-  };
-}

@@ -5,7 +5,10 @@ import { filterCorpus } from '../filter/corpus.js';
 import { filterEvals } from '../filter/evals.js';
 import { readIndexFile } from '../cidx/file.js';
 import { readReport } from '../report/read.js';
-import { createLogger, parseIntegerOption, writeResult } from './common.js';
+import { DEFAULTS } from '../options.js';
+import { createLogger, writeResult } from './common.js';
+import { numberOption } from './flags.js';
+import { addColumnOptions } from './options.js';
 
 export function filterCommand(): Command {
   const cmd = new Command('filter').description('act on a scan: write clean benchmark subsets, or a decontaminated corpus').addHelpText(
@@ -46,19 +49,18 @@ Examples:
       if (opts.json) await writeResult(`${JSON.stringify(summary, null, 2)}\n`);
     });
 
-  cmd
+  const corpusCmd = cmd
     .command('corpus')
     .description('write the corpus back without the documents (drop) or passages (cut) that match the index')
     .argument('<corpus...>', 'corpus files, directories or globs')
     .requiredOption('-i, --index <file>', 'index file from `contam index`')
     .requiredOption('-o, --output <dir>', 'output folder (created; must not exist or be empty); files keep their paths below the inputs')
-    .addOption(new Option('--mode <mode>', "drop: leave out every matching document; cut: lm-evaluation-harness Janitor's cut").choices(['drop', 'cut']).default('drop'))
-    .option('--window <chars>', 'cut: characters removed on either side of a match', parseIntegerOption('--window', 0), 200)
-    .option('--min-piece <chars>', 'cut: pieces this short or shorter are dropped', parseIntegerOption('--min-piece', 0), 200)
-    .option('--max-pieces <n>', 'cut: documents with more matched regions than this are dropped whole', parseIntegerOption('--max-pieces', 1), 10)
-    .option('--text-column <name>', 'corpus column (or JSON key) holding the text', 'text')
-    .option('--id-column <name>', 'corpus column holding the document id', 'id')
-    .option('--batch-size <n>', 'documents per read batch', parseIntegerOption('--batch-size', 1, 1_000_000), 1024)
+    .addOption(new Option('--mode <mode>', "drop: leave out every matching document; cut: lm-evaluation-harness Janitor's cut").choices(['drop', 'cut']).default(DEFAULTS.filterMode))
+    .option('--window <chars>', 'cut: characters removed on either side of a match', numberOption('cut.window'), DEFAULTS.cut.window)
+    .option('--min-piece <chars>', 'cut: pieces this short or shorter are dropped', numberOption('cut.minPiece'), DEFAULTS.cut.minPiece)
+    .option('--max-pieces <n>', 'cut: documents with more matched regions than this are dropped whole', numberOption('cut.maxPieces'), DEFAULTS.cut.maxPieces);
+  addColumnOptions(corpusCmd)
+    .option('--batch-size <n>', 'documents per read batch', numberOption('batchSize'), DEFAULTS.batchSize)
     .option('--json', 'print the summary as JSON on stdout')
     .option('-q, --quiet', 'no summary on stderr')
     .addHelpText('after', '\nExamples:\n  contam filter corpus --index evals.cidx corpus/ -o decontaminated/ --mode cut\n  contam filter corpus --index evals.cidx data/*.parquet -o clean/ --mode drop --json > summary.json')

@@ -4,7 +4,7 @@ import type { ContamIndex } from '../cidx/contam-index.js';
 import { writeIndexFile } from '../cidx/file.js';
 import { describeIndex, type IndexDescription } from '../cidx/describe.js';
 import { checkOutput } from '../io/output.js';
-import { indexBenchmarks } from '../pipeline.js';
+import { indexBenchmarks, unspacedScriptSamples } from '../pipeline.js';
 import { createLogger, writeResult, type Logger } from './common.js';
 import { addEvalOption, addIndexOptions, evalSpecs, indexOptions } from './options.js';
 
@@ -50,25 +50,13 @@ export function logIndexDescription(info: IndexDescription, log: Logger, output?
   log.info(`index: ${info.shingles} shingles, ${info.keys} anchor keys, Bloom filter ${info.bloom_bytes} bytes, ${info.bloom_hashes} hashes, false-positive rate ${info.bloom_fpr.toPrecision(2)}${output ? ` -> ${output}` : ''}`);
 }
 
-// Scripts written without spaces between words: under --unit word a whole sentence is one "word".
-const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/gu;
-const LETTER = /\p{L}/gu;
-
 /**
  * Under --unit word, say on stderr which benchmarks have samples too short to
- * judge because their text is in a script written without spaces (Chinese,
- * Japanese, Thai, ...): a sentence is then one or two "words", never 8, and
- * `--unit token` judges them. The split itself is not attempted here.
+ * judge because their text is in a script written without spaces (counted by
+ * `unspacedScriptSamples`), and that `--unit token` judges them.
  */
 export function warnUnspacedScripts(index: ContamIndex, info: IndexDescription, log: Logger): void {
-  if (index.config.unit !== 'word') return;
-  const unspaced = new Array<number>(index.benchmarks.length).fill(0);
-  for (let s = 0; s < index.samples.row.length; s++) {
-    if (index.samples.entryStart[s + 1]! !== index.samples.entryStart[s]!) continue;
-    const text = index.samples.text[s]!;
-    const letters = text.match(LETTER)?.length ?? 0;
-    if (letters > 0 && (text.match(UNSPACED)?.length ?? 0) * 2 > letters) unspaced[index.samples.benchmark[s]!]!++;
-  }
+  const unspaced = unspacedScriptSamples(index);
   info.benchmarks.forEach((b, i) => {
     if (unspaced[i]! === 0) return;
     log.warn(`${b.name}: ${unspaced[i]} of ${b.samples} samples are too short to judge in words: their text is in a script written without spaces (Chinese, Japanese, Thai...), where --unit word sees a sentence as one word; --unit token judges them`);

@@ -12,6 +12,7 @@ import { isContamError } from '../errors.js';
 import { removeTemporaryOutputs } from '../io/atomic.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands.js';
+import { withFlag } from './flags.js';
 
 export const EXIT_OK = 0;
 export const EXIT_CONTAMINATED = 1;
@@ -52,7 +53,8 @@ async function main(argv: string[]): Promise<number> {
     // A reader that went away (`contam report r.json --json | head`): stop quietly, as Unix tools do.
     if ((error as NodeJS.ErrnoException)?.code === 'EPIPE') return EXIT_OK;
     if (isContamError(error)) {
-      process.stderr.write(`contam: error: ${error.toLine()}\n`);
+      // An option the library names is printed as the flag that sets it.
+      process.stderr.write(`contam: error: ${error.file === undefined ? withFlag(error.toLine()) : error.toLine()}\n`);
       return error.code === 'INTERRUPTED' ? 130 : EXIT_USAGE;
     }
     process.stderr.write(`contam: internal error (please report it):\n${(error as Error)?.stack ?? String(error)}\n`);

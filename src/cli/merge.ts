@@ -1,12 +1,8 @@
 /** `contam merge`: shard results of `contam scan --shard I/N` -> one report, identical to a single-process scan's. */
 import { Command } from 'commander';
-import { promises as fs } from 'node:fs';
-import { ContamError } from '../errors.js';
-import { readIndexFile } from '../cidx/file.js';
+import { mergeShards, readShards } from '../cluster/merge.js';
 import { checkOutput } from '../io/output.js';
-import { mergePartials, parsePartial } from '../scan/partial.js';
-import { reportFromState } from '../scan/scan.js';
-import { emitReport } from './run-scan.js';
+import { finishReport } from './run-scan.js';
 
 export function mergeCommand(): Command {
   return new Command('merge')
@@ -26,24 +22,8 @@ Examples:
     )
     .action(async (files: string[], opts) => {
       await checkOutput(opts.output, [...files, opts.index]);
-      const partials = [];
-      for (const file of files) {
-        let text: string;
-        try {
-          text = await fs.readFile(file, 'utf8');
-        } catch {
-          throw new ContamError('FILE_NOT_FOUND', 'no such partial scan', { file });
-        }
-        partials.push({ file, partial: parsePartial(text, file) });
-      }
-      const { state, settings, index: recorded } = mergePartials(partials);
-      await checkOutput(opts.output, [opts.index ?? recorded.path]);
-      const index = await readIndexFile(opts.index ?? recorded.path);
-      if (index.source && index.source.checksum !== recorded.checksum) {
-        throw new ContamError('INDEX_MISMATCH', 'this index is not the one the shards were scanned with (checksums differ)', { file: opts.index ?? recorded.path, hint: 'pass the index used by `contam scan --shard`' });
-      }
-      const report = reportFromState(index, state, { columns: settings.columns, rule: settings.rule, maxMatches: settings.maxMatches, maxDocFreq: settings.maxDocFreq });
-      await emitReport(report, opts);
-      if (opts.failOnContamination && report.benchmarks.some((b) => b.contaminated > 0)) process.exitCode = 1;
+      const shards = await readShards(files);
+      await checkOutput(opts.output, [opts.index ?? shards.index.path]);
+      await finishReport(await mergeShards(shards, { index: opts.index }), opts);
     });
 }

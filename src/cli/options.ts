@@ -1,19 +1,30 @@
 /**
- * Options shared by several commands, declared once so that `index`, `scan`
- * and `check` spell and validate them the same way.
+ * Options shared by several commands, declared once so that every command
+ * spells them the same way. Numeric values are checked by the library's own
+ * ranges (src/options.ts, through flags.ts) and defaults come from its
+ * DEFAULTS, so neither is written twice.
  */
 import os from 'node:os';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { MIN_FPR } from '../cidx/bloom.js';
 import type { IndexOptions } from '../cidx/build.js';
 import { parseEvalArgument } from '../readers/evals/evals.js';
 import type { ScanOptions } from '../scan/corpus-scanner.js';
-import type { ShardSpec } from '../scan/scan.js';
 import type { BenchmarkSpec, VerdictRule } from '../types.js';
-import { parseFractionOption, parseIntegerOption } from './common.js';
+import { DEFAULTS } from '../options.js';
+import { parseIntegerOption } from './common.js';
+import { numberOption } from './flags.js';
 
-function collect(value: string, previous: string[] = []): string[] {
+/** A repeatable option's values, in order. */
+export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** `--text-column` and, unless `id` is false, `--id-column`; without defaults when `defaults` is false (passed on only when given). */
+export function addColumnOptions(cmd: Command, { id = true, defaults = true }: { id?: boolean; defaults?: boolean } = {}): Command {
+  cmd.option('--text-column <name>', 'corpus column (or JSON key) holding the text', defaults ? DEFAULTS.columns.text : undefined);
+  if (id) cmd.option('--id-column <name>', 'corpus column holding the document id (optional in the data)', defaults ? DEFAULTS.columns.id : undefined);
+  return cmd;
 }
 
 export function addEvalOption(cmd: Command): Command {
@@ -38,25 +49,15 @@ export function addIndexOptions(cmd: Command, acceptNoMinhash: boolean): Command
   if (acceptNoMinhash) cmd.addOption(new Option('--no-minhash', 'MinHash off (the default)').hideHelp());
   return cmd
     .option('--no-templates', 'give template words shared by many samples (\'Which of the following is\') full weight as evidence, as the published rules do; --rule gpt3/palm/llama2 in `check` implies it')
-    .addOption(new Option('--unit <unit>', 'shingle unit').choices(['word', 'token']).default('word'))
-    .addOption(new Option('--encoding <name>', 'tiktoken encoding for --unit token').choices(['cl100k_base', 'o200k_base']).default('cl100k_base'))
-    .option('-n, --ngram <n>', "shingle length in units, or 'auto' (GPT-3: 5th percentile of each benchmark's sample lengths, clipped to 8..13)", parseNgram, 13)
-    .option('--min-words <n>', 'fields shorter than --ngram are matched whole down to this many units; shorter ones are "too short"', parseIntegerOption('--min-words', 1, 1000), 8)
-    .option('--fpr <rate>', `Bloom filter false-positive rate, from ${MIN_FPR} to below 1 (hits are verified, so this only costs time)`, parseFprOption, 0.001)
-    .option('--minhash-ngram <n>', 'shingle length for MinHash', parseIntegerOption('--minhash-ngram', 1, 100), 5)
-    .option('--bands <n>', 'LSH bands', parseIntegerOption('--bands', 1, 1000), 20)
-    .option('--rows <n>', 'rows per LSH band', parseIntegerOption('--rows', 1, 100), 3)
-    .option('--min-containment <fraction>', "fraction of a sample's MinHash shingles a window must contain to count", parseFractionOption('--min-containment'), 0.4);
-}
-
-function parseFprOption(value: string): number {
-  const n = Number(value);
-  if (!(n >= MIN_FPR && n < 1)) throw new InvalidArgumentError(`expected --fpr to be a number from ${MIN_FPR} to below 1, got '${value}' (hits are verified, so a lower rate only costs memory)`);
-  return n;
-}
-
-function parseNgram(value: string): number | 'auto' {
-  return value === 'auto' ? 'auto' : parseIntegerOption('--ngram', 1, 1000)(value);
+    .addOption(new Option('--unit <unit>', 'shingle unit').choices(['word', 'token']).default(DEFAULTS.unit))
+    .addOption(new Option('--encoding <name>', 'tiktoken encoding for --unit token').choices(['cl100k_base', 'o200k_base']).default(DEFAULTS.encoding))
+    .option('-n, --ngram <n>', "shingle length in units, or 'auto' (GPT-3: 5th percentile of each benchmark's sample lengths, clipped to 8..13)", (v: string) => (v === 'auto' ? 'auto' : numberOption('ngram')(v)), DEFAULTS.ngram)
+    .option('--min-words <n>', 'fields shorter than --ngram are matched whole down to this many units; shorter ones are "too short"', numberOption('minWords'), DEFAULTS.minWords)
+    .option('--fpr <rate>', `Bloom filter false-positive rate, from ${MIN_FPR} to below 1 (hits are verified, so this only costs time)`, numberOption('fpr'), DEFAULTS.fpr)
+    .option('--minhash-ngram <n>', 'shingle length for MinHash', numberOption('minhash.shingle'), DEFAULTS.minhash.shingle)
+    .option('--bands <n>', 'LSH bands', numberOption('minhash.bands'), DEFAULTS.minhash.bands)
+    .option('--rows <n>', 'rows per LSH band', numberOption('minhash.rows'), DEFAULTS.minhash.rows)
+    .option('--min-containment <fraction>', "fraction of a sample's MinHash shingles a window must contain to count", numberOption('minhash.minContainment'), DEFAULTS.minhash.minContainment);
 }
 
 export interface IndexCliOptions {
@@ -87,9 +88,7 @@ export function indexOptions(opts: IndexCliOptions): IndexOptions {
 }
 
 export function addScanOptions(cmd: Command): Command {
-  return cmd
-    .option('--text-column <name>', 'corpus column (or JSON key) holding the text', 'text')
-    .option('--id-column <name>', 'corpus column holding the document id (optional in the data)', 'id')
+  return addColumnOptions(cmd)
     .addOption(
       new Option(
         '--rule <name>',
@@ -98,37 +97,15 @@ export function addScanOptions(cmd: Command): Command {
         .choices(['graded', 'gpt3', 'palm', 'llama2', 'idf', 'any-ngram', 'ngram-overlap'])
         .default('graded'),
     )
-    .option('--min-overlap <fraction>', "with --rule palm: the fraction of a sample's n-grams that must occur in one document (PaLM: 0.7 with --ngram 8); implies that rule", parseFractionOption('--min-overlap'))
-    .option('--max-doc-freq <n>', 'with --rule gpt3: n-grams found in more documents than this cannot convict a sample alone (GPT-3: 10); 0 turns this off', parseIntegerOption('--max-doc-freq', 0), 10)
-    .option('--max-matches <n>', 'matching documents listed per sample (all are counted)', parseIntegerOption('--max-matches', 1, 10000), 10)
-    .option('--batch-size <n>', 'documents per read batch (bounds memory)', parseIntegerOption('--batch-size', 1, 1_000_000), 1024)
-    .option('-w, --workers <n>', 'worker threads (parts: files, Parquet row groups, Arrow batches)', parseIntegerOption('--workers', 1, 1024), os.availableParallelism())
-    .option('--jsonl-part-size <MiB>', 'cut plain JSONL files larger than this into parts of about this size, so one large file is scanned on every worker (their lines are counted first); 0: a part per file', parseIntegerOption('--jsonl-part-size', 0, 1 << 20), 64)
+    .option('--min-overlap <fraction>', "with --rule palm: the fraction of a sample's n-grams that must occur in one document (PaLM: 0.7 with --ngram 8); implies that rule", numberOption('rule.minOverlap'))
+    .option('--max-doc-freq <n>', 'with --rule gpt3: n-grams found in more documents than this cannot convict a sample alone (GPT-3: 10); 0 turns this off', numberOption('maxDocFreq'), DEFAULTS.maxDocFreq)
+    .option('--max-matches <n>', 'matching documents listed per sample (all are counted)', numberOption('maxMatches'), DEFAULTS.maxMatches)
+    .option('--batch-size <n>', 'documents per read batch (bounds memory)', numberOption('batchSize'), DEFAULTS.batchSize)
+    .option('-w, --workers <n>', 'worker threads (parts: files, Parquet row groups, Arrow batches)', numberOption('workers'), os.availableParallelism())
+    .option('--jsonl-part-size <MiB>', 'cut plain JSONL files larger than this into parts of about this size, so one large file is scanned on every worker (their lines are counted first); 0: a part per file', parseIntegerOption('--jsonl-part-size', 0, 1 << 20), DEFAULTS.jsonlPartSize)
     .option('--skip-bad', 'skip bad documents and unreadable files or parts, listing them in the report, instead of stopping with an error')
     .option('--checkpoint <dir>', 'save each finished corpus part here; run again with the same arguments to resume')
     .option('--fail-on-contamination', 'exit with code 1 when any sample is contaminated');
-}
-
-/**
- * `--shard I/N`, or `--shard env`: from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT,
- * or from Kubernetes' JOB_COMPLETION_INDEX with CONTAM_SHARDS.
- */
-export function parseShard(value: string, env: NodeJS.ProcessEnv = process.env): ShardSpec {
-  let text = value;
-  if (value === 'env') {
-    if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_COUNT !== undefined) {
-      // Slurm arrays may start at SLURM_ARRAY_TASK_MIN; shards are 0-based.
-      const min = Number(env.SLURM_ARRAY_TASK_MIN ?? 0);
-      text = `${Number(env.SLURM_ARRAY_TASK_ID) - min}/${env.SLURM_ARRAY_TASK_COUNT}`;
-    } else if (env.JOB_COMPLETION_INDEX !== undefined && env.CONTAM_SHARDS !== undefined) {
-      text = `${env.JOB_COMPLETION_INDEX}/${env.CONTAM_SHARDS}`;
-    } else {
-      throw new InvalidArgumentError('--shard env needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (Slurm) or JOB_COMPLETION_INDEX and CONTAM_SHARDS (Kubernetes)');
-    }
-  }
-  const m = /^(\d+)\/(\d+)$/.exec(text);
-  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new InvalidArgumentError(`expected --shard to be I/N with 0 <= I < N (or 'env'), got '${value}'`);
-  return { index: Number(m[1]), count: Number(m[2]) };
 }
 
 export interface ScanCliOptions {
@@ -149,8 +126,8 @@ export interface ScanCliOptions {
 
 /** The verdict rule the options name: --min-overlap implies PaLM's. */
 export function ruleOf(opts: Pick<ScanCliOptions, 'rule' | 'minOverlap'>): VerdictRule {
-  if (opts.rule === 'idf') return { name: 'idf-overlap', minOverlap: opts.minOverlap ?? 0.5 };
-  if (opts.rule === 'palm' || opts.rule === 'ngram-overlap' || opts.minOverlap !== undefined) return { name: 'min-overlap', minOverlap: opts.minOverlap ?? 0.7 };
+  if (opts.rule === 'idf') return { name: 'idf-overlap', minOverlap: opts.minOverlap ?? DEFAULTS.idfMinOverlap };
+  if (opts.rule === 'palm' || opts.rule === 'ngram-overlap' || opts.minOverlap !== undefined) return { name: 'min-overlap', minOverlap: opts.minOverlap ?? DEFAULTS.minOverlap };
   if (opts.rule === 'gpt3' || opts.rule === 'any-ngram') return { name: 'any-ngram', minOverlap: 0 };
   if (opts.rule === 'llama2') return { name: 'llama2', minOverlap: 0 };
   return { name: 'graded', minOverlap: 0 };

@@ -4,11 +4,10 @@ import { checkOutput } from '../io/output.js';
 import { parseEvalArgument } from '../readers/evals/evals.js';
 import { buildPortrait } from '../portrait/build.js';
 import { queryPortrait } from '../portrait/query.js';
-import { createLogger, parseFractionOption, parseIntegerOption, writeResult } from './common.js';
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
+import { DEFAULTS } from '../options.js';
+import { createLogger, writeResult } from './common.js';
+import { numberOption } from './flags.js';
+import { addColumnOptions, addEvalOption } from './options.js';
 
 export function portraitCommand(): Command {
   const cmd = new Command('portrait').description('corpus portraits (Data Portraits): a shareable n-gram fingerprint of a corpus, and queries against it').addHelpText(
@@ -19,17 +18,17 @@ Examples:
   contam portrait query corpus.portrait --eval newbench=new.jsonl -o portrait-report.json`,
   );
 
-  cmd
+  const build = cmd
     .command('build')
     .description("hash a corpus's normalized word n-grams into a Bloom filter file")
     .argument('<corpus...>', 'corpus files, directories or globs')
     .requiredOption('-o, --output <file>', 'portrait file (with --shard-size or a large corpus: FILE.000, FILE.001, ...)')
-    .option('-n, --ngram <n>', 'n-gram length in words', parseIntegerOption('--ngram', 1, 1000), 13)
-    .option('--min-words <n>', 'also store every n-word gram, so fields shorter than --ngram words are judged whole down to n words, as the index does (0: off; about doubles the portrait)', parseIntegerOption('--min-words', 0, 1000), 8)
-    .option('--stride <k>', 'store every k-th n-gram of each document (smaller portrait; a copy shows ~1/k of its n-grams)', parseIntegerOption('--stride', 1), 1)
-    .option('--fpr <rate>', 'false-positive rate of the filter', parseFractionOption('--fpr'), 0.01)
-    .option('--shard-size <docs>', 'documents per shard file', parseIntegerOption('--shard-size', 1))
-    .option('--text-column <name>', 'corpus column (or JSON key) holding the text', 'text')
+    .option('-n, --ngram <n>', 'n-gram length in words', numberOption('ngram', 'portrait.ngram'), DEFAULTS.portrait.ngram)
+    .option('--min-words <n>', 'also store every n-word gram, so fields shorter than --ngram words are judged whole down to n words, as the index does (0: off; about doubles the portrait)', numberOption('minWords', 'portrait.minWords'), DEFAULTS.portrait.minWords)
+    .option('--stride <k>', 'store every k-th n-gram of each document (smaller portrait; a copy shows ~1/k of its n-grams)', numberOption('stride'), DEFAULTS.portrait.stride)
+    .option('--fpr <rate>', 'false-positive rate of the filter', numberOption('fpr', 'portrait.fpr'), DEFAULTS.portrait.fpr)
+    .option('--shard-size <docs>', 'documents per shard file', numberOption('shardSize'));
+  addColumnOptions(build, { id: false })
     .option('--json', 'print the summary as JSON on stdout')
     .option('-q, --quiet', 'no summary on stderr')
     .addHelpText('after', '\nExamples:\n  contam portrait build corpus/ -o corpus.portrait\n  contam portrait build crawl/ -o crawl.portrait --shard-size 1000000 --stride 13')
@@ -40,14 +39,14 @@ Examples:
       if (opts.json) await writeResult(`${JSON.stringify(summary, null, 2)}\n`);
     });
 
-  cmd
+  const query = cmd
     .command('query')
     .description('check eval samples against a portrait: fraction of n-grams present and a verdict per sample')
-    .argument('<portrait...>', 'portrait files (a name stands for its shards NAME.000, NAME.001, ... when it does not exist itself)')
-    .requiredOption('-e, --eval <spec>', 'benchmark file as [name=]path[#field,field:label,...] (repeatable)', collect)
+    .argument('<portrait...>', 'portrait files (a name stands for its shards NAME.000, NAME.001, ... when it does not exist itself)');
+  addEvalOption(query)
     .option('-o, --output <file>', 'write the report (JSON) to FILE, atomically, instead of stdout')
-    .option('--alpha <p>', 'verdict: present when false positives alone would give this many hits with probability below p, Holm-corrected over all samples queried (the chance of any false present stays below p)', parseFractionOption('--alpha'), 0.001)
-    .option('--min-fraction <f>', 'verdict instead: present when at least this fraction of the n-grams is present', parseFractionOption('--min-fraction'))
+    .option('--alpha <p>', 'verdict: present when false positives alone would give this many hits with probability below p, Holm-corrected over all samples queried (the chance of any false present stays below p)', numberOption('alpha'), DEFAULTS.alpha)
+    .option('--min-fraction <f>', 'verdict instead: present when at least this fraction of the n-grams is present', numberOption('minFraction'))
     .option('-q, --quiet', 'no summary on stderr')
     .addHelpText('after', '\nExamples:\n  contam portrait query corpus.portrait --eval newbench=new.jsonl -o report.json')
     .action(async (portraits: string[], opts) => {

@@ -1,11 +1,11 @@
 /**
- * What `scan` and `check` share after the index exists: run the scan with
- * progress on stderr, write the JSON report, print the summary, set the exit code.
+ * What `scan`, `check` and `merge` share around the library's scan: the
+ * progress display and logs on stderr, the JSON report to -o or stdout, the
+ * summary, and the exit code of --fail-on-contamination.
  */
-import type { ContamIndex } from '../cidx/contam-index.js';
+import type { CorpusScanOptions } from '../pipeline.js';
 import { serializeReport } from '../report/build.js';
 import { renderSummary } from '../report/terminal.js';
-import { reportFromState, scanCorpusState, type ScanState, type ShardSpec } from '../scan/scan.js';
 import type { Report } from '../types.js';
 import { colorEnabled, createLogger, writeResult } from './common.js';
 import { scanOptions, type ScanCliOptions } from './options.js';
@@ -17,14 +17,17 @@ export interface ScanOutputOptions extends ScanCliOptions {
   quiet?: boolean;
 }
 
-/** Scan with the CLI's options and a progress display on stderr. */
-export async function scanWithProgress(index: ContamIndex, corpus: string[], opts: ScanOutputOptions, shard?: ShardSpec): Promise<ScanState> {
-  const progress = new ProgressReporter({ quiet: opts.quiet });
+/**
+ * The library's scan options for the CLI's, with progress and logs on stderr;
+ * `restart` starts the clock again (check: once the index is built), `done`
+ * prints the last line when the scan ends.
+ */
+export function scanWithProgress(opts: ScanOutputOptions): { options: CorpusScanOptions; restart: () => void; done: () => void } {
+  let progress = new ProgressReporter({ quiet: opts.quiet });
   const log = createLogger(opts.quiet);
   let last = { bytesDone: 0, bytesTotal: 0, documents: 0, partsDone: 0, parts: 0 };
-  const state = await scanCorpusState(index, corpus, {
+  const options: CorpusScanOptions = {
     ...scanOptions(opts),
-    shard,
     jsonlPartBytes: opts.jsonlPartSize === undefined ? undefined : opts.jsonlPartSize * 2 ** 20,
     onCounting: (file, bytes, parts) => log.info(`counting the lines of ${file} (${(bytes / 1e6).toFixed(0)} MB) to scan it as ${parts} parts`),
     onWorkers: (cap) => {
@@ -37,21 +40,18 @@ export async function scanWithProgress(index: ContamIndex, corpus: string[], opt
       last = p;
       progress.update(p);
     },
-  });
-  progress.finish(last);
-  return state;
+  };
+  return { options, restart: () => (progress = new ProgressReporter({ quiet: opts.quiet })), done: () => progress.finish(last) };
 }
 
-export async function runScan(index: ContamIndex, corpus: string[], opts: ScanOutputOptions): Promise<Report> {
-  const state = await scanWithProgress(index, corpus, opts);
-  const report = reportFromState(index, state, scanOptions(opts));
+/** Print or write the report as the output options say, and set the exit code of --fail-on-contamination. */
+export async function finishReport(report: Report, opts: { output?: string; json?: boolean; quiet?: boolean; failOnContamination?: boolean }): Promise<void> {
   await emitReport(report, opts);
   if (opts.failOnContamination && report.benchmarks.some((b) => b.contaminated > 0)) process.exitCode = 1;
-  return report;
 }
 
 /** -o FILE gets the JSON (and stdout the summary); --json puts the JSON on stdout; else the summary. */
-export async function emitReport(report: Report, opts: { output?: string; json?: boolean; quiet?: boolean }): Promise<void> {
+async function emitReport(report: Report, opts: { output?: string; json?: boolean; quiet?: boolean }): Promise<void> {
   const json = serializeReport(report);
   if (opts.output) await writeResult(json, opts.output);
   if (opts.json) await writeResult(json);

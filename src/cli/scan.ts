@@ -1,19 +1,19 @@
 /** `contam scan`: corpus files through an index -> report (or, with --shard, a partial scan for `contam merge`). */
 import { Command } from 'commander';
-import { ContamError } from '../errors.js';
 import { readIndexFile } from '../cidx/file.js';
+import { shardOf } from '../cluster/shard.js';
 import { checkOutput } from '../io/output.js';
-import { serializePartial } from '../scan/partial.js';
+import { scan, scanShard } from '../pipeline.js';
 import { writeResult } from './common.js';
-import { addOutputOptions, addScanOptions, parseShard, scanOptions } from './options.js';
-import { runScan, scanWithProgress } from './run-scan.js';
+import { addOutputOptions, addScanOptions } from './options.js';
+import { finishReport, scanWithProgress } from './run-scan.js';
 
 export function scanCommand(): Command {
   const cmd = new Command('scan')
     .description('scan corpus files (JSONL, .jsonl.gz, .jsonl.zst, Parquet, Arrow; files, directories, globs, - for stdin) against an index')
     .argument('<corpus...>', 'corpus files, directories or globs')
     .requiredOption('-i, --index <file>', 'index file from `contam index`')
-    .option('--shard <I/N|env>', 'scan only shard I of N (0-based; balanced by bytes) and write a partial scan for `contam merge`; env reads SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX with CONTAM_SHARDS', (v) => parseShard(v));
+    .option('--shard <I/N|env>', 'scan only shard I of N (0-based; balanced by bytes) and write a partial scan for `contam merge`; env reads SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX with CONTAM_SHARDS', (v) => shardOf(v));
   addScanOptions(cmd);
   addOutputOptions(cmd, 'report');
   cmd
@@ -28,20 +28,16 @@ Examples:
     .action(async (corpus: string[], opts) => {
       await checkOutput(opts.output, [...corpus, opts.index, opts.checkpoint]);
       const index = await readIndexFile(opts.index);
+      const { options, done } = scanWithProgress(opts);
       if (!opts.shard) {
-        await runScan(index, corpus, opts);
+        const report = await scan(index, corpus, options);
+        done();
+        await finishReport(report, opts);
         return;
       }
-      const options = scanOptions(opts);
-      const state = await scanWithProgress(index, corpus, opts, opts.shard);
-      if (!index.source) throw new ContamError('BAD_INDEX', 'the index has no file to record for the merge');
-      const text = serializePartial(
-        state,
-        index.source,
-        { columns: options.columns as { text: string; id: string }, rule: options.rule!, maxMatches: options.maxMatches!, maxDocFreq: options.maxDocFreq! },
-        opts.shard,
-      );
-      await writeResult(text, opts.output);
+      const partial = await scanShard(index, corpus, opts.shard, options);
+      done();
+      await writeResult(partial, opts.output);
     });
   return cmd;
 }

@@ -10,7 +10,10 @@ import { renderScores } from '../report/scores-terminal.js';
 import { readReport } from '../report/read.js';
 import { scoreResults, type ScoreInput } from '../score/score.js';
 import type { ScoreMode } from '../types.js';
-import { colorEnabled, createLogger, parseIntegerOption, writeResult } from './common.js';
+import { DEFAULTS } from '../options.js';
+import { colorEnabled, createLogger, writeResult } from './common.js';
+import { numberOption } from './flags.js';
+import { collect } from './options.js';
 
 /** Options of `contam score` after parsing. */
 export interface ScoreCommandOptions {
@@ -39,10 +42,6 @@ export async function runScore(opts: ScoreCommandOptions): Promise<void> {
   else await writeResult(renderScores(scores, { color: colorEnabled(process.stdout) }));
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
 /** The `contam score` command. */
 export function scoreCommand(): Command {
   return new Command('score')
@@ -51,8 +50,8 @@ export function scoreCommand(): Command {
     .requiredOption('--results <file>', 'model results: lm-eval samples_<task>_<date>.jsonl, lighteval details_*.parquet or native JSONL (repeatable)', collect)
     .option('--benchmark <name>', 'the report benchmark the results are for (default: from the file)')
     .addOption(new Option('--mode <mode>', 'logprob (multiple choice: acc, acc_norm from log-likelihoods) or generative (exact match, F1) scoring (default: from the file)').choices(['logprob', 'generative']))
-    .option('--seed <n>', 'bootstrap seed', parseIntegerOption('--seed', 0, 0xffffffff), 0)
-    .option('--resamples <n>', 'bootstrap resamples', parseIntegerOption('--resamples', 1, 1_000_000), 1000)
+    .option('--seed <n>', 'bootstrap seed', numberOption('seed'), DEFAULTS.seed)
+    .option('--resamples <n>', 'bootstrap resamples', numberOption('resamples'), DEFAULTS.resamples)
     .option('-o, --output <file>', 'write the scores JSON here (atomically)')
     .option('--json', 'print the scores JSON on stdout')
     .option('--quiet', 'no progress messages on stderr')

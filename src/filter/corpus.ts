@@ -3,41 +3,37 @@
  * (verified matches only, with their spans in the document's own text) and is
  * written back in its own format, every other column or key preserved.
  *
- *   --mode drop   a document with any verified match is left out;
- *   --mode cut    it is cut around its matches as lm-evaluation-harness's
+ *   mode drop   a document with any verified match is left out;
+ *   mode cut    it is cut around its matches as lm-evaluation-harness's
  *                 Janitor does (cut.ts); each kept piece becomes a document of
  *                 its own with id `<id>#<k>` (k from 0; `<row>#<k>` without an id),
  *                 and a document cut to nothing (or too dirty) is dropped.
  *
- * Formats: JSONL (plain, .gz, .zst; an untouched record is its original line
- * bytes, a cut one is the parsed record with the text and id keys replaced in
- * place), Parquet (the input's schema, key-value metadata and codec where an
- * encoder exists, one output row group per input row group) and Arrow IPC
- * (file or stream, as the input). The documents are read with the corpus
- * readers (readCorpusPart), so validation and errors are the scan's; the other
- * columns are read beside them, row for row.
+ * This file decides each document's rows (the Decider); the rewriting in each
+ * format is next to the writers (src/writers/rewrite*.ts): JSONL (plain, .gz,
+ * .zst), Parquet and Arrow IPC (file or stream, as the input). The documents
+ * are read with the corpus readers, so validation and errors are the scan's.
  *
  * Invariant: scanning the output under the same index finds no match, because
  * every verified span is removed with at least its own characters, and the
  * output folder appears only when complete.
  */
 import path from 'node:path';
-import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type CompressionCodec, type FileMetaData, type SchemaElement } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
-import { Field, RecordBatchReader, Utf8, type RecordBatch } from 'apache-arrow';
 import { mkdirSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { ContamError } from '../errors.js';
+import { resolveFilterOptions } from '../options.js';
 import type { ContamIndex } from '../cidx/contam-index.js';
-import { openDecompressed, readFileChunks } from '../io/compression.js';
-import { expandCorpusInputs, planCorpusParts, readCorpusPart } from '../readers/corpus/documents.js';
-import { openFileBuffer } from '../readers/corpus/parquet.js';
-import { isBlankLine, splitLines } from '../readers/corpus/jsonl.js';
-import { ArrowFileWriter, JsonlWriter, ParquetFileWriter, takeRows, writeFolderAtomic } from '../writers/writers.js';
+import { expandCorpusInputs, planCorpusParts } from '../readers/corpus/documents.js';
+import { writeFolderAtomic } from '../writers/writers.js';
+import type { OutRow, RowDecider } from '../writers/rewrite.js';
+import { rewriteArrow } from '../writers/rewrite-arrow.js';
+import { rewriteJsonl } from '../writers/rewrite-jsonl.js';
+import { rewriteParquet } from '../writers/rewrite-parquet.js';
 import { DocumentScanner, type SampleDocMatch } from '../scan/document-scanner.js';
 import { createUnitExtractor } from '../text/units.js';
-import type { CorpusColumns, CorpusDocument, CorpusPart } from '../types.js';
-import { cutDocument, CUT_DEFAULTS, type CutOptions } from './cut.js';
+import type { CorpusColumns, CorpusDocument } from '../types.js';
+import { cutDocument, type CutOptions } from './cut.js';
 
 export type FilterMode = 'drop' | 'cut';
 
@@ -117,15 +113,8 @@ export function decideDocument(text: string, matches: SampleDocMatch[], mode: Fi
 
 const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
 
-/** One output row: the input row it copies, and for a piece its new text and id. */
-interface OutRow {
-  row: number;
-  text?: string;
-  id?: string;
-}
-
 /** Scans documents and turns decisions into output rows, counting as it goes. */
-class Decider {
+class Decider implements RowDecider {
   constructor(
     private readonly scanner: DocumentScanner,
     private readonly mode: FilterMode,
@@ -160,28 +149,6 @@ class Decider {
   }
 }
 
-/** Pulls documents from a part's batches n at a time, so other readers can walk beside it row for row. */
-class DocumentPuller {
-  private readonly iterator: AsyncIterator<{ documents: CorpusDocument[] }>;
-  private buffer: CorpusDocument[] = [];
-  private at = 0;
-  constructor(batches: AsyncIterable<{ documents: CorpusDocument[] }>) {
-    this.iterator = batches[Symbol.asyncIterator]();
-  }
-  async next(): Promise<CorpusDocument | null> {
-    while (this.at >= this.buffer.length) {
-      const next = await this.iterator.next();
-      if (next.done) return null;
-      this.buffer = next.value.documents;
-      this.at = 0;
-    }
-    return this.buffer[this.at++]!;
-  }
-  async rest(): Promise<void> {
-    while ((await this.iterator.next()).done !== true);
-  }
-}
-
 /**
  * Write a decontaminated copy of the corpus `inputs` into the folder `output`
  * (created atomically; it must not exist or be empty), keeping the inputs'
@@ -191,13 +158,7 @@ class DocumentPuller {
  *   bad cut parameters), `WRITE_FAILED`, `DISK_FULL`, `INTERRUPTED`
  */
 export async function filterCorpus(index: ContamIndex, inputs: string[], output: string, options: CorpusFilterOptions = {}): Promise<CorpusFilterSummary> {
-  const mode = options.mode ?? 'drop';
-  if (mode !== 'drop' && mode !== 'cut') throw new ContamError('BAD_ARGUMENT', `expected --mode to be drop or cut, got '${String(mode)}'`);
-  const cut = { ...CUT_DEFAULTS, ...options.cut };
-  for (const [name, value, min] of [['--window', cut.window, 0], ['--min-piece', cut.minPiece, 0], ['--max-pieces', cut.maxPieces, 1]] as const) {
-    if (!Number.isInteger(value) || value < min) throw new ContamError('BAD_ARGUMENT', `expected ${name} to be a whole number from ${min} up, got ${value}`);
-  }
-  const columns = options.columns ?? { text: 'text', id: 'id' };
+  const { mode, cut, columns, batchSize } = resolveFilterOptions(options);
   const files = await expandCorpusInputs(inputs);
   if (files.includes('-')) throw new ContamError('BAD_ARGUMENT', 'cannot filter stdin: the output mirrors input files', { hint: 'name corpus files or folders' });
   const root = commonFolder(await Promise.all(inputs.map(inputFolder)));
@@ -215,10 +176,10 @@ export async function filterCorpus(index: ContamIndex, inputs: string[], output:
       const summary: FileSummary = { input: file, output: relative, documents: 0, kept: 0, cut: 0, dropped: 0, written: 0, bytes_in: 0, bytes_removed: 0 };
       const decider = new Decider(scanner, mode, cut, summary);
       const parts = await planCorpusParts([file]);
-      const read = { columns, batchSize: options.batchSize, signal: options.signal };
-      if (parts[0]!.format === 'jsonl') await filterJsonl(parts[0]!, target, decider, read);
-      else if (parts[0]!.format === 'parquet') await filterParquet(parts, target, decider, read, mode);
-      else await filterArrow(parts, target, decider, read, mode);
+      const read = { columns, batchSize, signal: options.signal, pieces: mode === 'cut' };
+      if (parts[0]!.format === 'jsonl') await rewriteJsonl(parts[0]!, target, decider, read);
+      else if (parts[0]!.format === 'parquet') summary.codec = await rewriteParquet(parts, target, decider, read);
+      else await rewriteArrow(parts, target, decider, read);
       done.push(summary);
       options.onFile?.(summary);
     }
@@ -261,214 +222,3 @@ function commonFolder(folders: string[]): string {
   return common.join(path.sep) || path.sep;
 }
 
-interface ReadSettings {
-  columns: CorpusColumns;
-  batchSize?: number;
-  signal?: AbortSignal;
-}
-
-// ---------------------------------------------------------------------------
-// JSONL
-
-/** Non-blank lines of a (decompressed) JSONL file as raw bytes without the newline, as the reader counts records. */
-async function* rawLines(part: CorpusPart, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-  for await (const lines of splitLines(openDecompressed(part.file, part.compression, signal))) {
-    for (const line of lines) if (!isBlankLine(line)) yield line;
-  }
-}
-
-const decoder = new TextDecoder();
-
-async function filterJsonl(part: CorpusPart, target: string, decider: Decider, read: ReadSettings): Promise<void> {
-  const writer = new JsonlWriter(target, part.compression);
-  try {
-    const lines = rawLines(part, read.signal)[Symbol.asyncIterator]();
-    const out: OutRow[] = [];
-    // Close the line reader's file even when the records run out first or an error stops us.
-    try {
-      for await (const batch of readCorpusPart(part, read)) {
-        for (const doc of batch.documents) {
-          const line = await lines.next();
-          if (line.done) throw new Error(`the JSONL lines of ${part.file} ran out before its records`);
-          out.length = 0;
-          decider.decide(doc, 0, out);
-          for (const row of out) {
-            if (row.text === undefined) {
-              await writer.writeLine(line.value);
-              continue;
-            }
-            let text = decoder.decode(line.value);
-            if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-            const record = JSON.parse(text) as Record<string, unknown>;
-            record[read.columns.text] = row.text;
-            record[read.columns.id] = row.id;
-            await writer.writeRecord(record);
-          }
-        }
-      }
-    } finally {
-      await lines.return?.(undefined);
-    }
-    await writer.commit();
-  } catch (error) {
-    await writer.abort();
-    throw error;
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Parquet
-
-function isStringElement(element: SchemaElement): boolean {
-  return element.type === 'BYTE_ARRAY' && (element.converted_type === 'UTF8' || element.logical_type?.type === 'STRING') && !element.num_children;
-}
-
-/** The output schema: the input's, with a string id column in cut mode (replacing a non-string one, or added). */
-function outputSchema(metadata: FileMetaData, idColumn: string, mode: FilterMode): { schema: SchemaElement[]; idAsString: boolean } {
-  const schema = metadata.schema.map((e) => ({ ...e }));
-  if (mode !== 'cut') return { schema, idAsString: false };
-  const stringId: SchemaElement = { name: idColumn, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' };
-  const at = topLevelIndex(schema, idColumn);
-  if (at < 0) {
-    schema[0] = { ...schema[0]!, num_children: (schema[0]!.num_children ?? 0) + 1 };
-    schema.push(stringId);
-    return { schema, idAsString: true };
-  }
-  if (isStringElement(schema[at]!)) return { schema, idAsString: false };
-  if (schema[at]!.num_children) throw new ContamError('BAD_VALUE', `the '${idColumn}' column is nested; cut pieces need a string id`, { hint: 'name a flat id column with --id-column' });
-  schema[at] = stringId;
-  return { schema, idAsString: true };
-}
-
-function topLevelIndex(schema: SchemaElement[], name: string): number {
-  let i = 1;
-  const skip = (): void => {
-    const e = schema[i++]!;
-    for (let c = 0; c < (e.num_children ?? 0); c++) skip();
-  };
-  for (let c = 0; c < (schema[0]?.num_children ?? 0); c++) {
-    if (schema[i]!.name === name) return i;
-    skip();
-  }
-  return -1;
-}
-
-async function filterParquet(parts: CorpusPart[], target: string, decider: Decider, read: ReadSettings, mode: FilterMode): Promise<void> {
-  const file = parts[0]!.file;
-  const buffer = await openFileBuffer(file);
-  let writer: ParquetFileWriter | null = null;
-  try {
-    let metadata: FileMetaData;
-    try {
-      metadata = await parquetMetadataAsync(buffer);
-    } catch (error) {
-      throw new ContamError('BAD_PARQUET', `cannot read the Parquet footer: ${(error as Error).message}`, { file, cause: error });
-    }
-    const codec = (metadata.row_groups[0]?.columns[0]?.meta_data?.codec ?? 'SNAPPY') as CompressionCodec;
-    const { schema, idAsString } = outputSchema(metadata, read.columns.id, mode);
-    writer = new ParquetFileWriter(target, { schema, codec, kvMetadata: metadata.key_value_metadata });
-    decider.summary.codec = { input: codec, output: writer.codec };
-    const names = writer.columns;
-    const inputNames = parquetSchema(metadata).children.map((c) => c.element.name);
-    for (const part of parts) {
-      if (part.rows === 0) continue;
-      const docs = new DocumentPuller(readCorpusPart(part, read));
-      let rows: Record<string, unknown>[];
-      try {
-        rows = (await parquetReadObjects({ file: buffer, metadata, rowStart: part.rowStart, rowEnd: part.rowStart + (part.rows ?? 0), compressors })) as Record<string, unknown>[];
-      } catch (error) {
-        throw new ContamError('BAD_PARQUET', `cannot read row group ${part.index}: ${(error as Error).message}`, { file, cause: error });
-      }
-      const out: OutRow[] = [];
-      for (let r = 0; r < rows.length; r++) {
-        const doc = await docs.next();
-        if (!doc) throw new Error(`row group ${part.index} of ${file} has more rows than documents`);
-        decider.decide(doc, r, out);
-      }
-      await docs.rest();
-      const columns: Record<string, unknown[]> = {};
-      for (const name of names) {
-        const present = inputNames.includes(name);
-        columns[name] = out.map((o) => {
-          if (name === read.columns.text && o.text !== undefined) return o.text;
-          if (name === read.columns.id && (o.id !== undefined || idAsString)) return o.id ?? idString(present ? rows[o.row]![name] : undefined);
-          return present ? rows[o.row]![name] : null;
-        });
-      }
-      await writer.writeRowGroup(columns);
-    }
-    await writer.commit();
-  } catch (error) {
-    await writer?.abort();
-    throw error;
-  } finally {
-    await buffer.close();
-  }
-}
-
-function idString(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'string') return value;
-  return typeof value === 'object' ? JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) : String(value);
-}
-
-// ---------------------------------------------------------------------------
-// Arrow
-
-/** The record batches of one Arrow part: one batch of an IPC file, or every batch of a stream. */
-async function* arrowBatches(part: CorpusPart, signal?: AbortSignal): AsyncGenerator<RecordBatch> {
-  if (part.format === 'arrow') {
-    const handle = await open(part.file, 'r');
-    try {
-      const reader = await RecordBatchReader.from(handle);
-      await reader.open();
-      if (reader.isFile() && reader.numRecordBatches > 0) {
-        const batch = await reader.readRecordBatch(part.index);
-        if (batch) yield batch;
-      }
-    } finally {
-      await handle.close();
-    }
-    return;
-  }
-  const reader = await RecordBatchReader.from(readFileChunks(part.file, signal));
-  for await (const batch of reader) yield batch as RecordBatch;
-}
-
-async function filterArrow(parts: CorpusPart[], target: string, decider: Decider, read: ReadSettings, mode: FilterMode): Promise<void> {
-  const writer = new ArrowFileWriter(target, parts[0]!.format === 'arrow' ? 'file' : 'stream');
-  const idField = new Field(read.columns.id, new Utf8(), true);
-  try {
-    for (const part of parts) {
-      const docs = new DocumentPuller(readCorpusPart(part, read));
-      for await (const batch of arrowBatches(part, read.signal)) {
-        const out: OutRow[] = [];
-        for (let r = 0; r < batch.numRows; r++) {
-          const doc = await docs.next();
-          if (!doc) throw new Error(`a record batch of ${part.file} has more rows than documents`);
-            decider.decide(doc, r, out);
-        }
-        const take = Int32Array.from(out, (o) => o.row);
-        const replace = new Map<string, { field: Field; values: unknown[] }>();
-        if (mode === 'cut') {
-          const textField = batch.schema.fields.find((f) => f.name === read.columns.text)!;
-          const texts = batch.getChild(read.columns.text)!;
-          replace.set(read.columns.text, { field: textField, values: out.map((o) => o.text ?? texts.get(o.row)) });
-          const existing = batch.schema.fields.find((f) => f.name === read.columns.id);
-          const ids = batch.getChild(read.columns.id);
-          const stringIds = existing !== undefined && (existing.type instanceof Utf8 || String(existing.type) === 'Utf8');
-          replace.set(read.columns.id, {
-            field: stringIds ? existing : idField,
-            values: out.map((o) => o.id ?? (ids ? idString(ids.get(o.row)) : null)),
-          });
-        }
-        writer.write(takeRows(batch, take, replace));
-      }
-      await docs.rest();
-    }
-    await writer.commit();
-  } catch (error) {
-    await writer.abort();
-    throw error;
-  }
-}

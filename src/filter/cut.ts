@@ -17,6 +17,8 @@
  * Offsets are UTF-16 code units, like Python string indices on BMP text.
  */
 
+import { DEFAULTS } from '../options.js';
+
 /** Janitor parameters; the defaults are OpenAI's (GPT-3, appendix C). */
 export interface CutOptions {
   /** Characters removed on either side of a contaminated region. @default 200 */
@@ -34,7 +36,7 @@ export interface CutPiece {
   text: string;
 }
 
-export const CUT_DEFAULTS: Required<CutOptions> = { window: 200, minPiece: 200, maxPieces: 10 };
+export const CUT_DEFAULTS: Required<CutOptions> = DEFAULTS.cut;
 
 /**
  * Cut `text` around contaminated regions as the Janitor does.

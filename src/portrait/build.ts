@@ -21,7 +21,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ContamError } from '../errors.js';
+import { DEFAULTS, resolvePortraitOptions } from '../options.js';
 import { BloomFilter } from '../cidx/bloom.js';
 import { readCorpusDocuments } from '../readers/corpus/documents.js';
 import { extractWords, NORMALIZATION, WordBuffer } from '../text/normalize.js';
@@ -63,16 +63,13 @@ export class PortraitBuilder {
   private readonly words = new WordBuffer();
 
   constructor(options: PortraitOptions = {}) {
-    this.ngram = options.ngram ?? 13;
-    this.stride = options.stride ?? 1;
-    this.fpr = options.fpr ?? 0.01;
+    const resolved = resolvePortraitOptions(options);
+    this.ngram = resolved.ngram;
+    this.stride = resolved.stride;
+    this.fpr = resolved.fpr;
     this.seed = options.seed ?? 0;
-    this.minWords = options.minWords ?? 8;
-    if (this.minWords >= this.ngram) this.minWords = 0;
-    if (!Number.isInteger(this.ngram) || this.ngram < 1 || this.ngram > 1000) throw new ContamError('BAD_ARGUMENT', `expected --ngram to be a whole number from 1 to 1000, got ${this.ngram}`);
-    if (!Number.isInteger(this.stride) || this.stride < 1) throw new ContamError('BAD_ARGUMENT', `expected --stride to be a whole number from 1 up, got ${this.stride}`);
-    if (!(this.fpr > 0 && this.fpr < 1)) throw new ContamError('BAD_ARGUMENT', `expected --fpr to be a number between 0 and 1, got ${this.fpr}`);
-    if (!Number.isInteger(this.minWords) || this.minWords < 0) throw new ContamError('BAD_ARGUMENT', `expected --min-words to be a whole number from 0 up, got ${this.minWords}`);
+    // Short grams at or above n would duplicate the n-grams.
+    this.minWords = resolved.minWords >= this.ngram ? 0 : resolved.minWords;
   }
 
   /** N-grams buffered so far. */
@@ -188,10 +185,7 @@ export function shardFile(output: string, shard: number): string {
  * @throws ContamError from the corpus readers, `BAD_ARGUMENT`, `WRITE_FAILED`, `DISK_FULL`
  */
 export async function buildPortrait(inputs: string[], output: string, options: PortraitBuildOptions = {}): Promise<PortraitBuildSummary> {
-  const builder = new PortraitBuilder(options);
-  if (options.shardSize !== undefined && (!Number.isInteger(options.shardSize) || options.shardSize < 1)) {
-    throw new ContamError('BAD_ARGUMENT', `expected --shard-size to be a whole number of documents from 1 up, got ${options.shardSize}`);
-  }
+  const builder = new PortraitBuilder(resolvePortraitOptions(options));
   const maxNgrams = options.maxShardNgrams ?? 2 ** 26;
   const buildId = `${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.floor(Math.random() * 2 ** 32).toString(36)}`;
   const summary: PortraitBuildSummary = { files: [], documents: 0, ngrams: 0, bytes: 0, portrait_bytes: 0, fpr_target: builder.fpr, fpr_expected: 0 };
@@ -207,7 +201,7 @@ export async function buildPortrait(inputs: string[], output: string, options: P
     summary.fpr_expected = Math.max(summary.fpr_expected, portrait.header.fpr_expected);
   };
   try {
-    for await (const batch of readCorpusDocuments(inputs, { columns: options.columns ?? { text: 'text', id: 'id' }, batchSize: options.batchSize, signal: options.signal })) {
+    for await (const batch of readCorpusDocuments(inputs, { columns: options.columns ?? DEFAULTS.columns, batchSize: options.batchSize, signal: options.signal })) {
       for (const doc of batch.documents) {
         builder.add(doc.text);
         if ((options.shardSize !== undefined && builder.documents >= options.shardSize) || builder.ngrams >= maxNgrams) await flush();

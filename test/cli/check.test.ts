@@ -1,6 +1,7 @@
 /**
- * Golden tests of the main job, run as a user runs it: the built CLI on the
- * bundled fixtures. Expected verdicts come from the plants recorded in
+ * Golden tests of the main job on the bundled fixtures: run as a user runs
+ * it (the built CLI), and through the library's `check`, `indexBenchmarks`
+ * and `scan`, which the CLI calls, for the figures. Expected verdicts come from the plants recorded in
  * fixtures/corpus/PLANTED.json and from the naive reference implementation;
  * expected offsets are worked out from where each plant was inserted.
  */
@@ -13,6 +14,9 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { check, indexBenchmarks, scan } from '../../src/pipeline.js';
+import { parseEvalArgument } from '../../src/readers/evals/evals.js';
+import { serializeReport } from '../../src/report/build.js';
 import type { Report } from '../../src/types.js';
 import type { Plant } from '../../fixtures/plants.js';
 import { naiveDetect } from '../helpers/naive.js';
@@ -22,6 +26,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/src/cli/main.js');
 const evals = ['--eval', 'fixtures/evals/gsm8k.jsonl', '--eval', 'fixtures/evals/mmlu.jsonl', '--eval', 'fixtures/evals/truthfulqa.csv'];
 
+const specs = ['gsm8k.jsonl', 'mmlu.jsonl', 'truthfulqa.csv'].map((f) => parseEvalArgument(`fixtures/evals/${f}`));
 const plants = JSON.parse(readFileSync(path.join(root, 'fixtures/corpus/PLANTED.json'), 'utf8')) as Plant[];
 
 async function contam(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -101,9 +106,8 @@ test('an exact copy of a question is one span covering the question up to its la
 });
 
 test('under GPT-3\'s rule, verdicts for all 110 samples agree with the naive reference implementation', async (t) => {
-  const gpt3 = await contam(['check', ...evals, '--corpus', 'fixtures/corpus', '--rule', 'gpt3', '--json', '--quiet']);
-  t.is(gpt3.code, 0, gpt3.stderr);
-  const report = JSON.parse(gpt3.stdout) as Report;
+  const report = await check(specs, ['fixtures/corpus'], { rule: { name: 'any-ngram', minOverlap: 0 } });
+  t.is(report.config.rule, 'any-ngram');
   const web00 = gunzipSync(readFileSync(path.join(root, 'fixtures/corpus/web-00.jsonl.gz')))
     .toString('utf8')
     .trim()
@@ -135,6 +139,11 @@ test('the same inputs give a byte-identical report, and `contam report` prints t
 });
 
 test('index then scan gives the same report as check', async (t) => {
+  const { index } = await indexBenchmarks(specs);
+  t.is(serializeReport(await scan(index, ['fixtures/corpus/*'])), readFileSync(path.join(tmp, 'report.json'), 'utf8'));
+});
+
+test('`contam index` then `contam scan` give the same report as `contam check`', async (t) => {
   const cidx = path.join(tmp, 'evals.cidx');
   const indexed = await contam(['index', ...evals, '-o', cidx, '--quiet']);
   t.is(indexed.code, 0, indexed.stderr);
@@ -144,9 +153,7 @@ test('index then scan gives the same report as check', async (t) => {
 });
 
 test('an index built with another configuration scanned with its own config still matches itself; --min-overlap changes verdicts only', async (t) => {
-  const strict = await contam(['check', ...evals, '--corpus', 'fixtures/corpus', '--min-overlap', '0.9', '--json', '--quiet']);
-  t.is(strict.code, 0, strict.stderr);
-  const r = JSON.parse(strict.stdout) as Report;
+  const r = await check(specs, ['fixtures/corpus'], { rule: { name: 'min-overlap', minOverlap: 0.9 } });
   t.is(r.config.rule, 'min-overlap');
   t.is(r.config.min_overlap, 0.9);
   for (const [i, s] of r.samples.entries()) {

@@ -79,10 +79,10 @@ test('a FIFO as the corpus (process substitution) reads as stdin does, plain or 
 test('--fpr 1e-300, --ngram 1 or 2 and --min-words 2 are refused with one line, before any work', async (t) => {
   const before = inputs();
   const out = path.join(tmp, 'never.cidx');
-  assertRefused(t, await contam(['index', '--eval', evals, '--fpr', '1e-300', '-o', out]), /expected --fpr to be a number from 1e-9 to below 1, got '1e-300'/);
-  assertRefused(t, await contam(['index', '--eval', evals, '--ngram', '1', '-o', out]), /^contam: error: expected --ngram to be at least 3, got 1: shorter n-grams are common phrases/);
-  assertRefused(t, await contam(['index', '--eval', evals, '--ngram', '2', '-o', out]), /expected --ngram to be at least 3, got 2/);
-  assertRefused(t, await contam(['check', '--eval', evals, '--corpus', corpus, '--min-words', '2']), /expected --min-words to be at least 3, got 2/);
+  assertRefused(t, await contam(['index', '--eval', evals, '--fpr', '1e-300', '-o', out]), /^contam: error: --fpr: expected a number from 1e-9 to below 1, got '1e-300' \(Bloom hits are verified/);
+  assertRefused(t, await contam(['index', '--eval', evals, '--ngram', '1', '-o', out]), /^contam: error: --ngram: expected a whole number from 3 to 1000, got '1': shorter n-grams are common phrases/);
+  assertRefused(t, await contam(['index', '--eval', evals, '--ngram', '2', '-o', out]), /--ngram: expected a whole number from 3 to 1000, got '2'/);
+  assertRefused(t, await contam(['check', '--eval', evals, '--corpus', corpus, '--min-words', '2']), /--min-words: expected a whole number from 3 to 1000, got '2': a field of fewer words/);
   t.throws(() => statSync(out));
   t.deepEqual(inputs(), before);
 });

@@ -18,8 +18,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { runSlurm } from '../../src/cli/slurm.js';
-import { ContamError } from '../../src/errors.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -164,11 +162,4 @@ test('--submit without sbatch on the PATH is one line on stderr and exit 2', asy
   t.is(outcome.code, 2);
   t.regex(outcome.stderr, /^contam: error: .*sbatch.*\(run it on a Slurm login node, or drop --submit.*\)\n$/);
   t.is(outcome.stdout, '');
-});
-
-test('runSlurm: a missing index is refused by code before anything is written', async (t) => {
-  const out = path.join(tmp, 'never-written');
-  const error = await t.throwsAsync(runSlurm({ index: path.join(tmp, 'missing.cidx'), corpus: ['fixtures/corpus'], shards: 2, output: out }), { instanceOf: ContamError });
-  t.is(error?.code, 'FILE_NOT_FOUND');
-  t.false(existsSync(out));
 });

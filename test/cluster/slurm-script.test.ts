@@ -12,7 +12,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { ContamError } from '../../src/errors.js';
-import { sbatchValue, shellJoin, shellQuote, slurmScript, type SlurmScriptOptions } from '../../src/scan/slurm.js';
+import { sbatchValue, shellJoin, shellQuote, slurmScript, type SlurmScriptOptions } from '../../src/cluster/slurm-script.js';
 
 const NASTY = [
   '',

@@ -13,7 +13,8 @@
  *   filename pattern (`%A`, `%a`, `%j`) written `%%` when literal; a `"`, a
  *   backslash (which turns pattern expansion off) or a line break cannot be
  *   carried at all and is refused with a ContamError.
- * Corpus and index paths are passed as the user gave them and the jobs `cd`
+ * Errors name the option concerned (`partition: expected ...`), as
+ * src/options.ts does; the CLI prints its flag. Corpus and index paths are passed as the user gave them and the jobs `cd`
  * to `workdir` first, so the report names files exactly as a single-process
  * scan run from that folder does, and the merged report is byte-identical.
  */
@@ -98,7 +99,7 @@ const PARTITION = /^[A-Za-z0-9_.-]+(?:,[A-Za-z0-9_.-]+)*$/;
 /** Check the options once, before any text is written, with messages saying what was expected and what was got. */
 function validate(o: SlurmScriptOptions): void {
   if (!Number.isInteger(o.shards) || o.shards < 1) {
-    throw new ContamError('BAD_ARGUMENT', `expected the number of shards to be a whole number from 1 up, got ${o.shards}`);
+    throw new ContamError('BAD_ARGUMENT', `shards: expected a whole number from 1 up, got ${o.shards}`);
   }
   if (o.corpus.length === 0) throw new ContamError('NO_INPUT', 'no corpus given', { hint: 'pass --corpus PATH (repeatable)' });
   if (o.corpus.includes('-')) {
@@ -109,16 +110,16 @@ function validate(o: SlurmScriptOptions): void {
     throw new Error(`slurmScript: outDir must be absolute, or workdir given and absolute (got ${o.outDir})`);
   }
   if (o.partition !== undefined && !PARTITION.test(o.partition)) {
-    throw new ContamError('BAD_ARGUMENT', `expected --partition to be a partition name (letters, digits, _ . -; comma-separated for several), got '${o.partition}'`);
+    throw new ContamError('BAD_ARGUMENT', `partition: expected a partition name (letters, digits, _ . -; comma-separated for several), got '${o.partition}'`);
   }
   if (o.time !== undefined && !TIME.test(o.time)) {
-    throw new ContamError('BAD_ARGUMENT', `expected --time in a Slurm time format (MM, HH:MM:SS, D-HH, D-HH:MM:SS or UNLIMITED), got '${o.time}'`);
+    throw new ContamError('BAD_ARGUMENT', `time: expected a Slurm time format (MM, HH:MM:SS, D-HH, D-HH:MM:SS or UNLIMITED), got '${o.time}'`);
   }
   if (o.memory !== undefined && !MEMORY.test(o.memory)) {
-    throw new ContamError('BAD_ARGUMENT', `expected --mem to be a size like 4000M or 16G, got '${o.memory}'`);
+    throw new ContamError('BAD_ARGUMENT', `memory: expected a size like 4000M or 16G, got '${o.memory}'`);
   }
   if (o.cpusPerTask !== undefined && (!Number.isInteger(o.cpusPerTask) || o.cpusPerTask < 1)) {
-    throw new ContamError('BAD_ARGUMENT', `expected --cpus-per-task to be a whole number from 1 up, got ${o.cpusPerTask}`);
+    throw new ContamError('BAD_ARGUMENT', `cpusPerTask: expected a whole number from 1 up, got ${o.cpusPerTask}`);
   }
 }
 
