@@ -61,7 +61,7 @@ export function endedEarly(file: string, at: number, planned: number): ContamErr
   return new ContamError('FILE_CHANGED', `the file ends at byte ${at}, before byte ${planned}, which it reached when the scan was planned (it was cut short or rewritten during the scan)`, {
     file,
     where: `byte ${at}`,
-    hint: 'scan it again once it is complete; --skip-bad lists it and goes on',
+    hint: 'scan it again once it is complete; with skipBad the scan lists it and goes on',
   });
 }
 
