@@ -40,6 +40,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ContamError } from '../errors.js';
+import { checkOption, DEFAULTS } from '../options.js';
 import { readEvalSamples } from '../readers/evals/evals.js';
 import { extractWords, NORMALIZATION, WordBuffer } from '../text/normalize.js';
 import { rollingShingleKeys } from '../text/shingle.js';
@@ -146,8 +147,8 @@ export function holmRejects(pValues: readonly number[], alpha: number): boolean[
  *   different builds or settings), the eval readers' errors, `BAD_ARGUMENT`
  */
 export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec[], options: PortraitQueryOptions = {}): Promise<PortraitReport> {
-  const alpha = options.alpha ?? 0.001;
-  if (!(alpha > 0 && alpha < 1)) throw new ContamError('BAD_ARGUMENT', `expected alpha to be a number between 0 and 1, got ${alpha}`);
+  const alpha = checkOption('alpha', options.alpha ?? DEFAULTS.alpha);
+  if (options.minFraction !== undefined) checkOption('minFraction', options.minFraction);
   const files = await expandPortraitFiles(portraitArgs);
   // The first shard fixes the shingling; the others must agree.
   let first: PortraitHeader | null = null;

@@ -215,6 +215,12 @@ test('a sample of short fields that together reach min_words is judged whole, it
   );
 });
 
+test('query options are checked before any work, naming the option', async (t) => {
+  const out = path.join(tmp, 'all.portrait');
+  await t.throwsAsync(queryPortrait([out], [spec], { alpha: 1 }), { code: 'BAD_ARGUMENT', message: 'alpha: expected a number above 0 and below 1, got 1' } as never);
+  await t.throwsAsync(queryPortrait([out], [spec], { minFraction: 1.5 }), { code: 'BAD_ARGUMENT', message: 'minFraction: expected a number from 0 to 1, got 1.5' } as never);
+});
+
 test("Holm's step-down rejects in order of p-value, each against alpha / (N - k)", (t) => {
   // Sorted 1e-4 <= 1e-3/4, 3e-4 <= 1e-3/3, 4e-4 <= 1e-3/2, then 0.5 > 1e-3.
   t.deepEqual(holmRejects([1e-4, 4e-4, 3e-4, 0.5], 0.001), [true, true, true, false]);
