@@ -13,9 +13,9 @@
  * SHA-256 of the bytes it was scanned from (its byte range; the whole file for
  * a Parquet row group or Arrow batch, hashed once per file per run), and a
  * reused part is hashed again and refused when they differ. The cost is one
- * more read of each part from the page cache at hashing speed (about 700 MB/s
- * on this machine, against a scan's 86 MB/s per core), when it is saved and
- * when it is reused: much less than scanning it again.
+ * more read of each part from the page cache at hashing speed, several times
+ * a scan's, when it is saved and when it is reused: much less than scanning
+ * it again.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';

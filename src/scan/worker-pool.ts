@@ -37,8 +37,8 @@ interface Hooks<R> {
 function startWorker(name: string, workerData: unknown): Worker {
   const url = new URL(`./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
   // A worker's young generation is smaller by default than the main thread's; a row group's
-  // worth of strings then overflows it and survives into old-space collections. 64 MB took
-  // two workers on 1 GB of zstd Parquet from 8.6 to 8.1 s (1.64x to 1.73x one worker).
+  // worth of strings then overflows it and survives into old-space collections (64 MB: figures
+  // in the commit that set it).
   const resourceLimits = { maxYoungGenerationSizeMb: 64 };
   if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData, resourceLimits });
   const code = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
