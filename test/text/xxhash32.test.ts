@@ -2,14 +2,19 @@ import test from 'ava';
 import xxhash from 'xxhash-wasm';
 import { fmix32, xxh32 } from '../../src/text/xxhash32.js';
 
-test('xxh32 is bit-identical to xxhash-wasm h32Raw for every length from 0 to 100 and several seeds', async (t) => {
-  const { h32Raw } = await xxhash();
-  let state = 12345;
-  const bytes = new Uint8Array(100);
+/** `n` pseudo-random bytes from a linear congruential generator seeded with `state`. */
+function randomBytes(n: number, state: number): Uint8Array {
+  const bytes = new Uint8Array(n);
   for (let i = 0; i < bytes.length; i++) {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;
     bytes[i] = state >>> 24;
   }
+  return bytes;
+}
+
+test('xxh32 is bit-identical to xxhash-wasm h32Raw for every length from 0 to 100 and several seeds', async (t) => {
+  const { h32Raw } = await xxhash();
+  const bytes = randomBytes(100, 12345);
   for (const seed of [0, 1, 0x9e3779b1, 0xffffffff]) {
     for (let len = 0; len <= 100; len++) {
       t.is(xxh32(bytes, 0, len, seed), h32Raw(bytes.subarray(0, len), seed), `len ${len} seed ${seed}`);
@@ -19,12 +24,7 @@ test('xxh32 is bit-identical to xxhash-wasm h32Raw for every length from 0 to 10
 
 test('long inputs (read as 32-bit lanes when aligned) are bit-identical to xxhash-wasm at aligned and unaligned offsets', async (t) => {
   const { h32Raw } = await xxhash();
-  let state = 777;
-  const bytes = new Uint8Array(5000);
-  for (let i = 0; i < bytes.length; i++) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    bytes[i] = state >>> 24;
-  }
+  const bytes = randomBytes(5000, 777);
   for (const seed of [0, 0x9e3779b1]) {
     for (const offset of [0, 1, 2, 3, 4, 16]) {
       for (const len of [1023, 1024, 1025, 1039, 1040, 1041, 1055, 4096, 4977]) {
