@@ -13,7 +13,10 @@
  * measurement runs in its own process (bench/scan-run.mjs, on the built code
  * in dist/, as `contam` runs) so its peak RSS is its own. Prints, per format:
  * reading alone (the floor any scanner pays), the scan on one worker and on
- * all cores, their ratio, and peak RSS at three corpus sizes; the MB/s per
+ * all cores, their ratio, and peak RSS at three corpus sizes, each by wall and
+ * by CPU time (user+sys of the whole process: a shared machine disturbs it
+ * less); for .jsonl.zst, one worker with the decoder on its own thread (now)
+ * and inline (before) beside plain JSONL in the same minute; the MB/s per
  * core with `check`'s defaults against the Pile goal; the web-like corpus with
  * its scan counters per MB; then the Janitor-style baseline (a Set of
  * normalized 13-gram strings), in memory on prose and as a whole process on
