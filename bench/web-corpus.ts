@@ -15,7 +15,7 @@
  * Invariant: the same target size gives byte-identical JSONL (a seeded
  * mulberry32, sources in file order), so runs compare.
  */
-import { createWriteStream, existsSync, readFileSync, renameSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { mulberry32 } from '../src/score/bootstrap.js';
 import { sourceDocuments } from './corpus-gen.js';
@@ -97,6 +97,7 @@ export async function generateWebCorpus(dir: string, targetBytes: number): Promi
   const summary = `${file}.kinds.json`;
   if (existsSync(file) && existsSync(summary)) return JSON.parse(readFileSync(summary, 'utf8')) as WebCorpus;
 
+  mkdirSync(dir, { recursive: true });
   const rnd = mulberry32(15);
   const docs = sourceDocuments();
   const bySource = new Map<string, string[]>();

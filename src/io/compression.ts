@@ -7,8 +7,11 @@
  * Invariant: `consumed` counts bytes read from disk (compressed), so readers
  * can attribute on-disk bytes to batches; it never exceeds the file size and
  * reaches it when the iteration completes. Memory is bounded by the chunk size
- * (~4 MB on disk, ~1 MB of decompressed output at a time) and, for zstd, the
- * frame's window, never by the file.
+ * (~4 MB on disk, ~1 MB of decompressed output at a time; zstd, decoded on a
+ * thread of its own, runs up to two input chunks and 8 MiB of output ahead)
+ * and, for zstd, the frame's window, never by the file. Because zstd decodes
+ * ahead, `consumed` may run a chunk or two ahead of the output handed on: the
+ * bytes a batch is credited with vary, their sum over a file does not.
  *
  * A corrupt stream is often found only at its end (gzip's CRC-32, zstd's
  * content checksum), after garbage has been handed on and failed to parse;

@@ -220,7 +220,7 @@ function makeEmitter(part: CorpusPart, options: CorpusReadOptions, firstRow: num
     const texts = batch.getChild(textColumn);
     if (!texts) {
       const names = batch.schema.fields.map((f) => f.name);
-      throw new ContamError('MISSING_COLUMN', `no '${textColumn}' column; the file has: ${names.join(', ')}`, { file, hint: 'name the text column with --text-column' });
+      throw new ContamError('MISSING_COLUMN', `no '${textColumn}' column; the file has: ${names.join(', ')}`, { file, hint: 'name the text column with the columns.text option' });
     }
     checkUtf8(texts, file, index, textColumn);
     const ids = batch.getChild(idColumn);

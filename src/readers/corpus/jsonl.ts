@@ -112,7 +112,7 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
         bad(new ContamError('MISSING_COLUMN', `no '${textColumn}' field; the record has: ${Object.keys(fields).join(', ') || '(no fields)'}`, {
           file,
           where: `line ${line}`,
-          hint: 'name the text field with --text-column',
+          hint: 'name the text field with the columns.text option',
         }));
         row++;
         return;
@@ -198,7 +198,7 @@ function tooLong(file: string, line: number, bytes: number, cause: unknown): Con
     file,
     where: `line ${line}`,
     cause,
-    hint: 'split the document into several lines (records), or pass --skip-bad to list it and go on',
+    hint: 'split the document into several lines (records), or set the skipBad option to list it and go on',
   });
 }
 

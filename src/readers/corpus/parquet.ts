@@ -189,7 +189,7 @@ export async function readParquetRowGroup(part: CorpusPart, columnNames: CorpusR
   }
   const columns = parquetSchema(metadata).children.map((c) => c.element.name);
   if (!columns.includes(columnNames.text)) {
-    throw new ContamError('MISSING_COLUMN', `no '${columnNames.text}' column; the file has: ${columns.join(', ')}`, { file, hint: 'name the text column with --text-column' });
+    throw new ContamError('MISSING_COLUMN', `no '${columnNames.text}' column; the file has: ${columns.join(', ')}`, { file, hint: 'name the text column with the columns.text option' });
   }
   const rowStart = metadata.row_groups.slice(0, part.index).reduce((sum, g) => sum + Number(g.num_rows), 0);
   const rows = Number(group.num_rows);
