@@ -26,8 +26,12 @@ export function hasZstdCli(): boolean {
 /** The documents of ../shared/data/corpus/*.jsonl.gz, in file order. */
 export function sourceDocuments(): { id: string; text: string; source: string }[] {
   const docs: { id: string; text: string; source: string }[] = [];
-  for (const name of readdirSync(DATA).filter((f) => f.endsWith('.jsonl.gz')).sort()) {
-    for (const line of gunzipSync(readFileSync(path.join(DATA, name))).toString('utf8').split('\n')) {
+  for (const name of readdirSync(DATA)
+    .filter((f) => f.endsWith('.jsonl.gz'))
+    .sort()) {
+    for (const line of gunzipSync(readFileSync(path.join(DATA, name)))
+      .toString('utf8')
+      .split('\n')) {
       if (line.trim() !== '') docs.push(JSON.parse(line) as { id: string; text: string; source: string });
     }
   }

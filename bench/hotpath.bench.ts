@@ -7,7 +7,7 @@
  * the scan with a proposed verification (each document's words derived once,
  * as joined UTF-8 bytes) against the scan as it is, checked to find the same.
  */
-import { readFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { openSync, readSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { indexBenchmarks } from '../src/pipeline.js';
@@ -44,9 +44,19 @@ const time = (name: string, f: () => number) => {
   }
 };
 let texts: string[] = [];
-time('JSON.parse', () => { texts = lines.map((l) => (JSON.parse(l) as { text: string }).text); return texts.length; });
+time('JSON.parse', () => {
+  texts = lines.map((l) => (JSON.parse(l) as { text: string }).text);
+  return texts.length;
+});
 const wb = new WordBuffer();
-time('extractWords', () => { let n = 0; for (const t of texts) { extractWords(t, wb, 0); n += wb.count; } return n; });
+time('extractWords', () => {
+  let n = 0;
+  for (const t of texts) {
+    extractWords(t, wb, 0);
+    n += wb.count;
+  }
+  return n;
+});
 const keys = (probe: boolean) => () => {
   let n = 0;
   for (const t of texts) {
@@ -68,11 +78,21 @@ const keys = (probe: boolean) => () => {
 time('+ strided probe keys', keys(false));
 time('+ bloom probes', keys(true));
 const scanner = new DocumentScanner(index, new WordUnits(index.config.seed));
-time('DocumentScanner.scan', () => { let n = 0; for (const t of texts) n += scanner.scan(t).length; return n; });
-time('JSON.parse + scan', () => { let n = 0; for (const l of lines) n += scanner.scan((JSON.parse(l) as { text: string }).text).length; return n; });
+time('DocumentScanner.scan', () => {
+  let n = 0;
+  for (const t of texts) n += scanner.scan(t).length;
+  return n;
+});
+time('JSON.parse + scan', () => {
+  let n = 0;
+  for (const l of lines) n += scanner.scan((JSON.parse(l) as { text: string }).text).length;
+  return n;
+});
 const c = scanner.counters;
 const per = (x: number) => (x / (MB * 4)).toFixed(0);
-console.log(`per MB: ${per(c.units)} units, ${per(c.windows)} windows probed, ${per(c.bloomHits)} Bloom hits, ${per(c.candidates)} anchors extended, ${per(c.rejected)} rejected, ${per(c.verified)} verified hits`);
+console.log(
+  `per MB: ${per(c.units)} units, ${per(c.windows)} windows probed, ${per(c.bloomHits)} Bloom hits, ${per(c.candidates)} anchors extended, ${per(c.rejected)} rejected, ${per(c.verified)} verified hits`,
+);
 const inlineKeys = (probe: number) => () => {
   let n = 0;
   const bloom = index.bloom;
@@ -92,8 +112,18 @@ const inlineKeys = (probe: number) => () => {
           la = (Math.imul(la, 0x9e3779b1) + h) | 0;
           lb = (Math.imul(lb, 0x85ebca6b) + Math.imul(h ^ (h >>> 16), 0x7feb352d)) | 0;
         }
-        let a = (la + wa) | 0; a ^= a >>> 16; a = Math.imul(a, 0x85ebca6b); a ^= a >>> 13; a = Math.imul(a, 0xc2b2ae35); a ^= a >>> 16;
-        let b = lb ^ wb2; b ^= b >>> 16; b = Math.imul(b, 0x85ebca6b); b ^= b >>> 13; b = Math.imul(b, 0xc2b2ae35); b ^= b >>> 16;
+        let a = (la + wa) | 0;
+        a ^= a >>> 16;
+        a = Math.imul(a, 0x85ebca6b);
+        a ^= a >>> 13;
+        a = Math.imul(a, 0xc2b2ae35);
+        a ^= a >>> 16;
+        let b = lb ^ wb2;
+        b ^= b >>> 16;
+        b = Math.imul(b, 0x85ebca6b);
+        b ^= b >>> 13;
+        b = Math.imul(b, 0xc2b2ae35);
+        b ^= b >>> 16;
         if (probe === 0) n ^= a ^ b;
         else if (bloom.has(a >>> 0, b >>> 0)) n++;
       }
@@ -103,8 +133,19 @@ const inlineKeys = (probe: number) => () => {
 };
 time('extract + inline keys', inlineKeys(0));
 time('extract + inline keys + bloom', inlineKeys(1));
-time('extractWords again', () => { let n = 0; for (const t of texts) { extractWords(t, wb, 0); n += wb.count; } return n; });
-time('DocumentScanner.scan again', () => { let n = 0; for (const t of texts) n += scanner.scan(t).length; return n; });
+time('extractWords again', () => {
+  let n = 0;
+  for (const t of texts) {
+    extractWords(t, wb, 0);
+    n += wb.count;
+  }
+  return n;
+});
+time('DocumentScanner.scan again', () => {
+  let n = 0;
+  for (const t of texts) n += scanner.scan(t).length;
+  return n;
+});
 
 // A proposal for the scanner, measured here without changing it: verification re-derives each
 // document word of a run alone (docWord: a slice, an extraction, a UTF-8 encode, a Map entry per
@@ -127,16 +168,29 @@ const signature = (docWord: DocWord) => {
   joinedText = null;
   let sig = 0;
   let n = 0;
-  for (const t of texts) for (const m of scanner.scan(t)) { n++; sig = (Math.imul(sig, 31) + m.sample * 7 + m.shingles + m.units.length) | 0; }
+  for (const t of texts)
+    for (const m of scanner.scan(t)) {
+      n++;
+      sig = (Math.imul(sig, 31) + m.sample * 7 + m.shingles + m.units.length) | 0;
+    }
   return `${n} matches, signature ${sig}`;
 };
 const now = signature(docWordNow);
 const proposed = signature(docWordJoined);
 if (proposed !== now) throw new Error(`the proposal changes the matches: ${proposed} against ${now}`);
-for (const [name, docWord] of [['scan, docWord now', docWordNow], ['scan, joined words (proposal)', docWordJoined], ['scan, docWord now', docWordNow], ['scan, joined words (proposal)', docWordJoined]] as const) {
+for (const [name, docWord] of [
+  ['scan, docWord now', docWordNow],
+  ['scan, joined words (proposal)', docWordJoined],
+  ['scan, docWord now', docWordNow],
+  ['scan, joined words (proposal)', docWordJoined],
+] as const) {
   scannerProto.docWord = docWord;
   joinedText = null;
-  time(name, () => { let n = 0; for (const t of texts) n += scanner.scan(t).length; return n; });
+  time(name, () => {
+    let n = 0;
+    for (const t of texts) n += scanner.scan(t).length;
+    return n;
+  });
 }
 scannerProto.docWord = docWordNow;
 console.log(`the proposal finds the same matches (${now})`);

@@ -23,8 +23,14 @@ const CHROMIUM = '/usr/bin/chromium';
 const outDir = path.resolve(import.meta.dirname, 'out');
 
 function syntheticReport(n: number): Report {
-  const rows = readFileSync(`${SHARED_DATA}/gsm8k/test.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question: string; answer: string });
-  const prose = readFileSync(`${SHARED_DATA}/squad/dev-v1.1.contexts.jsonl`, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { context: string }).context);
+  const rows = readFileSync(`${SHARED_DATA}/gsm8k/test.jsonl`, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { question: string; answer: string });
+  const prose = readFileSync(`${SHARED_DATA}/squad/dev-v1.1.contexts.jsonl`, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { context: string }).context);
   const names = ['gsm8k', 'mmlu', 'hellaswag', 'truthfulqa'];
   const perBench = Math.ceil(n / names.length);
   const counts = names.map(() => ({ samples: 0, contaminated: 0, tooShort: 0 }));
@@ -42,13 +48,37 @@ function syntheticReport(n: number): Report {
       const spanStart = before.length + 1;
       const words = r.question.split(/\s+/).length;
       samples.push({
-        benchmark: names[b]!, row, id: `${names[b]}/${row}`, contaminated, too_short: tooShort,
-        shingles: Math.max(1, text.split(/\s+/).length - 12), overlap, longest: contaminated ? words : 0, containment: 0,
-        boilerplate_shingles: 0, idf_overlap: overlap, coverage: { fraction: overlap, subsets: overlap < 0.2 ? ['clean', 'not-dirty'] : ['not-clean', overlap > 0.8 ? 'dirty' : 'not-dirty'] },
-        rules: { ngram: { fired: contaminated, overlap, longest: contaminated ? words : 0 } }, documents: contaminated ? 1 : 0,
-        leaked: contaminated ? 'input' : null, text,
+        benchmark: names[b]!,
+        row,
+        id: `${names[b]}/${row}`,
+        contaminated,
+        too_short: tooShort,
+        shingles: Math.max(1, text.split(/\s+/).length - 12),
+        overlap,
+        longest: contaminated ? words : 0,
+        containment: 0,
+        boilerplate_shingles: 0,
+        idf_overlap: overlap,
+        coverage: { fraction: overlap, subsets: overlap < 0.2 ? ['clean', 'not-dirty'] : ['not-clean', overlap > 0.8 ? 'dirty' : 'not-dirty'] },
+        rules: { ngram: { fired: contaminated, overlap, longest: contaminated ? words : 0 } },
+        documents: contaminated ? 1 : 0,
+        leaked: contaminated ? 'input' : null,
+        text,
         matches: contaminated
-          ? [{ file: `corpus/part-${String(i % 64).padStart(2, '0')}.jsonl.gz`, row: i * 13, doc_id: `doc-${i}`, shingles: Math.max(1, words - 12), spans: [[spanStart + 100, spanStart + 100 + r.question.length]], snippet: docText, snippet_start: 100, rules: ['ngram'], containment: null, sample_spans: [[0, r.question.length]] }]
+          ? [
+              {
+                file: `corpus/part-${String(i % 64).padStart(2, '0')}.jsonl.gz`,
+                row: i * 13,
+                doc_id: `doc-${i}`,
+                shingles: Math.max(1, words - 12),
+                spans: [[spanStart + 100, spanStart + 100 + r.question.length]],
+                snippet: docText,
+                snippet_start: 100,
+                rules: ['ngram'],
+                containment: null,
+                sample_spans: [[0, r.question.length]],
+              },
+            ]
           : [],
       });
       counts[b]!.samples++;
@@ -59,13 +89,38 @@ function syntheticReport(n: number): Report {
   return {
     version: 1,
     tool: { name: 'contam', version: '0.1.0' },
-    config: { unit: 'word', ngram: 13, min_words: 8, encoding: null, normalization: 'nfkc-casefold-html-punct-v1', rule: 'any-ngram', min_overlap: null, text_column: 'text', id_column: 'id', max_matches: 10, max_doc_freq: 10, minhash: null, index: { format_version: 1, shingles: n * 20, bloom_bits: 1 << 24, bloom_hashes: 14, bloom_fpr: 0.0001 } },
+    config: {
+      unit: 'word',
+      ngram: 13,
+      min_words: 8,
+      encoding: null,
+      normalization: 'nfkc-casefold-html-punct-v1',
+      rule: 'any-ngram',
+      min_overlap: null,
+      text_column: 'text',
+      id_column: 'id',
+      max_matches: 10,
+      max_doc_freq: 10,
+      minhash: null,
+      index: { format_version: 1, shingles: n * 20, bloom_bits: 1 << 24, bloom_hashes: 14, bloom_fpr: 0.0001 },
+    },
     corpus: { files: 64, documents: 12_000_000, bytes: 48_318_382_080 },
     skipped: [],
     benchmarks: names.map((name, b) => {
       const c = counts[b]!;
       const judged = c.samples - c.tooShort;
-      return { name, path: `evals/${name}.jsonl`, format: 'jsonl' as const, shape: name, fields: ['question', 'answer:label'], samples: c.samples, ngram: 13, contaminated: c.contaminated, too_short: c.tooShort, rate: judged === 0 ? 0 : Math.round((c.contaminated / judged) * 1e6) / 1e6 };
+      return {
+        name,
+        path: `evals/${name}.jsonl`,
+        format: 'jsonl' as const,
+        shape: name,
+        fields: ['question', 'answer:label'],
+        samples: c.samples,
+        ngram: 13,
+        contaminated: c.contaminated,
+        too_short: c.tooShort,
+        rate: judged === 0 ? 0 : Math.round((c.contaminated / judged) * 1e6) / 1e6,
+      };
     }),
     samples,
   };
@@ -97,7 +152,10 @@ if (!existsSync(CHROMIUM)) {
   console.log(`CHROMIUM MISSING at ${CHROMIUM}: browser timings not measured (apt-get install -y chromium)`);
   process.exit(1);
 }
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
 try {
   const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
   const errors: string[] = [];

@@ -32,7 +32,7 @@ const buildSeconds = (performance.now() - t0) / 1000;
 
 // 1,000 samples of 112 made-up words: 100,000 n-grams that occur in no document.
 const absent = path.join(OUT, 'absent.jsonl');
-writeFileSync(absent, Array.from({ length: 1000 }, (_, s) => JSON.stringify({ text: Array.from({ length: 112 }, (_, i) => `qx${s}z${i}`).join(' ') })).join('\n') + '\n');
+writeFileSync(absent, `${Array.from({ length: 1000 }, (_, s) => JSON.stringify({ text: Array.from({ length: 112 }, (_, i) => `qx${s}z${i}`).join(' ') })).join('\n')}\n`);
 const report = await queryPortrait(summary.files, [parseEvalArgument(`absent=${absent}#text`)]);
 const total = report.samples.reduce((s, r) => s + r.ngrams, 0);
 const hits = report.samples.reduce((s, r) => s + r.present, 0);
@@ -41,5 +41,7 @@ const mb = bytes / 1e6;
 console.log(`corpus: ${mb.toFixed(1)} MB JSONL, ${docs} documents, ${summary.ngrams} 13-grams`);
 console.log(`read only (baseline): ${(mb / readSeconds).toFixed(1)} MB/s`);
 console.log(`portrait build, one core: ${(mb / buildSeconds).toFixed(1)} MB/s (${buildSeconds.toFixed(1)} s), peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-console.log(`portrait size: ${(summary.portrait_bytes / 1e6).toFixed(1)} MB = ${((summary.portrait_bytes / bytes) * 1000).toFixed(0)} MB per GB of corpus at 1% target (file states ${summary.fpr_expected.toExponential(2)})`);
+console.log(
+  `portrait size: ${(summary.portrait_bytes / 1e6).toFixed(1)} MB = ${((summary.portrait_bytes / bytes) * 1000).toFixed(0)} MB per GB of corpus at 1% target (file states ${summary.fpr_expected.toExponential(2)})`,
+);
 console.log(`false positives on ${total} absent 13-grams: ${hits} = ${(hits / total).toExponential(2)} (stated ${report.portrait.fpr.toExponential(2)})`);

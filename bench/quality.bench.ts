@@ -46,7 +46,9 @@ for (const spec of specs) benchmarks.push(await readEvalSamples(spec));
 
 const prose: string[] = [];
 for (const f of ['gutenberg', 'movie_reviews', 'kjv_bible', 'us_presidential_speeches', 'wikitext2', 'debian_docs', 'fortunes', 'shakespeare']) {
-  for (const line of gunzipSync(readFileSync(`${data}/corpus/${f}.jsonl.gz`)).toString('utf8').split('\n')) {
+  for (const line of gunzipSync(readFileSync(`${data}/corpus/${f}.jsonl.gz`))
+    .toString('utf8')
+    .split('\n')) {
     if (line) prose.push((JSON.parse(line) as { text: string }).text);
   }
 }
@@ -57,8 +59,24 @@ const perturbations: [string, (s: string) => string][] = [
   ['exact', (s) => s],
   ['case+whitespace', (s) => s.toUpperCase().replace(/ /g, () => (rand() < 0.3 ? '  \n ' : ' '))],
   ['punctuation', (s) => (rand() < 0.5 ? s.replace(/[.,;:!?'"()-]/g, '') : s.replace(/[.,;:!?]/g, (c) => ({ '.': ';', ',': ' -', ';': ',', ':': ' —', '!': '.', '?': '.' })[c]!))],
-  ['unicode', (s) => s.replace(/'/g, '\u2019').replace(/"/g, () => '\u201c').replace(/ /g, () => (rand() < 0.2 ? '\u00a0' : ' ')).replace(/fi/g, '\ufb01').replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)))],
-  ['markup', (s) => `<div class="post"><p>${s.split('\n').map((line) => line.replace(/(\w+)/, '<b>$1</b>').replace(/&/g, '&amp;').replace(/'/g, '&#39;')).join('</p>\n<p>')}</p></div>`],
+  [
+    'unicode',
+    (s) =>
+      s
+        .replace(/'/g, '\u2019')
+        .replace(/"/g, () => '\u201c')
+        .replace(/ /g, () => (rand() < 0.2 ? '\u00a0' : ' '))
+        .replace(/fi/g, '\ufb01')
+        .replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d))),
+  ],
+  [
+    'markup',
+    (s) =>
+      `<div class="post"><p>${s
+        .split('\n')
+        .map((line) => line.replace(/(\w+)/, '<b>$1</b>').replace(/&/g, '&amp;').replace(/'/g, '&#39;'))
+        .join('</p>\n<p>')}</p></div>`,
+  ],
   [
     'partial 50-70%',
     (s) => {
@@ -136,7 +154,12 @@ function contamDetector(indexOptions: IndexOptions, scanOptions: ScanOptions, ve
 }
 
 const PUNCT = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
-const janitorWords = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(PUNCT, '').split(/\s+/).filter(Boolean);
+const janitorWords = (s: string) =>
+  s
+    .replace(/[A-Z]/g, (c) => c.toLowerCase())
+    .replace(PUNCT, '')
+    .split(/\s+/)
+    .filter(Boolean);
 const janitor: Detector = async (texts) => {
   const grams = new Map<string, number[]>();
   for (let s = 0; s < total; s++) {
@@ -269,7 +292,9 @@ console.log(`${'precision'.padEnd(w0)}${results.map((r) => col(fmt(r.precision),
     labels.set(`${l.benchmark}/${l.row}`, l);
   }
   const positives = [...labels.values()].filter((l) => l.contaminated).length;
-  console.log(`\n# natural overlaps: ${all.reduce((n, b) => n + b.samples.length, 0)} samples of ${all.length} benchmarks against the ${prose.length} prose documents; ${labels.size} hand-judged samples, ${positives} contaminated (bench/calibration.jsonl)`);
+  console.log(
+    `\n# natural overlaps: ${all.reduce((n, b) => n + b.samples.length, 0)} samples of ${all.length} benchmarks against the ${prose.length} prose documents; ${labels.size} hand-judged samples, ${positives} contaminated (bench/calibration.jsonl)`,
+  );
   const rules: [string, IndexOptions, ScanOptions][] = [
     ['contam check defaults', {}, {}],
     ['GPT-3 (13-gram, 10-doc guard)', { templates: false }, { rule: { name: 'any-ngram', minOverlap: 0 } }],
@@ -293,7 +318,9 @@ console.log(`${'precision'.padEnd(w0)}${results.map((r) => col(fmt(r.precision),
       }
       if (label?.contaminated && s.contaminated) found++;
     }
-    console.log(`${name.padEnd(32)}${col(String(right + wrong), 9)}${col(String(right), 7)}${col(String(wrong), 7)}${col(String(positives - found), 8)}${col((right / Math.max(1, right + wrong)).toFixed(3), 11)}${col((found / positives).toFixed(3), 8)}`);
+    console.log(
+      `${name.padEnd(32)}${col(String(right + wrong), 9)}${col(String(right), 7)}${col(String(wrong), 7)}${col(String(positives - found), 8)}${col((right / Math.max(1, right + wrong)).toFixed(3), 11)}${col((found / positives).toFixed(3), 8)}`,
+    );
   }
 }
 
@@ -312,7 +339,9 @@ console.log(`${'precision'.padEnd(w0)}${results.map((r) => col(fmt(r.precision),
     for (let c = 0; c < copies[k]!; c++, at++) texts[at] = `${texts[at]}\n\nCan anyone help with this? ${question}\nThanks in advance!`;
   });
   const report = await scanDocuments(index, asDocs(texts), {});
-  console.log(`\n# a GSM8K question pasted into 1, 11 and 50 documents: ${picks.map((row, k) => `${copies[k]} -> ${report.samples[row]!.grade}${report.samples[row]!.contaminated ? ' (flagged)' : ' (MISSED)'}`).join(', ')}`);
+  console.log(
+    `\n# a GSM8K question pasted into 1, 11 and 50 documents: ${picks.map((row, k) => `${copies[k]} -> ${report.samples[row]!.grade}${report.samples[row]!.contaminated ? ' (flagged)' : ' (MISSED)'}`).join(', ')}`,
+  );
 }
 
 // --- few-shot pages built from the dev and train splits ----------------------------------------------
@@ -337,13 +366,21 @@ console.log(`${'precision'.padEnd(w0)}${results.map((r) => col(fmt(r.precision),
         .join('\n\n'),
     );
   }
-  for (let i = 0; i < 1500; i += 3) pages.push(train.samples.slice(i, i + 3).map((s) => s.segments.map((g) => g.text).join('\n')).join('\n\n'));
+  for (let i = 0; i < 1500; i += 3)
+    pages.push(
+      train.samples
+        .slice(i, i + 3)
+        .map((s) => s.segments.map((g) => g.text).join('\n'))
+        .join('\n\n'),
+    );
   const texts = [...pages, ...prose.slice(0, 300)];
   const testSets = [benchmarks[0]!, benchmarks[1]!];
   const index = await buildIndex(testSets, {});
   const report = await scanDocuments(index, asDocs(texts), {});
   const flagged = report.samples.filter((s) => s.contaminated);
   const byGrade = (g: string) => report.samples.filter((s) => s.grade === g).length;
-  console.log(`\n# few-shot pages: ${pages.length} pages (MMLU dev, 1,500 GSM8K train) beside 300 prose documents: ${flagged.length} GSM8K/MMLU test items flagged (${byGrade('verbatim')} verbatim, ${byGrade('partial')} partial), ${byGrade('incidental')} incidental`);
+  console.log(
+    `\n# few-shot pages: ${pages.length} pages (MMLU dev, 1,500 GSM8K train) beside 300 prose documents: ${flagged.length} GSM8K/MMLU test items flagged (${byGrade('verbatim')} verbatim, ${byGrade('partial')} partial), ${byGrade('incidental')} incidental`,
+  );
   if (process.env.SHOW_MISSES) for (const s of flagged) console.error(`    ${s.benchmark} row ${s.row} ${s.grade}: ${s.verdict?.reason}`);
 }

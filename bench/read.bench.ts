@@ -104,7 +104,9 @@ if (zst) {
       best[decoder] = Math.max(best[decoder] ?? 0, mb(plainBytes) / ((performance.now() - start) / 1000));
     }
   }
-  const line = Object.entries(best).map(([d, rate]) => `${d} ${rate.toFixed(0)} MB/s`).join(', ');
+  const line = Object.entries(best)
+    .map(([d, rate]) => `${d} ${rate.toFixed(0)} MB/s`)
+    .join(', ');
   const ratio = best['zstd-napi'] && best.fzstd ? ` = ${(best['zstd-napi'] / best.fzstd).toFixed(1)}x fzstd (target: at least 3x)` : ' (zstd-napi is not installed: fzstd in use)';
   console.log(`.jsonl.zst decompression alone, MB/s of output (fastest of 3): ${line}${ratio}`);
   // Memory: the zstd CLI writes one frame per file, so this file is one frame of its full size.

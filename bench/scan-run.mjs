@@ -59,4 +59,19 @@ const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 // Peak RSS of this process: VmHWM, since getrusage's maxrss survives exec and would report the parent's.
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
 const rss = hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
-console.log(JSON.stringify({ mode, bytes, text_bytes: textBytes, documents, characters, seconds: Number(seconds.toFixed(2)), cpu_seconds: Number(cpuSeconds.toFixed(2)), cpu_mbps: Number((bytes / 1e6 / cpuSeconds).toFixed(1)), mbps: Number((bytes / 1e6 / seconds).toFixed(1)), text_mbps: Number((textBytes / 1e6 / seconds).toFixed(1)), rss_mb: Math.round(rss), counters }));
+console.log(
+  JSON.stringify({
+    mode,
+    bytes,
+    text_bytes: textBytes,
+    documents,
+    characters,
+    seconds: Number(seconds.toFixed(2)),
+    cpu_seconds: Number(cpuSeconds.toFixed(2)),
+    cpu_mbps: Number((bytes / 1e6 / cpuSeconds).toFixed(1)),
+    mbps: Number((bytes / 1e6 / seconds).toFixed(1)),
+    text_mbps: Number((textBytes / 1e6 / seconds).toFixed(1)),
+    rss_mb: Math.round(rss),
+    counters,
+  }),
+);

@@ -101,10 +101,26 @@ async function compressEach(files: string[], kind: 'gz' | 'zst'): Promise<string
 }
 
 type Counters = { windows: number; bloomHits: number; candidates: number; verified: number; rejected: number; nearWindows: number; nearCandidates: number; nearMatches: number };
-type Run = { mode: string; bytes: number; text_bytes: number; documents: number; seconds: number; cpu_seconds: number; mbps: number; cpu_mbps: number; text_mbps: number; rss_mb: number; counters: Counters | null };
+type Run = {
+  mode: string;
+  bytes: number;
+  text_bytes: number;
+  documents: number;
+  seconds: number;
+  cpu_seconds: number;
+  mbps: number;
+  cpu_mbps: number;
+  text_mbps: number;
+  rss_mb: number;
+  counters: Counters | null;
+};
 
 function runOnce(mode: string, index: string, files: string[], textBytes: number, env: Record<string, string> = {}): Run {
-  const line = execFileSync(process.execPath, [path.join(import.meta.dirname, 'scan-run.mjs'), mode, index, ...files], { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, ...env, TEXT_BYTES: String(textBytes) } });
+  const line = execFileSync(process.execPath, [path.join(import.meta.dirname, 'scan-run.mjs'), mode, index, ...files], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+    env: { ...process.env, ...env, TEXT_BYTES: String(textBytes) },
+  });
   return JSON.parse(line.trim().split('\n').pop()!) as Run;
 }
 
@@ -157,7 +173,9 @@ for (const [name, files, smallFiles] of sets) {
   const rate = (r: typeof one) => `${r.mbps} MB/s on disk = ${r.text_mbps} MB/s of text (by CPU time ${r.cpu_mbps} MB/s on disk)`;
   console.log(`${name}: ${(read.bytes / 1e6).toFixed(0)} MB on disk, ${(read.text_bytes / 1e6).toFixed(0)} MB of text, ${read.documents} documents`);
   console.log(`  read + decompress only:  ${rate(read)} (1 core), peak RSS ${read.rss_mb} MB`);
-  console.log(`  scan, 1 worker:          ${rate(one)} per core, ${(one.documents / one.seconds).toFixed(0)} docs/s, peak RSS ${one.rss_mb} MB; ${(read.mbps / one.mbps).toFixed(2)}x the time of reading alone`);
+  console.log(
+    `  scan, 1 worker:          ${rate(one)} per core, ${(one.documents / one.seconds).toFixed(0)} docs/s, peak RSS ${one.rss_mb} MB; ${(read.mbps / one.mbps).toFixed(2)}x the time of reading alone`,
+  );
   console.log(`  scan, ${cores} workers:         ${rate(all)} (${(all.mbps / one.mbps).toFixed(2)}x one worker), peak RSS ${all.rss_mb} MB`);
   oneWorker[name] = one;
   if (name.startsWith('.jsonl.zst')) {
@@ -166,12 +184,16 @@ for (const [name, files, smallFiles] of sets) {
     const inline = run('scan-1', indexFile, files, textBytes, { ZSTD_DECODER: 'zstd-napi' });
     const ahead = run('scan-1', indexFile, files, textBytes);
     const pct = (x: number, y: number) => `${x >= y ? '+' : ''}${((x / y - 1) * 100).toFixed(1)}%`;
-    console.log(`  1 worker, the same corpus as plain JSONL / .jsonl.zst decoded on its own thread (now) / .jsonl.zst decoded inline (before): wall ${plain.seconds} / ${ahead.seconds} / ${inline.seconds} s = ${pct(ahead.seconds, plain.seconds)} now, ${pct(inline.seconds, plain.seconds)} before (target: within 15%); CPU ${plain.cpu_seconds} / ${ahead.cpu_seconds} / ${inline.cpu_seconds} s`);
+    console.log(
+      `  1 worker, the same corpus as plain JSONL / .jsonl.zst decoded on its own thread (now) / .jsonl.zst decoded inline (before): wall ${plain.seconds} / ${ahead.seconds} / ${inline.seconds} s = ${pct(ahead.seconds, plain.seconds)} now, ${pct(inline.seconds, plain.seconds)} before (target: within 15%); CPU ${plain.cpu_seconds} / ${ahead.cpu_seconds} / ${inline.cpu_seconds} s`,
+    );
   }
   if (smallFiles.length) {
     const s = run('scan-1', indexFile, smallFiles);
     const l = runOnce('scan-1', indexFile, large.jsonl!, 0);
-    console.log(`  memory: a ${(s.bytes / 1e6).toFixed(0)} MB corpus peaks at ${s.rss_mb} MB RSS, ${(one.bytes / 1e6).toFixed(0)} MB at ${one.rss_mb} MB, ${(l.bytes / 1e6).toFixed(0)} MB (one file) at ${l.rss_mb} MB (1 worker; the index alone is part of all three)`);
+    console.log(
+      `  memory: a ${(s.bytes / 1e6).toFixed(0)} MB corpus peaks at ${s.rss_mb} MB RSS, ${(one.bytes / 1e6).toFixed(0)} MB at ${one.rss_mb} MB, ${(l.bytes / 1e6).toFixed(0)} MB (one file) at ${l.rss_mb} MB (1 worker; the index alone is part of all three)`,
+    );
   }
 }
 
@@ -181,7 +203,9 @@ for (const [name, files, smallFiles] of sets) {
   const textBytes = runOnce('text-bytes', indexFile, [file], 0).text_bytes;
   const one = run('scan-1', indexFile, [file], textBytes);
   const all = run(`scan-${cores}`, indexFile, [file], textBytes);
-  console.log(`one ${(one.bytes / 1e6).toFixed(0)} MB JSONL file: 1 worker ${one.seconds} s, ${cores} workers ${all.seconds} s (${(one.seconds / all.seconds).toFixed(2)}x; counting its lines included), peak RSS ${one.rss_mb} / ${all.rss_mb} MB`);
+  console.log(
+    `one ${(one.bytes / 1e6).toFixed(0)} MB JSONL file: 1 worker ${one.seconds} s, ${cores} workers ${all.seconds} s (${(one.seconds / all.seconds).toFixed(2)}x; counting its lines included), peak RSS ${one.rss_mb} / ${all.rss_mb} MB`,
+  );
 }
 
 // --- the Pile goal: MB/s per core with `check`'s defaults (graded, near-duplicates included), one worker ----------------
@@ -194,7 +218,9 @@ for (const [name, files, smallFiles] of sets) {
   // 825 GB in 5 minutes on a 64-core node.
   const goal = 825e3 / 300 / 64;
   const best = Math.max(d.mbps, d.cpu_mbps);
-  console.log(`per core with check's defaults (graded), ${(d.bytes / 1e6).toFixed(0)} MB of JSONL, 1 worker: ${d.mbps} MB/s, by CPU time ${d.cpu_mbps} (exact only: ${exact.mbps}, by CPU time ${exact.cpu_mbps}); the Pile goal needs ${goal.toFixed(0)} MB/s per core: ${best >= goal ? 'met' : 'not met'}, ${(best / goal).toFixed(2)}x`);
+  console.log(
+    `per core with check's defaults (graded), ${(d.bytes / 1e6).toFixed(0)} MB of JSONL, 1 worker: ${d.mbps} MB/s, by CPU time ${d.cpu_mbps} (exact only: ${exact.mbps}, by CPU time ${exact.cpu_mbps}); the Pile goal needs ${goal.toFixed(0)} MB/s per core: ${best >= goal ? 'met' : 'not met'}, ${(best / goal).toFixed(2)}x`,
+  );
 }
 
 // --- the web-like corpus: sources interleaved, web page lengths, ~11% benchmark-like pages ----------------
@@ -205,12 +231,19 @@ const perMb = (c: Counters, mb: number) =>
   const files = [web.file];
   const textBytes = runOnce('text-bytes', indexFile, files, 0).text_bytes;
   const read = run('read', indexFile, files, textBytes);
-  const mix = Object.entries(web.kinds).map(([k, v]) => `${k} ${((100 * v) / web.documents).toFixed(1)}%`).join(', ');
+  const mix = Object.entries(web.kinds)
+    .map(([k, v]) => `${k} ${((100 * v) / web.documents).toFixed(1)}%`)
+    .join(', ');
   console.log(`web-like corpus: ${(read.bytes / 1e6).toFixed(0)} MB, ${web.documents} documents (${mix}; planned ${JSON.stringify(WEB_MIX)}); read alone ${read.mbps} MB/s`);
-  for (const [label, index] of [['defaults (graded)', defaultsFile], ['exact only', indexFile]] as const) {
+  for (const [label, index] of [
+    ['defaults (graded)', defaultsFile],
+    ['exact only', indexFile],
+  ] as const) {
     const one = run('scan-1', index, files, textBytes);
     const mb = one.bytes / 1e6;
-    console.log(`  ${label}, 1 worker: ${one.mbps} MB/s per core (by CPU time ${one.cpu_mbps}), ${(one.documents / one.seconds).toFixed(0)} docs/s, peak RSS ${one.rss_mb} MB${label.startsWith('defaults') ? ` (target: at least 70 MB/s: ${Math.max(one.mbps, one.cpu_mbps) >= 70 ? 'met' : 'not met'}; the Pile goal, 43 MB/s per core: ${Math.max(one.mbps, one.cpu_mbps) >= 43 ? 'met' : 'not met'})` : ''}`);
+    console.log(
+      `  ${label}, 1 worker: ${one.mbps} MB/s per core (by CPU time ${one.cpu_mbps}), ${(one.documents / one.seconds).toFixed(0)} docs/s, peak RSS ${one.rss_mb} MB${label.startsWith('defaults') ? ` (target: at least 70 MB/s: ${Math.max(one.mbps, one.cpu_mbps) >= 70 ? 'met' : 'not met'}; the Pile goal, 43 MB/s per core: ${Math.max(one.mbps, one.cpu_mbps) >= 43 ? 'met' : 'not met'})` : ''}`,
+    );
     if (one.counters) console.log(`    per MB: ${perMb(one.counters, mb)}`);
     if (label.startsWith('defaults')) {
       const all = run(`scan-${cores}`, index, files, textBytes);
@@ -275,9 +308,14 @@ for (const text of texts) {
 }
 const baseRate = textBytes / 1e6 / ((performance.now() - t0) / 1000);
 t0 = performance.now();
-await scanDocuments(index, texts.map((text, row) => ({ file: 'b', row, id: null, text })));
+await scanDocuments(
+  index,
+  texts.map((text, row) => ({ file: 'b', row, id: null, text })),
+);
 const ourRate = textBytes / 1e6 / ((performance.now() - t0) / 1000);
-console.log(`baseline, same ${(textBytes / 1e6).toFixed(0)} MB in memory: Set of 13-gram strings ${baseRate.toFixed(1)} MB/s (${hits} hits); contam ${ourRate.toFixed(1)} MB/s = ${(ourRate / baseRate).toFixed(1)}x`);
+console.log(
+  `baseline, same ${(textBytes / 1e6).toFixed(0)} MB in memory: Set of 13-gram strings ${baseRate.toFixed(1)} MB/s (${hits} hits); contam ${ourRate.toFixed(1)} MB/s = ${(ourRate / baseRate).toFixed(1)}x`,
+);
 
 // --- tokens ------------------------------------------------------------------------------------------
 const { index: tokenIndex } = await indexBenchmarks(evals, { unit: 'token', minhash: false });
@@ -294,7 +332,11 @@ t0 = performance.now();
 for (const text of sample) enc.encode_ordinary(text);
 const tikRate = sampleBytes / 1e6 / ((performance.now() - t0) / 1000);
 t0 = performance.now();
-await scanDocuments(tokenIndex, sample.map((text, row) => ({ file: 't', row, id: null, text })));
+await scanDocuments(
+  tokenIndex,
+  sample.map((text, row) => ({ file: 't', row, id: null, text })),
+);
 const tokRate = sampleBytes / 1e6 / ((performance.now() - t0) / 1000);
-console.log(`tokens (cl100k_base, ${(sampleBytes / 1e6).toFixed(0)} MB): tiktoken encoding alone ${tikRate.toFixed(2)} MB/s; contam token 13-gram scan ${tokRate.toFixed(2)} MB/s = ${((tokRate / tikRate) * 100).toFixed(0)}% of tiktoken`);
-
+console.log(
+  `tokens (cl100k_base, ${(sampleBytes / 1e6).toFixed(0)} MB): tiktoken encoding alone ${tikRate.toFixed(2)} MB/s; contam token 13-gram scan ${tokRate.toFixed(2)} MB/s = ${((tokRate / tikRate) * 100).toFixed(0)}% of tiktoken`,
+);

@@ -191,7 +191,12 @@ export interface CutSettings {
 }
 
 /** What filterCorpus reads, with its defaults, checked. */
-export function resolveFilterOptions(options: { mode?: string; columns?: Partial<CorpusColumns>; cut?: Partial<CutSettings>; batchSize?: number }): { mode: 'drop' | 'cut'; columns: CorpusColumns; cut: CutSettings; batchSize: number } {
+export function resolveFilterOptions(options: { mode?: string; columns?: Partial<CorpusColumns>; cut?: Partial<CutSettings>; batchSize?: number }): {
+  mode: 'drop' | 'cut';
+  columns: CorpusColumns;
+  cut: CutSettings;
+  batchSize: number;
+} {
   const cut: CutSettings = { ...DEFAULTS.cut, ...options.cut };
   for (const key of ['window', 'minPiece', 'maxPieces'] as const) checkOption(`cut.${key}`, cut[key]);
   return {
@@ -203,7 +208,9 @@ export function resolveFilterOptions(options: { mode?: string; columns?: Partial
 }
 
 /** A portrait's options with their defaults, checked. */
-export function resolvePortraitOptions<T extends { ngram?: number; minWords?: number; stride?: number; fpr?: number; shardSize?: number }>(options: T): T & { ngram: number; minWords: number; stride: number; fpr: number } {
+export function resolvePortraitOptions<T extends { ngram?: number; minWords?: number; stride?: number; fpr?: number; shardSize?: number }>(
+  options: T,
+): T & { ngram: number; minWords: number; stride: number; fpr: number } {
   const d = DEFAULTS.portrait;
   if (options.shardSize !== undefined) checkOption('shardSize', options.shardSize);
   return {

@@ -50,7 +50,10 @@ test('contam exports exactly the public API', (t) => {
 
 test('contam/internal holds the public API and the building blocks behind it', (t) => {
   const names = new Set(Object.keys(internal));
-  t.deepEqual(Object.keys(api).filter((name) => !names.has(name)), []);
+  t.deepEqual(
+    Object.keys(api).filter((name) => !names.has(name)),
+    [],
+  );
   for (const name of ['mulberry32', 'shellQuote', 'WordBuffer', 'scanPart', 'DocumentScanner', 'readShards']) t.true(names.has(name), name);
   const exports = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { exports: Record<string, { default: string }> }).exports;
   t.deepEqual(Object.fromEntries(Object.entries(exports).map(([k, v]) => [k, v.default])), { '.': './dist/src/index.js', './internal': './dist/src/internal.js' });
@@ -60,12 +63,12 @@ test('contam/internal holds the public API and the building blocks behind it', (
 function readmeBlock(heading: string, lang: string): string {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf(`\n${heading}\n`));
-  const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(section);
+  const m = new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``).exec(section);
   if (!m) throw new Error(`no ${lang} block under ${heading}`);
   return m[1]!;
 }
 
-test('the README\'s Library example runs against the built package and prints what the README shows', async (t) => {
+test("the README's Library example runs against the built package and prints what the README shows", async (t) => {
   // Inside the checkout, so that `contam` resolves to this package (a self-reference through its exports).
   const dir = mkdtempSync(path.join(root, 'test', '.readme-'));
   try {

@@ -37,7 +37,15 @@ test('defaults fill what is not given, and given values pass through', (t) => {
   t.deepEqual(resolveFilterOptions({}), { mode: 'drop', columns: { text: 'text', id: 'id' }, cut: { window: 200, minPiece: 200, maxPieces: 10 }, batchSize: 1024 });
   const scanning = resolveScanOptions({ workers: 3, maxDocFreq: 0 });
   t.deepEqual({ ...scanning }, { workers: 3, maxDocFreq: 0, columns: { text: 'text', id: 'id' }, rule: { name: 'graded', minOverlap: 0 }, maxMatches: 10, batchSize: 1024 });
-  t.deepEqual(resolveIndexOptions({ ngram: 'auto', minhash: true }), { unit: 'word', encoding: 'cl100k_base', ngram: 'auto', minWords: 8, fpr: 0.001, minhash: { shingle: 5, bands: 20, rows: 3, minContainment: 0.4 }, templates: true });
+  t.deepEqual(resolveIndexOptions({ ngram: 'auto', minhash: true }), {
+    unit: 'word',
+    encoding: 'cl100k_base',
+    ngram: 'auto',
+    minWords: 8,
+    fpr: 0.001,
+    minhash: { shingle: 5, bands: 20, rows: 3, minContainment: 0.4 },
+    templates: true,
+  });
   t.is(checkOption('seed', 0xffffffff), 0xffffffff);
 });
 
@@ -54,6 +62,9 @@ test('the CLI writes the option an error names as its flag, and only that', (t) 
   t.is(withFlag('no such file'), 'no such file');
   t.is(withFlag('notanoption: something'), 'notanoption: something');
   // Every ranged option has a flag, except the byte count the CLI takes in MiB.
-  t.deepEqual(Object.keys(RANGES).filter((name) => !FLAGS[name] && !FLAGS[name.replace(/^portrait\./, '')]), ['jsonlPartBytes']);
+  t.deepEqual(
+    Object.keys(RANGES).filter((name) => !FLAGS[name] && !FLAGS[name.replace(/^portrait\./, '')]),
+    ['jsonlPartBytes'],
+  );
   t.is(DEFAULTS.maxMatches, 10);
 });

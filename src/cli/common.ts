@@ -58,4 +58,3 @@ export function parseIntegerOption(name: string, min: number, max = Number.MAX_S
     return n;
   };
 }
-

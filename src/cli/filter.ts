@@ -24,7 +24,11 @@ Examples:
     .description("write each benchmark's clean samples in its own format, plus removed.jsonl")
     .requiredOption('-r, --report <file>', 'report from `contam scan` or `contam check`')
     .requiredOption('-o, --output <dir>', 'output folder (created; must not exist or be empty)')
-    .addOption(new Option('--format <kind>', "also write lm_eval_samples.json ({harness task: [clean doc indices within that task]}) for lm-evaluation-harness's --samples").choices(['native', 'lm-eval']).default('native'))
+    .addOption(
+      new Option('--format <kind>', "also write lm_eval_samples.json ({harness task: [clean doc indices within that task]}) for lm-evaluation-harness's --samples")
+        .choices(['native', 'lm-eval'])
+        .default('native'),
+    )
     .option('--keep-too-short', 'keep samples too short to judge (by default they are removed and listed in removed.jsonl)')
     .option('--json', 'print the summary as JSON on stdout')
     .option('-q, --quiet', 'no summary on stderr')
@@ -40,7 +44,10 @@ Examples:
         else if (b.lm_eval) {
           const { tasks, empty } = b.lm_eval;
           log.info(`${b.name}: lm_eval_samples.json selects ${tasks.length === 1 ? `task ${tasks[0]}` : `${tasks.length} tasks (${tasks[0]}, ...)`}`);
-          if (empty.length > 0) log.warn(`${b.name}: no clean document in ${empty.join(', ')}; left out of lm_eval_samples.json (the harness would read an empty list as every document): do not run ${empty.length === 1 ? 'it' : 'them'}`);
+          if (empty.length > 0)
+            log.warn(
+              `${b.name}: no clean document in ${empty.join(', ')}; left out of lm_eval_samples.json (the harness would read an empty list as every document): do not run ${empty.length === 1 ? 'it' : 'them'}`,
+            );
         }
       }
       // A benchmark that could not be written is named; the others were written.
@@ -63,7 +70,10 @@ Examples:
     .option('--batch-size <n>', 'documents per read batch', numberOption('batchSize'), DEFAULTS.batchSize)
     .option('--json', 'print the summary as JSON on stdout')
     .option('-q, --quiet', 'no summary on stderr')
-    .addHelpText('after', '\nExamples:\n  contam filter corpus --index evals.cidx corpus/ -o decontaminated/ --mode cut\n  contam filter corpus --index evals.cidx data/*.parquet -o clean/ --mode drop --json > summary.json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  contam filter corpus --index evals.cidx corpus/ -o decontaminated/ --mode cut\n  contam filter corpus --index evals.cidx data/*.parquet -o clean/ --mode drop --json > summary.json',
+    )
     .action(async (corpus: string[], opts) => {
       await checkOutput(opts.output, [opts.index, ...corpus], 'folder');
       const index = await readIndexFile(opts.index);
@@ -73,9 +83,14 @@ Examples:
         columns: { text: opts.textColumn, id: opts.idColumn },
         cut: { window: opts.window, minPiece: opts.minPiece, maxPieces: opts.maxPieces },
         batchSize: opts.batchSize,
-        onFile: (f) => log.info(`${f.input} -> ${f.output}: ${f.kept} kept, ${f.cut} cut, ${f.dropped} dropped${f.codec && f.codec.input !== f.codec.output ? ` (written ${f.codec.output}: no ${f.codec.input} encoder)` : ''}`),
+        onFile: (f) =>
+          log.info(
+            `${f.input} -> ${f.output}: ${f.kept} kept, ${f.cut} cut, ${f.dropped} dropped${f.codec && f.codec.input !== f.codec.output ? ` (written ${f.codec.output}: no ${f.codec.input} encoder)` : ''}`,
+          ),
       });
-      log.info(`${summary.documents} documents: ${summary.kept} kept, ${summary.cut} cut, ${summary.dropped} dropped; ${summary.written} written; ${summary.bytes_removed} of ${summary.bytes_in} text bytes removed`);
+      log.info(
+        `${summary.documents} documents: ${summary.kept} kept, ${summary.cut} cut, ${summary.dropped} dropped; ${summary.written} written; ${summary.bytes_removed} of ${summary.bytes_in} text bytes removed`,
+      );
       if (opts.json) await writeResult(`${JSON.stringify(summary, null, 2)}\n`);
     });
   return cmd;

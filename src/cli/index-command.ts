@@ -26,7 +26,10 @@ Examples:
     .action(async (opts) => {
       const log = createLogger(opts.quiet);
       const specs = evalSpecs(opts);
-      await checkOutput(opts.output, specs.map((s) => s.path));
+      await checkOutput(
+        opts.output,
+        specs.map((s) => s.path),
+      );
       const { index } = await indexBenchmarks(specs, indexOptions(opts));
       await writeIndexFile(index, opts.output);
       const info = describeIndex(index);
@@ -41,13 +44,19 @@ Examples:
 export function logIndexDescription(info: IndexDescription, log: Logger, output?: string): void {
   if (log.quiet) return;
   for (const b of info.benchmarks) {
-    log.info(`${b.name}: ${b.samples} samples from ${b.path} (${b.shape ? `${b.shape} shape` : 'fields'}: ${b.fields.join(', ')}), ${b.ngram}-grams: ${b.shingles} shingles, ${b.too_short} too short${info.minhash ? `, ${b.minhash_samples} with MinHash signatures` : ''}`);
+    log.info(
+      `${b.name}: ${b.samples} samples from ${b.path} (${b.shape ? `${b.shape} shape` : 'fields'}: ${b.fields.join(', ')}), ${b.ngram}-grams: ${b.shingles} shingles, ${b.too_short} too short${info.minhash ? `, ${b.minhash_samples} with MinHash signatures` : ''}`,
+    );
   }
   if (info.minhash) {
     const m = info.minhash;
-    log.info(`minhash: ${m.shingle}-gram shingles, ${m.bands} bands x ${m.rows} rows: candidates from Jaccard ~${m.jaccard_threshold.toFixed(3)} ((1/${m.bands})^(1/${m.rows})), verified at containment >= ${m.min_containment}`);
+    log.info(
+      `minhash: ${m.shingle}-gram shingles, ${m.bands} bands x ${m.rows} rows: candidates from Jaccard ~${m.jaccard_threshold.toFixed(3)} ((1/${m.bands})^(1/${m.rows})), verified at containment >= ${m.min_containment}`,
+    );
   }
-  log.info(`index: ${info.shingles} shingles, ${info.keys} anchor keys, Bloom filter ${info.bloom_bytes} bytes, ${info.bloom_hashes} hashes, false-positive rate ${info.bloom_fpr.toPrecision(2)}${output ? ` -> ${output}` : ''}`);
+  log.info(
+    `index: ${info.shingles} shingles, ${info.keys} anchor keys, Bloom filter ${info.bloom_bytes} bytes, ${info.bloom_hashes} hashes, false-positive rate ${info.bloom_fpr.toPrecision(2)}${output ? ` -> ${output}` : ''}`,
+  );
 }
 
 /**
@@ -59,6 +68,8 @@ export function warnUnspacedScripts(index: ContamIndex, info: IndexDescription, 
   const unspaced = unspacedScriptSamples(index);
   info.benchmarks.forEach((b, i) => {
     if (unspaced[i]! === 0) return;
-    log.warn(`${b.name}: ${unspaced[i]} of ${b.samples} samples are too short to judge in words: their text is in a script written without spaces (Chinese, Japanese, Thai...), where --unit word sees a sentence as one word; --unit token judges them`);
+    log.warn(
+      `${b.name}: ${unspaced[i]} of ${b.samples} samples are too short to judge in words: their text is in a script written without spaces (Chinese, Japanese, Thai...), where --unit word sees a sentence as one word; --unit token judges them`,
+    );
   });
 }

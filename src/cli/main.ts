@@ -63,7 +63,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 // Ctrl-C, or SIGTERM from a scheduler's time limit: leave no half-written output, exit 130/143.
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.once(signal, () => {
     removeTemporaryOutputs();
     process.stderr.write(`\ncontam: interrupted (${signal}); outputs not yet complete were removed\n`);

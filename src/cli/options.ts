@@ -28,11 +28,7 @@ export function addColumnOptions(cmd: Command, { id = true, defaults = true }: {
 }
 
 export function addEvalOption(cmd: Command): Command {
-  return cmd.requiredOption(
-    '-e, --eval <spec>',
-    'benchmark file as [name=]path[#field,field:label,...] (repeatable); known shapes pick their fields',
-    collect,
-  );
+  return cmd.requiredOption('-e, --eval <spec>', 'benchmark file as [name=]path[#field,field:label,...] (repeatable); known shapes pick their fields', collect);
 }
 
 export function evalSpecs(opts: { eval?: string[] }): BenchmarkSpec[] {
@@ -48,10 +44,18 @@ export function addIndexOptions(cmd: Command, acceptNoMinhash: boolean): Command
   cmd.option('--minhash', 'add MinHash/LSH near-duplicates over sliding document windows (slower scans; the graded verdict finds near-duplicates without it)', false);
   if (acceptNoMinhash) cmd.addOption(new Option('--no-minhash', 'MinHash off (the default)').hideHelp());
   return cmd
-    .option('--no-templates', 'give template words shared by many samples (\'Which of the following is\') full weight as evidence, as the published rules do; --rule gpt3/palm/llama2 in `check` implies it')
+    .option(
+      '--no-templates',
+      "give template words shared by many samples ('Which of the following is') full weight as evidence, as the published rules do; --rule gpt3/palm/llama2 in `check` implies it",
+    )
     .addOption(new Option('--unit <unit>', 'shingle unit').choices(['word', 'token']).default(DEFAULTS.unit))
     .addOption(new Option('--encoding <name>', 'tiktoken encoding for --unit token').choices(['cl100k_base', 'o200k_base']).default(DEFAULTS.encoding))
-    .option('-n, --ngram <n>', "shingle length in units, or 'auto' (GPT-3: 5th percentile of each benchmark's sample lengths, clipped to 8..13)", (v: string) => (v === 'auto' ? 'auto' : numberOption('ngram')(v)), DEFAULTS.ngram)
+    .option(
+      '-n, --ngram <n>',
+      "shingle length in units, or 'auto' (GPT-3: 5th percentile of each benchmark's sample lengths, clipped to 8..13)",
+      (v: string) => (v === 'auto' ? 'auto' : numberOption('ngram')(v)),
+      DEFAULTS.ngram,
+    )
     .option('--min-words <n>', 'fields shorter than --ngram are matched whole down to this many units; shorter ones are "too short"', numberOption('minWords'), DEFAULTS.minWords)
     .option('--fpr <rate>', `Bloom filter false-positive rate, from ${MIN_FPR} to below 1 (hits are verified, so this only costs time)`, numberOption('fpr'), DEFAULTS.fpr)
     .option('--minhash-ngram <n>', 'shingle length for MinHash', numberOption('minhash.shingle'), DEFAULTS.minhash.shingle)
@@ -97,12 +101,26 @@ export function addScanOptions(cmd: Command): Command {
         .choices(['graded', 'gpt3', 'palm', 'llama2', 'idf', 'any-ngram', 'ngram-overlap'])
         .default('graded'),
     )
-    .option('--min-overlap <fraction>', "with --rule palm: the fraction of a sample's n-grams that must occur in one document (PaLM: 0.7 with --ngram 8); implies that rule", numberOption('rule.minOverlap'))
-    .option('--max-doc-freq <n>', 'with --rule gpt3: n-grams found in more documents than this cannot convict a sample alone (GPT-3: 10); 0 turns this off', numberOption('maxDocFreq'), DEFAULTS.maxDocFreq)
+    .option(
+      '--min-overlap <fraction>',
+      "with --rule palm: the fraction of a sample's n-grams that must occur in one document (PaLM: 0.7 with --ngram 8); implies that rule",
+      numberOption('rule.minOverlap'),
+    )
+    .option(
+      '--max-doc-freq <n>',
+      'with --rule gpt3: n-grams found in more documents than this cannot convict a sample alone (GPT-3: 10); 0 turns this off',
+      numberOption('maxDocFreq'),
+      DEFAULTS.maxDocFreq,
+    )
     .option('--max-matches <n>', 'matching documents listed per sample (all are counted)', numberOption('maxMatches'), DEFAULTS.maxMatches)
     .option('--batch-size <n>', 'documents per read batch (bounds memory)', numberOption('batchSize'), DEFAULTS.batchSize)
     .option('-w, --workers <n>', 'worker threads (parts: files, Parquet row groups, Arrow batches)', numberOption('workers'), os.availableParallelism())
-    .option('--jsonl-part-size <MiB>', 'cut plain JSONL files larger than this into parts of about this size, so one large file is scanned on every worker (their lines are counted first); 0: a part per file', parseIntegerOption('--jsonl-part-size', 0, 1 << 20), DEFAULTS.jsonlPartSize)
+    .option(
+      '--jsonl-part-size <MiB>',
+      'cut plain JSONL files larger than this into parts of about this size, so one large file is scanned on every worker (their lines are counted first); 0: a part per file',
+      parseIntegerOption('--jsonl-part-size', 0, 1 << 20),
+      DEFAULTS.jsonlPartSize,
+    )
     .option('--skip-bad', 'skip bad documents and unreadable files or parts, listing them in the report, instead of stopping with an error')
     .option('--checkpoint <dir>', 'save each finished corpus part here; run again with the same arguments to resume')
     .option('--fail-on-contamination', 'exit with code 1 when any sample is contaminated');

@@ -31,7 +31,11 @@ export function scanWithProgress(opts: ScanOutputOptions): { options: CorpusScan
     jsonlPartBytes: opts.jsonlPartSize === undefined ? undefined : opts.jsonlPartSize * 2 ** 20,
     onCounting: (file, bytes, parts) => log.info(`counting the lines of ${file} (${(bytes / 1e6).toFixed(0)} MB) to scan it as ${parts} parts`),
     onWorkers: (cap) => {
-      const bounds = [cap.threads === cap.cores ? `${cap.cores} cores` : null, cap.threads === cap.memoryThreads ? `memory for ${cap.memoryThreads} threads` : null, cap.threads === cap.parts ? `${cap.parts} parts to scan` : null].filter(Boolean);
+      const bounds = [
+        cap.threads === cap.cores ? `${cap.cores} cores` : null,
+        cap.threads === cap.memoryThreads ? `memory for ${cap.memoryThreads} threads` : null,
+        cap.threads === cap.parts ? `${cap.parts} parts to scan` : null,
+      ].filter(Boolean);
       log.info(`--workers ${cap.requested}: scanning on ${cap.threads} thread${cap.threads === 1 ? '' : 's'} (${bounds.join(', ')})`);
     },
     checkpoint: opts.checkpoint,

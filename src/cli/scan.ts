@@ -13,7 +13,11 @@ export function scanCommand(): Command {
     .description('scan corpus files (JSONL, .jsonl.gz, .jsonl.zst, Parquet, Arrow; files, directories, globs, - for stdin) against an index')
     .argument('<corpus...>', 'corpus files, directories or globs')
     .requiredOption('-i, --index <file>', 'index file from `contam index`')
-    .option('--shard <I/N|env>', 'scan only shard I of N (0-based; balanced by bytes) and write a partial scan for `contam merge`; env reads SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX with CONTAM_SHARDS', (v) => shardOf(v));
+    .option(
+      '--shard <I/N|env>',
+      'scan only shard I of N (0-based; balanced by bytes) and write a partial scan for `contam merge`; env reads SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX with CONTAM_SHARDS',
+      (v) => shardOf(v),
+    );
   addScanOptions(cmd);
   addOutputOptions(cmd, 'report');
   cmd

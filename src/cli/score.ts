@@ -49,7 +49,9 @@ export function scoreCommand(): Command {
     .requiredOption('--report <file>', 'report.json written by `contam scan -o`')
     .requiredOption('--results <file>', 'model results: lm-eval samples_<task>_<date>.jsonl, lighteval details_*.parquet or native JSONL (repeatable)', collect)
     .option('--benchmark <name>', 'the report benchmark the results are for (default: from the file)')
-    .addOption(new Option('--mode <mode>', 'logprob (multiple choice: acc, acc_norm from log-likelihoods) or generative (exact match, F1) scoring (default: from the file)').choices(['logprob', 'generative']))
+    .addOption(
+      new Option('--mode <mode>', 'logprob (multiple choice: acc, acc_norm from log-likelihoods) or generative (exact match, F1) scoring (default: from the file)').choices(['logprob', 'generative']),
+    )
     .option('--seed <n>', 'bootstrap seed', numberOption('seed'), DEFAULTS.seed)
     .option('--resamples <n>', 'bootstrap resamples', numberOption('resamples'), DEFAULTS.resamples)
     .option('-o, --output <file>', 'write the scores JSON here (atomically)')

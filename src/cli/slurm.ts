@@ -86,7 +86,15 @@ Examples:
       });
       const submitted = opts.submit ? await submitSlurmJobs(jobs) : null;
       if (opts.json) {
-        const json = { scan_script: jobs.scanScript, merge_script: jobs.mergeScript, shards: jobs.shards, report: jobs.report, logs: jobs.logs, scan_job: submitted?.scanJob ?? null, merge_job: submitted?.mergeJob ?? null };
+        const json = {
+          scan_script: jobs.scanScript,
+          merge_script: jobs.mergeScript,
+          shards: jobs.shards,
+          report: jobs.report,
+          logs: jobs.logs,
+          scan_job: submitted?.scanJob ?? null,
+          merge_job: submitted?.mergeJob ?? null,
+        };
         await writeResult(`${JSON.stringify(json, null, 2)}\n`);
       } else if (!opts.quiet) {
         await writeResult(render(jobs, submitted));

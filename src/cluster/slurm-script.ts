@@ -139,11 +139,7 @@ export function slurmScript(options: SlurmScriptOptions): SlurmScripts {
   const { shards, workdir } = options;
   const out = workdir ? path.posix.resolve(workdir, options.outDir) : options.outDir;
   const logs = path.posix.join(out, 'logs');
-  const prologue = [
-    'set -euo pipefail',
-    ...(workdir ? [`cd ${shellQuote(workdir)}`] : []),
-    `out=${shellQuote(out)}`,
-  ];
+  const prologue = ['set -euo pipefail', ...(workdir ? [`cd ${shellQuote(workdir)}`] : []), `out=${shellQuote(out)}`];
 
   const scan = [
     '#!/bin/bash',
@@ -155,8 +151,10 @@ export function slurmScript(options: SlurmScriptOptions): SlurmScripts {
     ...resourceDirectives(options, true),
     '',
     ...prologue,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, for the job script
     'shard="${SLURM_ARRAY_TASK_ID:?submit this script with sbatch: it is a Slurm array job}"',
     '# Slurm hands the task its CPUs but (without task affinity) does not stop it seeing the others.',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, for the job script
     'workers="${SLURM_CPUS_PER_TASK:-1}"',
     // --checkpoint makes a requeued or resubmitted task skip the parts it already finished.
     `exec ${options.contam} scan --index=${shellQuote(options.index)} --shard "$shard/${shards}" -o "$out/part-$shard.json" --checkpoint "$out/ckpt-$shard" --quiet --workers "$workers"${options.scanArgs.length ? ` ${shellJoin(options.scanArgs)}` : ''} -- ${shellJoin(options.corpus)}`,

@@ -152,7 +152,13 @@ function sbatch(command: string, args: string[], script: string): Promise<string
       const id = stdout.trim().split(';')[0] ?? '';
       if (error || !/^\d+$/.test(id)) {
         const said = (stderr || stdout || (error as Error | null)?.message || '').trim().split('\n').pop() ?? '';
-        reject(new ContamError('BAD_ARGUMENT', `sbatch refused the job: ${said || 'no job id printed'}`, { file: script, hint: 'check --partition, --time, --mem and --cpus-per-task against `sinfo`', cause: error ?? undefined }));
+        reject(
+          new ContamError('BAD_ARGUMENT', `sbatch refused the job: ${said || 'no job id printed'}`, {
+            file: script,
+            hint: 'check --partition, --time, --mem and --cpus-per-task against `sinfo`',
+            cause: error ?? undefined,
+          }),
+        );
         return;
       }
       resolve(id);

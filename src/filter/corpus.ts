@@ -207,7 +207,7 @@ async function inputFolder(input: string): Promise<string> {
   const info = await stat(input).catch(() => null);
   if (info?.isDirectory()) return path.resolve(input);
   const wildcard = input.search(/[*?[{]/);
-  return path.dirname(path.resolve(wildcard < 0 ? input : input.slice(0, wildcard) + 'x'));
+  return path.dirname(path.resolve(wildcard < 0 ? input : `${input.slice(0, wildcard)}x`));
 }
 
 /** The deepest folder holding all `folders`: output paths mirror the inputs below it. */
@@ -221,4 +221,3 @@ function commonFolder(folders: string[]): string {
   }
   return common.join(path.sep) || path.sep;
 }
-

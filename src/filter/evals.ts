@@ -88,7 +88,12 @@ export function cleanRows(benchmark: ReportBenchmark, samples: ReportSample[], k
       keep.add(s.row);
       continue;
     }
-    const why = s.too_short && !s.contaminated ? ['too_short'] : Object.entries(s.rules ?? {}).filter(([, r]) => r?.fired).map(([name]) => name);
+    const why =
+      s.too_short && !s.contaminated
+        ? ['too_short']
+        : Object.entries(s.rules ?? {})
+            .filter(([, r]) => r?.fired)
+            .map(([name]) => name);
     removed.push({ benchmark: benchmark.name, row: s.row, id: s.id, why: why.length > 0 ? why : ['contaminated'], overlap: s.overlap, longest: s.longest, documents: s.documents });
   }
   return { keep, removed };
@@ -110,7 +115,10 @@ interface Filtered {
 /** Kept rows of a JSONL text: the original lines (BOM and line ends kept). */
 function filterJsonlText(text: string, keep: Set<number>, expected: number, file: string): Filtered {
   const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
-  const lines = text.slice(bom.length).split('\n').filter((line) => line.trim() !== '');
+  const lines = text
+    .slice(bom.length)
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   if (lines.length !== expected) throw rowMismatch(file, lines.length, expected);
   const out = lines.filter((_, row) => keep.has(row));
   return { text: out.length === 0 ? bom : `${bom}${out.join('\n')}\n`, rows: () => lines.map((line) => JSON.parse(line) as unknown) };
@@ -298,7 +306,10 @@ async function writeSubset(folder: string, benchmark: ReportBenchmark, samples: 
   const { keep, removed } = cleanRows(benchmark, samples, options.keepTooShort);
   const file = benchmark.path;
   const { gzip } = evalFormatOf(file);
-  const extension = path.basename(file).toLowerCase().match(/\.(jsonl|json|csv|parquet)(\.gz)?$/)![0];
+  const extension = path
+    .basename(file)
+    .toLowerCase()
+    .match(/\.(jsonl|json|csv|parquet)(\.gz)?$/)![0];
   const name = `${benchmark.name}${extension}`;
   const target = path.join(folder, name);
   let raw: Buffer;
@@ -320,10 +331,19 @@ async function writeSubset(folder: string, benchmark: ReportBenchmark, samples: 
     }
     let filtered: Filtered;
     try {
-      filtered = benchmark.format === 'jsonl' ? filterJsonlText(text, keep, benchmark.samples, file) : benchmark.format === 'csv' ? filterCsvText(text, keep, benchmark.samples, file) : filterJsonText(text, keep, benchmark.samples, file, benchmark.shape === 'squad');
+      filtered =
+        benchmark.format === 'jsonl'
+          ? filterJsonlText(text, keep, benchmark.samples, file)
+          : benchmark.format === 'csv'
+            ? filterCsvText(text, keep, benchmark.samples, file)
+            : filterJsonText(text, keep, benchmark.samples, file, benchmark.shape === 'squad');
     } catch (error) {
       if (isContamError(error)) throw error;
-      throw new ContamError('BAD_REPORT', `cannot read the benchmark file as the report's ${benchmark.format}: ${(error as Error).message}`, { file, cause: error, hint: 'the file changed since the scan: scan it again' });
+      throw new ContamError('BAD_REPORT', `cannot read the benchmark file as the report's ${benchmark.format}: ${(error as Error).message}`, {
+        file,
+        cause: error,
+        hint: 'the file changed since the scan: scan it again',
+      });
     }
     await writeFileAtomic(target, gzip ? gzipSync(filtered.text) : filtered.text);
     rows = filtered.rows;

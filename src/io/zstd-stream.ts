@@ -167,7 +167,12 @@ const AHEAD_OUTPUTS = 8;
 const AHEAD_INPUTS = 2;
 
 type ToDecoder = { id: number } & ({ type: 'open' | 'end' | 'credit' | 'close' } | { type: 'input'; chunk: Uint8Array });
-type FromDecoder = { id: number } & ({ type: 'output'; chunk: Uint8Array } | { type: 'took' | 'done' } | { type: 'error'; message: string; offset: number; truncated: boolean } | { type: 'lost'; message: string });
+type FromDecoder = { id: number } & (
+  | { type: 'output'; chunk: Uint8Array }
+  | { type: 'took' | 'done' }
+  | { type: 'error'; message: string; offset: number; truncated: boolean }
+  | { type: 'lost'; message: string }
+);
 
 interface ThreadState {
   stream: NativeStream;

@@ -95,7 +95,10 @@ export function decodePortrait(bytes: Uint8Array, file = 'portrait'): Portrait {
     throw bad(file, `the header is not JSON: ${(error as Error).message}`);
   }
   if (header.format_version !== PORTRAIT_FORMAT_VERSION) {
-    throw new ContamError('BAD_INDEX', `portrait format version ${header.format_version} is not supported (this contam reads version ${PORTRAIT_FORMAT_VERSION})`, { file, hint: 'rebuild the portrait with this version of contam' });
+    throw new ContamError('BAD_INDEX', `portrait format version ${header.format_version} is not supported (this contam reads version ${PORTRAIT_FORMAT_VERSION})`, {
+      file,
+      hint: 'rebuild the portrait with this version of contam',
+    });
   }
   const bitsStart = (12 + length + 3) & ~3;
   const words = header.bloom.bits / 32;

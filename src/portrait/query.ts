@@ -84,7 +84,19 @@ export interface PortraitSampleResult {
 export interface PortraitReport {
   version: 1;
   tool: { name: 'contam'; version: string };
-  portrait: { files: string[]; ngram: number; min_words: number; stride: number; normalization: string; seed: number; documents: number; ngrams: number; bytes: number; fpr_target: number; fpr: number };
+  portrait: {
+    files: string[];
+    ngram: number;
+    min_words: number;
+    stride: number;
+    normalization: string;
+    seed: number;
+    documents: number;
+    ngrams: number;
+    bytes: number;
+    fpr_target: number;
+    fpr: number;
+  };
   /** The test; `tested` samples had n-grams, and Holm's correction keeps the chance of any false `present` among them below alpha. */
   rule: { name: 'binomial'; alpha: number; correction: 'holm'; tested: number } | { name: 'min-fraction'; min_fraction: number };
   benchmarks: { name: string; path: string; samples: number; present: number; inconclusive: number; too_short: number }[];
@@ -172,15 +184,26 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
     const { header, bloom } = await readPortraitFile(file);
     if (first === null) {
       if (header.normalization !== NORMALIZATION) {
-        throw new ContamError('INDEX_MISMATCH', `the portrait was built with normalization ${header.normalization}; this contam has ${NORMALIZATION}`, { file, hint: 'query it with the contam version that built it, or rebuild it' });
+        throw new ContamError('INDEX_MISMATCH', `the portrait was built with normalization ${header.normalization}; this contam has ${NORMALIZATION}`, {
+          file,
+          hint: 'query it with the contam version that built it, or rebuild it',
+        });
       }
       first = header;
-      ({ keysA, keysB, firstSeen, shorter } = sampleKeys(benchmarks.flatMap((b) => b.samples), header, sampleStart, fieldEnds));
+      ({ keysA, keysB, firstSeen, shorter } = sampleKeys(
+        benchmarks.flatMap((b) => b.samples),
+        header,
+        sampleStart,
+        fieldEnds,
+      ));
       hits = new Uint8Array(keysA.length);
     } else {
       for (const key of ['ngram', 'min_words', 'stride', 'seed', 'normalization', 'build_id'] as const) {
         if (header[key] !== first[key]) {
-          throw new ContamError('INDEX_MISMATCH', `this shard has ${key} ${JSON.stringify(header[key])}, the first one (${files[0]}) ${JSON.stringify(first[key])}`, { file, hint: 'query shards of one build together' });
+          throw new ContamError('INDEX_MISMATCH', `this shard has ${key} ${JSON.stringify(header[key])}, the first one (${files[0]}) ${JSON.stringify(first[key])}`, {
+            file,
+            hint: 'query shards of one build together',
+          });
         }
       }
     }
@@ -231,21 +254,38 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
     const pValue = m === 0 ? 1 : binomialTail(m, fpr, present);
     const fraction = m === 0 ? 0 : present / m;
     const tooShort = m === 0 ? (minWords > 0 ? `fewer than ${minWords} words, its fields together` : `no field of ${header.ngram} words or more (the portrait holds no shorter n-grams)`) : null;
-    samples.push({ benchmark: sample.benchmark, row: sample.row, id: sample.id, ngrams: m, present, short_ngrams: shortM, short_present: shortPresent, fraction, longest_run: longest, expected_false_hits: m * fpr, p_value: pValue, verdict: m === 0 ? 'too_short' : 'absent', reason: tooShort });
+    samples.push({
+      benchmark: sample.benchmark,
+      row: sample.row,
+      id: sample.id,
+      ngrams: m,
+      present,
+      short_ngrams: shortM,
+      short_present: shortPresent,
+      fraction,
+      longest_run: longest,
+      expected_false_hits: m * fpr,
+      p_value: pValue,
+      verdict: m === 0 ? 'too_short' : 'absent',
+      reason: tooShort,
+    });
   }
   const tested = samples.filter((r) => r.verdict !== 'too_short');
   if (options.minFraction !== undefined) {
     for (const r of tested) if (r.fraction >= options.minFraction && r.present > 0) r.verdict = 'present';
   } else {
-    const rejected = holmRejects(tested.map((r) => r.p_value), alpha);
+    const rejected = holmRejects(
+      tested.map((r) => r.p_value),
+      alpha,
+    );
     tested.forEach((r, i) => {
       if (rejected[i]) r.verdict = 'present';
     });
     const level = alpha / Math.max(1, tested.length);
     for (const r of tested) {
       if (r.verdict === 'present') continue;
-      const best = Math.pow(fpr, r.ngrams); // the smallest p-value it could reach, all its n-grams present
-      const lower = `a portrait built with a false-positive rate below ${Math.pow(level, 1 / r.ngrams).toExponential(1)} could tell`;
+      const best = fpr ** r.ngrams; // the smallest p-value it could reach, all its n-grams present
+      const lower = `a portrait built with a false-positive rate below ${(level ** (1 / r.ngrams)).toExponential(1)} could tell`;
       if (r.present > 0 && best > level) {
         r.verdict = 'inconclusive';
         r.reason = `${r.ngrams} distinct n-gram${r.ngrams === 1 ? '' : 's'}: even all present, false positives at rate ${fpr.toExponential(2)} would explain them (p >= ${best.toExponential(2)}, above ${level.toExponential(2)} = alpha / ${tested.length}); ${lower}`;
@@ -265,7 +305,19 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
   return {
     version: 1,
     tool: { name: 'contam', version: VERSION },
-    portrait: { files, ngram: header.ngram, min_words: header.min_words ?? 0, stride: header.stride, normalization: header.normalization, seed: header.seed, documents, ngrams, bytes, fpr_target: header.fpr_target, fpr },
+    portrait: {
+      files,
+      ngram: header.ngram,
+      min_words: header.min_words ?? 0,
+      stride: header.stride,
+      normalization: header.normalization,
+      seed: header.seed,
+      documents,
+      ngrams,
+      bytes,
+      fpr_target: header.fpr_target,
+      fpr,
+    },
     rule: options.minFraction !== undefined ? { name: 'min-fraction', min_fraction: options.minFraction } : { name: 'binomial', alpha, correction: 'holm', tested: tested.length },
     benchmarks: benchmarks.map(({ source }) => {
       const mine = samples.filter((r) => r.benchmark === source.name);
@@ -284,7 +336,12 @@ export async function queryPortrait(portraitArgs: string[], specs: BenchmarkSpec
  * field boundaries, and marks each key's first occurrence within its sample
  * (`firstSeen`), so repeats count once.
  */
-function sampleKeys(samples: { segments: { text: string }[] }[], header: PortraitHeader, sampleStart: number[], fieldEnds: number[][]): { keysA: Uint32Array; keysB: Uint32Array; firstSeen: Uint8Array; shorter: Uint8Array } {
+function sampleKeys(
+  samples: { segments: { text: string }[] }[],
+  header: PortraitHeader,
+  sampleStart: number[],
+  fieldEnds: number[][],
+): { keysA: Uint32Array; keysB: Uint32Array; firstSeen: Uint8Array; shorter: Uint8Array } {
   const words = new WordBuffer();
   const a: number[] = [];
   const b: number[] = [];

@@ -49,7 +49,14 @@ export function formatDelta(delta: number | null): string {
 /** The scan's work in one line, `unit` being the report's config.unit. */
 export function formatScanWork(scan: ReportScan, unit: string): string {
   const n = (count: number, what: string) => `${formatCount(count)} ${what}`;
-  const exact = [n(scan.units, `${unit}s`), n(scan.windows_probed, 'windows probed'), n(scan.bloom_hits, 'Bloom hits'), n(scan.anchors_extended, 'anchors extended'), n(scan.shingles_verified, 'shingles verified'), n(scan.collisions_rejected, 'collisions rejected')].join(', ');
+  const exact = [
+    n(scan.units, `${unit}s`),
+    n(scan.windows_probed, 'windows probed'),
+    n(scan.bloom_hits, 'Bloom hits'),
+    n(scan.anchors_extended, 'anchors extended'),
+    n(scan.shingles_verified, 'shingles verified'),
+    n(scan.collisions_rejected, 'collisions rejected'),
+  ].join(', ');
   const m = scan.minhash;
   return m ? `${exact}; MinHash: ${n(m.windows, 'windows')}, ${n(m.candidates, 'candidates')}, ${n(m.matches, 'matches')}` : exact;
 }

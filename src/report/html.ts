@@ -77,7 +77,8 @@ function ruleSentence(report: Report): string {
     return `Rule: graded. A sample is contaminated when a corpus document holds a verbatim copy (most of the sample, or of its input) or a partial one (a contiguous run of ${LONG_RUN} or more informative ${unit}, or a substantial share of them). Overlap a reviewer dismisses is graded incidental and does not count: template text many samples share, a quotation inside a longer sample, a distractor, an answer without its question.`;
   }
   if (c.rule === 'min-overlap') return `Rule: PaLM. A sample is contaminated when at least ${formatRate(c.min_overlap ?? 0)} of its ${n}-grams (${unit}) occur in one corpus document.`;
-  if (c.rule === 'idf-overlap') return `Rule: IDF overlap. A sample is contaminated when at least ${formatRate(c.min_overlap ?? 0)} of its ${n}-grams (${unit}) occur in one corpus document, each weighted by its IDF over the corpus.`;
+  if (c.rule === 'idf-overlap')
+    return `Rule: IDF overlap. A sample is contaminated when at least ${formatRate(c.min_overlap ?? 0)} of its ${n}-grams (${unit}) occur in one corpus document, each weighted by its IDF over the corpus.`;
   if (c.rule === 'llama2') return `Rule: Llama 2. A sample is contaminated when more than 80% of its ${unit} are covered by matches (gaps of up to 4 bridged).`;
   return `Rule: GPT-3. A sample is contaminated when any of its ${n}-grams (${unit}) occurs in the corpus; fields shorter than n are matched whole down to ${c.min_words} ${unit}.`;
 }
@@ -97,14 +98,32 @@ function renderScan(report: Report): string {
   ].join('');
   const ngram = c.ngram === 'auto' ? `auto (${report.benchmarks.map((b) => `${b.name} ${b.ngram}`).join(', ')})` : String(c.ngram);
   const items: [string, string, string][] = [
-    ['rule', 'Rule', c.rule === 'graded' ? 'graded: verbatim and partial copies convict' : c.rule === 'min-overlap' ? `PaLM (min-overlap), at least ${c.min_overlap ?? ''} of a sample's n-grams in one document` : c.rule === 'llama2' ? 'Llama 2, over 80% of its units covered' : c.rule === 'idf-overlap' ? `IDF overlap, at least ${c.min_overlap ?? ''} of a sample's n-grams in one document, IDF-weighted` : 'GPT-3 (any-ngram), any shared n-gram convicts'],
+    [
+      'rule',
+      'Rule',
+      c.rule === 'graded'
+        ? 'graded: verbatim and partial copies convict'
+        : c.rule === 'min-overlap'
+          ? `PaLM (min-overlap), at least ${c.min_overlap ?? ''} of a sample's n-grams in one document`
+          : c.rule === 'llama2'
+            ? 'Llama 2, over 80% of its units covered'
+            : c.rule === 'idf-overlap'
+              ? `IDF overlap, at least ${c.min_overlap ?? ''} of a sample's n-grams in one document, IDF-weighted`
+              : 'GPT-3 (any-ngram), any shared n-gram convicts',
+    ],
     ['unit', 'Unit', c.unit === 'token' ? `token (${c.encoding ?? ''})` : c.unit],
     ['ngram', 'n-gram length', ngram],
     ['min_words', 'Shortest field matched whole', `${c.min_words} ${c.unit}s`],
     ['normalization', 'Normalization', c.normalization],
     ['min_overlap', 'Minimum overlap', c.min_overlap === null ? 'not used' : String(c.min_overlap)],
     ['max_doc_freq', 'Boilerplate guard', c.max_doc_freq === null ? 'off' : `shingles in more than ${formatCount(c.max_doc_freq)} documents cannot convict alone`],
-    ['minhash', 'Near duplicates (MinHash)', c.minhash === null ? 'off' : `${c.minhash.shingle}-grams, ${c.minhash.bands} bands × ${c.minhash.rows} rows, Jaccard threshold ${c.minhash.jaccard_threshold}, min containment ${c.minhash.min_containment}`],
+    [
+      'minhash',
+      'Near duplicates (MinHash)',
+      c.minhash === null
+        ? 'off'
+        : `${c.minhash.shingle}-grams, ${c.minhash.bands} bands × ${c.minhash.rows} rows, Jaccard threshold ${c.minhash.jaccard_threshold}, min containment ${c.minhash.min_containment}`,
+    ],
     ['index', 'Index', `format ${c.index.format_version}, ${formatCount(c.index.shingles)} shingles`],
     ['bloom', 'Bloom filter', `${formatCount(c.index.bloom_bits)} bits, ${c.index.bloom_hashes} hashes, false positive rate ${c.index.bloom_fpr}`],
     ['columns', 'Corpus columns', `text “${c.text_column}”, id “${c.id_column}”`],
@@ -140,8 +159,25 @@ function renderSkipped(report: Report): string {
 const CHART_WIDTH = 1080;
 
 /** Axis ends and tick steps that read as round numbers (5%, 10%, 25%...). */
-const RATE_SCALES: [number, number][] = [[0.01, 0.002], [0.02, 0.005], [0.05, 0.01], [0.1, 0.02], [0.2, 0.05], [0.25, 0.05], [0.5, 0.1], [1, 0.2]];
-const DELTA_SCALES: [number, number][] = [[0.01, 0.005], [0.02, 0.01], [0.05, 0.025], [0.1, 0.05], [0.2, 0.1], [0.5, 0.25], [1, 0.5]];
+const RATE_SCALES: [number, number][] = [
+  [0.01, 0.002],
+  [0.02, 0.005],
+  [0.05, 0.01],
+  [0.1, 0.02],
+  [0.2, 0.05],
+  [0.25, 0.05],
+  [0.5, 0.1],
+  [1, 0.2],
+];
+const DELTA_SCALES: [number, number][] = [
+  [0.01, 0.005],
+  [0.02, 0.01],
+  [0.05, 0.025],
+  [0.1, 0.05],
+  [0.2, 0.1],
+  [0.5, 0.25],
+  [1, 0.5],
+];
 
 /** The smallest scale whose end holds `value`. */
 function niceScale(value: number, scales: [number, number][]): [number, number] {
@@ -239,17 +275,16 @@ function scoreChart(bench: BenchmarkScores): string {
   const [dmax, dstep] = niceScale(extent, DELTA_SCALES);
   const sx = (score: number) => scoreX0 + Math.min(1, Math.max(0, score)) * scoreWidth;
   const dx = (delta: number) => deltaX0 + ((Math.min(dmax, Math.max(-dmax, delta)) + dmax) / (2 * dmax)) * deltaWidth;
-  const parts: string[] = [
-    `<text class="head" x="${scoreX0}" y="12">Score (all, clean, contaminated)</text>`,
-    `<text class="head" x="${deltaX0}" y="12">Clean − all, 95% interval (points)</text>`,
-  ];
+  const parts: string[] = [`<text class="head" x="${scoreX0}" y="12">Score (all, clean, contaminated)</text>`, `<text class="head" x="${deltaX0}" y="12">Clean − all, 95% interval (points)</text>`];
   for (let t = 0; t <= 4; t++) {
     const gx = sx(t / 4).toFixed(1);
     parts.push(`<line class="grid" x1="${gx}" x2="${gx}" y1="${top}" y2="${plotBottom}"/><text class="axis" x="${gx}" y="${height - 6}" text-anchor="middle">${t * 25}</text>`);
   }
   for (let t = -Math.round(dmax / dstep); t <= Math.round(dmax / dstep); t++) {
     const gx = dx(t * dstep).toFixed(1);
-    parts.push(`<line class="${t === 0 ? 'zero' : 'grid'}" x1="${gx}" x2="${gx}" y1="${top}" y2="${plotBottom}"/><text class="axis" x="${gx}" y="${height - 6}" text-anchor="middle">${axisPoints(t * dstep)}</text>`);
+    parts.push(
+      `<line class="${t === 0 ? 'zero' : 'grid'}" x1="${gx}" x2="${gx}" y1="${top}" y2="${plotBottom}"/><text class="axis" x="${gx}" y="${height - 6}" text-anchor="middle">${axisPoints(t * dstep)}</text>`,
+    );
   }
   metrics.forEach((m, r) => {
     const cy = top + r * rowHeight + rowHeight / 2;
@@ -263,13 +298,17 @@ function scoreChart(bench: BenchmarkScores): string {
     for (const [name, subset, offset] of dots) {
       if (subset.score === null) continue;
       if (subset.ci95) parts.push(`<line class="whisker whisker-${name}" x1="${sx(subset.ci95[0]).toFixed(1)}" x2="${sx(subset.ci95[1]).toFixed(1)}" y1="${cy + offset}" y2="${cy + offset}"/>`);
-      parts.push(`<circle class="dot-${name}" cx="${sx(subset.score).toFixed(1)}" cy="${cy + offset}" r="5.5"><title>${escapeHtml(`${name}: ${formatScore(subset.score)} (n=${formatCount(subset.n)})`)}</title></circle>`);
+      parts.push(
+        `<circle class="dot-${name}" cx="${sx(subset.score).toFixed(1)}" cy="${cy + offset}" r="5.5"><title>${escapeHtml(`${name}: ${formatScore(subset.score)} (n=${formatCount(subset.n)})`)}</title></circle>`,
+      );
     }
     if (m.delta.ci95 !== null) {
       parts.push(`<line class="whisker" x1="${dx(m.delta.ci95[0]).toFixed(1)}" x2="${dx(m.delta.ci95[1]).toFixed(1)}" y1="${cy}" y2="${cy}"/>`);
     }
     if (m.delta.value !== null) {
-      parts.push(`<circle class="dot-delta" cx="${dx(m.delta.value).toFixed(1)}" cy="${cy}" r="5"><title>${escapeHtml(`clean − all: ${formatDelta(m.delta.value)} ${intervalText(m.delta.ci95)}`)}</title></circle>`);
+      parts.push(
+        `<circle class="dot-delta" cx="${dx(m.delta.value).toFixed(1)}" cy="${cy}" r="5"><title>${escapeHtml(`clean − all: ${formatDelta(m.delta.value)} ${intervalText(m.delta.ci95)}`)}</title></circle>`,
+      );
     } else {
       parts.push(`<text class="axis" x="${deltaX0 + deltaWidth / 2}" y="${cy + 4}" text-anchor="middle">no contrast: a subset is empty</text>`);
     }
@@ -304,7 +343,10 @@ function renderScores(scores: ScoreReport): string {
     for (const d of bench.disagreements) {
       if (d.count > 0) notes.push(`${d.metric}: ${formatCount(d.count)} of ${formatCount(d.of)} stored values disagree with the recomputation.`);
     }
-    const body = bench.metrics.length === 0 ? '<p class="note">No metric was computed.</p>' : `<div class="legend"><span class="all">all</span><span class="clean">clean</span><span class="contaminated">contaminated</span><span class="delta">clean − all, with its 95% bootstrap interval</span></div>${scoreChart(bench)}${scoreTable(bench)}`;
+    const body =
+      bench.metrics.length === 0
+        ? '<p class="note">No metric was computed.</p>'
+        : `<div class="legend"><span class="all">all</span><span class="clean">clean</span><span class="contaminated">contaminated</span><span class="delta">clean − all, with its 95% bootstrap interval</span></div>${scoreChart(bench)}${scoreTable(bench)}`;
     return `<div class="panel" data-benchmark="${escapeHtml(bench.name)}"><div class="score-head"><h3>${escapeHtml(bench.name)}</h3><span class="meta">${escapeHtml(meta)}</span></div>${body}${notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('')}</div>`;
   });
   return `<section id="scores" aria-labelledby="scores-h"><h2 id="scores-h">Scores on clean and contaminated samples</h2>${panels.join('')}
@@ -335,7 +377,14 @@ const DIALOG = `<dialog id="sample-dialog" aria-labelledby="detail-title"><div c
 
 function sampleFacts(report: Report, s: ReportSample): string {
   const unit = report.config.unit;
-  const facts = [...(s.verdict ? [s.verdict.reason] : []), `overlap ${formatRate(s.overlap)}`, `longest run ${formatCount(s.longest)} ${unit}s`, plural(s.documents, 'document'), `coverage ${formatRate(s.coverage.fraction)}`, `idf overlap ${formatRate(s.idf_overlap)}`];
+  const facts = [
+    ...(s.verdict ? [s.verdict.reason] : []),
+    `overlap ${formatRate(s.overlap)}`,
+    `longest run ${formatCount(s.longest)} ${unit}s`,
+    plural(s.documents, 'document'),
+    `coverage ${formatRate(s.coverage.fraction)}`,
+    `idf overlap ${formatRate(s.idf_overlap)}`,
+  ];
   if (s.containment > 0) facts.push(`containment ${formatRate(s.containment)}`);
   if (s.boilerplate_shingles > 0) facts.push(`${plural(s.boilerplate_shingles, 'boilerplate shingle')} (cannot convict alone)`);
   if (s.leaked !== null) facts.push(`leaked: ${s.leaked}`);
@@ -357,7 +406,18 @@ function clientData(report: Report, pageSize: number): unknown {
     return i;
   };
   const n = report.samples.length;
-  const samples = { bench: new Array<number>(n), row: new Array<number>(n), id: new Array<string>(n), verdict: new Array<number>(n), contaminated: new Array<number>(n), overlap: new Array<number>(n), overlapText: new Array<string>(n), longest: new Array<number>(n), documents: new Array<number>(n), text: new Array<string>(n) };
+  const samples = {
+    bench: new Array<number>(n),
+    row: new Array<number>(n),
+    id: new Array<string>(n),
+    verdict: new Array<number>(n),
+    contaminated: new Array<number>(n),
+    overlap: new Array<number>(n),
+    overlapText: new Array<string>(n),
+    longest: new Array<number>(n),
+    documents: new Array<number>(n),
+    text: new Array<string>(n),
+  };
   const details: unknown[] = [];
   report.samples.forEach((s, i) => {
     const b = benchIndex.get(s.benchmark);
@@ -382,7 +442,12 @@ function clientData(report: Report, pageSize: number): unknown {
           file: internFile(m.file),
           row: m.row,
           doc_id: m.doc_id,
-          facts: [`${m.grade} copy, ${plural(m.covered, 'informative word')}`, plural(m.shingles, 'shingle'), `rules: ${m.rules.join(', ')}`, ...(m.containment === null ? [] : [`containment ${formatRate(m.containment)}`])].join(' · '),
+          facts: [
+            `${m.grade} copy, ${plural(m.covered, 'informative word')}`,
+            plural(m.shingles, 'shingle'),
+            `rules: ${m.rules.join(', ')}`,
+            ...(m.containment === null ? [] : [`containment ${formatRate(m.containment)}`]),
+          ].join(' · '),
           spans: m.spans,
           snippet: m.snippet,
           snippet_start: m.snippet_start,

@@ -94,7 +94,10 @@ export function checkScoresMatch(report: Report, scores: ScoreReportFile, file: 
   if (scores.report === undefined) return [`${file} does not say which report it was scored against (written before contam recorded it); its figures may belong to another report`];
   const checksum = reportChecksum(report);
   if (scores.report.checksum !== checksum) {
-    throw new ContamError('BAD_REPORT', `the scores were computed from another report (verdict checksum ${scores.report.checksum.slice(0, 12)}, this report's ${checksum.slice(0, 12)})`, { file, hint });
+    throw new ContamError('BAD_REPORT', `the scores were computed from another report (verdict checksum ${scores.report.checksum.slice(0, 12)}, this report's ${checksum.slice(0, 12)})`, {
+      file,
+      hint,
+    });
   }
   return [];
 }

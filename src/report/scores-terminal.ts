@@ -34,7 +34,12 @@ function cell(s: SubsetScore): string {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((text, c) => (c === 0 ? text.padEnd(widths[c]!) : text.padStart(widths[c]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((text, c) => (c === 0 ? text.padEnd(widths[c]!) : text.padStart(widths[c]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function renderBenchmark(b: BenchmarkScores, options: Required<ScoresTerminalOptions>): string[] {

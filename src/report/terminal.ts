@@ -20,7 +20,12 @@ export interface SummaryOptions {
 
 function table(rows: string[][], rightAligned: boolean[]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (rightAligned[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (rightAligned[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function ruleText(report: Report): string {
@@ -34,9 +39,9 @@ function ruleText(report: Report): string {
         ? `PaLM: at least ${formatRate(c.min_overlap ?? 0)} of a sample's ${n}-grams (${unit}) in one document`
         : c.rule === 'idf-overlap'
           ? `IDF overlap: at least ${formatRate(c.min_overlap ?? 0)} of a sample's ${n}-grams (${unit}) in one document, IDF-weighted`
-        : c.rule === 'llama2'
-          ? `Llama 2: more than 80% of a sample's ${unit} covered`
-          : `GPT-3: any shared ${n}-gram (${unit}), shorter fields matched whole down to ${c.min_words}`;
+          : c.rule === 'llama2'
+            ? `Llama 2: more than 80% of a sample's ${unit} covered`
+            : `GPT-3: any shared ${n}-gram (${unit}), shorter fields matched whole down to ${c.min_words}`;
   const parts = [base];
   if (c.ngram === 'auto') parts.push(`n per benchmark: ${report.benchmarks.map((b) => `${b.name} ${b.ngram}`).join(', ')}`);
   if (c.minhash) parts.push(`or MinHash containment >= ${formatRate(c.minhash.min_containment)} (${c.minhash.shingle}-grams, ${c.minhash.bands}x${c.minhash.rows} bands)`);

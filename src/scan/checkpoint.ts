@@ -44,7 +44,8 @@ async function fingerprint(index: ContamIndex, files: string[], parts: CorpusPar
   for (const file of files) {
     if (file === '-') throw new ContamError('BAD_ARGUMENT', 'standard input cannot be checkpointed', { hint: 'scan files, or scan without a checkpoint folder' });
     const st = await fs.stat(file);
-    if (st.isFIFO() || st.isCharacterDevice() || st.isSocket()) throw new ContamError('BAD_ARGUMENT', 'a FIFO or device cannot be checkpointed: it is read only once', { file, hint: 'scan files, or scan without a checkpoint folder' });
+    if (st.isFIFO() || st.isCharacterDevice() || st.isSocket())
+      throw new ContamError('BAD_ARGUMENT', 'a FIFO or device cannot be checkpointed: it is read only once', { file, hint: 'scan files, or scan without a checkpoint folder' });
     stats.push([file, st.size, Math.floor(st.mtimeMs)]);
   }
   const bloom = index.bloom.bits;

@@ -90,9 +90,13 @@ export function mergePartials(partials: { file: string; partial: PartialScan }[]
     const count = first.partial.shard.count;
     const have = new Set(partials.map((p) => p.partial.shard.index));
     const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !have.has(i));
-    throw new ContamError('BAD_REPORT', `the shards cover ${seen.size} of ${first.partial.part_count} corpus parts${missing.length ? `; missing shards ${missing.map((i) => `${i}/${count}`).join(', ')}` : ''}`, {
-      hint: 'merge only when every shard has finished',
-    });
+    throw new ContamError(
+      'BAD_REPORT',
+      `the shards cover ${seen.size} of ${first.partial.part_count} corpus parts${missing.length ? `; missing shards ${missing.map((i) => `${i}/${count}`).join(', ')}` : ''}`,
+      {
+        hint: 'merge only when every shard has finished',
+      },
+    );
   }
   return { state: mergeScanStates(partials.map((p) => stateOf(p.partial))), settings: first.partial.settings, index: first.partial.index };
 }

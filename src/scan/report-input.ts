@@ -31,7 +31,9 @@ export function reportIndex(index: ContamIndex): ReportIndex {
       min_words: config.minWords,
       encoding: config.encoding,
       normalization: config.normalization,
-      minhash: near ? { shingle: near.shingle, bands: near.bands, rows: near.rows, jaccard_threshold: Number(lshThreshold(near.bands, near.rows).toFixed(4)), min_containment: near.minContainment } : null,
+      minhash: near
+        ? { shingle: near.shingle, bands: near.bands, rows: near.rows, jaccard_threshold: Number(lshThreshold(near.bands, near.rows).toFixed(4)), min_containment: near.minContainment }
+        : null,
       index: {
         format_version: INDEX_FORMAT_VERSION,
         shingles: index.entries.segment.length,

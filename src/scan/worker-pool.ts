@@ -131,14 +131,17 @@ export class WorkerPool<T extends object, R> {
       } else if (message.type === 'done' && run) {
         const { id, result } = message as { id: number; result: R };
         run.results[id] = result;
-        Promise.resolve(run.hooks.onDone?.(id, result)).then(() => {
-          if (this.current !== run) return;
-          if (++run.finished === run.tasks.length) {
-            this.current = null;
-            this.idle.push(worker);
-            run.resolve(run.results);
-          } else this.give(worker);
-        }, (error: unknown) => this.fail(error));
+        Promise.resolve(run.hooks.onDone?.(id, result)).then(
+          () => {
+            if (this.current !== run) return;
+            if (++run.finished === run.tasks.length) {
+              this.current = null;
+              this.idle.push(worker);
+              run.resolve(run.results);
+            } else this.give(worker);
+          },
+          (error: unknown) => this.fail(error),
+        );
       } else run?.hooks.onMessage?.(message as { type: string });
     });
     worker.on('error', (error) => this.fail(error));

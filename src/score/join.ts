@@ -68,7 +68,10 @@ function joinByText(samples: readonly ReportSample[], records: readonly ResultRe
     if (first === '') continue;
     const key = first.slice(0, KEY);
     let keys = byLength.get(key.length);
-    if (!keys) byLength.set(key.length, (keys = new Map()));
+    if (!keys) {
+      keys = new Map();
+      byLength.set(key.length, keys);
+    }
     const list = keys.get(key) ?? [];
     list.push({ sample, first });
     keys.set(key, list);
@@ -117,7 +120,12 @@ export function joinRecords(file: string, benchmark: string, sampleCount: number
     let agreed = 0;
     for (const record of records) {
       if (record.row! >= sampleCount) {
-        throw badResults(file, `row ${record.row} is out of range: benchmark '${benchmark}' has ${sampleCount} samples (rows 0 to ${sampleCount - 1})`, record.where, 'are the results for another split or benchmark? name it with --benchmark');
+        throw badResults(
+          file,
+          `row ${record.row} is out of range: benchmark '${benchmark}' has ${sampleCount} samples (rows 0 to ${sampleCount - 1})`,
+          record.where,
+          'are the results for another split or benchmark? name it with --benchmark',
+        );
       }
       const sample = byRow.get(record.row!);
       if (!sample) {

@@ -104,7 +104,10 @@ export function resolveBenchmark(report: Report, file: ResultsFile, explicit?: s
     if (inside.length > 0 && (inside.length === 1 || inside[0]!.length > inside[1]!.length)) return inside[0]!;
   }
   if (names.length === 1) return names[0]!;
-  throw new ContamError('JOIN_FAILED', own !== null ? `the results are for '${own}', which is not a benchmark of the report` : 'the results file does not say which benchmark it is for', { file: file.path, hint });
+  throw new ContamError('JOIN_FAILED', own !== null ? `the results are for '${own}', which is not a benchmark of the report` : 'the results file does not say which benchmark it is for', {
+    file: file.path,
+    hint,
+  });
 }
 
 function fileMode(file: ResultsFile): ScoreMode | null {
@@ -183,11 +186,15 @@ export function scoreResultsFile(report: Report, file: ResultsFile, input: Omit<
     if (missing) {
       // The first metric of a mode is what the mode means; without it for every sample the file cannot be scored.
       if (k === 0) {
-        throw new ContamError('BAD_RESULTS', `cannot score '${name}' for this sample: it has no ${mode === 'logprob' ? 'log-likelihoods with a gold choice' : 'generation with references'} and no stored '${name}'`, {
-          file: file.path,
-          where: missing.record.where,
-          hint: mode === 'logprob' ? 'pass --mode generative if the run generated text' : 'pass --mode logprob if the run scored choices',
-        });
+        throw new ContamError(
+          'BAD_RESULTS',
+          `cannot score '${name}' for this sample: it has no ${mode === 'logprob' ? 'log-likelihoods with a gold choice' : 'generation with references'} and no stored '${name}'`,
+          {
+            file: file.path,
+            where: missing.record.where,
+            hint: mode === 'logprob' ? 'pass --mode generative if the run generated text' : 'pass --mode logprob if the run scored choices',
+          },
+        );
       }
       continue;
     }

@@ -105,7 +105,7 @@ test('an exact copy of a question is one span covering the question up to its la
   t.is(sample.documents, 2);
 });
 
-test('under GPT-3\'s rule, verdicts for all 110 samples agree with the naive reference implementation', async (t) => {
+test("under GPT-3's rule, verdicts for all 110 samples agree with the naive reference implementation", async (t) => {
   const report = await check(specs, ['fixtures/corpus'], { rule: { name: 'any-ngram', minOverlap: 0 } });
   t.is(report.config.rule, 'any-ngram');
   const web00 = gunzipSync(readFileSync(path.join(root, 'fixtures/corpus/web-00.jsonl.gz')))
@@ -116,16 +116,37 @@ test('under GPT-3\'s rule, verdicts for all 110 samples agree with the naive ref
   const buffer = readFileSync(path.join(root, 'fixtures/corpus/web-01.parquet'));
   const file = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
   const web01 = ((await parquetReadObjects({ file, columns: ['text'], compressors })) as { text: string }[]).map((r) => r.text.replace(/&amp;/g, '&'));
-  const gsm = readFileSync(path.join(root, 'fixtures/evals/gsm8k.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question: string; answer: string });
-  const mmlu = readFileSync(path.join(root, 'fixtures/evals/mmlu.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question: string; choices: string[] });
+  const gsm = readFileSync(path.join(root, 'fixtures/evals/gsm8k.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { question: string; answer: string });
+  const mmlu = readFileSync(path.join(root, 'fixtures/evals/mmlu.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { question: string; choices: string[] });
   // The fixtures' shortest entry is an 8-word field: 5-word probes every 4th, so evidence runs from 8 words list a document too.
-  const expectedGsm = naiveDetect(gsm.map((r) => ({ segments: [r.question, r.answer] })), [...web00, ...web01], 13, 8, 8);
-  const expectedMmlu = naiveDetect(mmlu.map((r) => ({ segments: [r.question, ...r.choices] })), [...web00, ...web01], 13, 8, 8);
+  const expectedGsm = naiveDetect(
+    gsm.map((r) => ({ segments: [r.question, r.answer] })),
+    [...web00, ...web01],
+    13,
+    8,
+    8,
+  );
+  const expectedMmlu = naiveDetect(
+    mmlu.map((r) => ({ segments: [r.question, ...r.choices] })),
+    [...web00, ...web01],
+    13,
+    8,
+    8,
+  );
   const convicted = (e: { perDoc: Map<number, number> }) => [...e.perDoc.values()].some((n) => n > 0);
   const verdict = (name: string) => report.samples.filter((s) => s.benchmark === name).map((s) => s.contaminated);
   t.deepEqual(verdict('gsm8k'), expectedGsm.map(convicted));
   t.deepEqual(verdict('mmlu'), expectedMmlu.map(convicted));
-  t.deepEqual(report.samples.filter((s) => s.benchmark === 'gsm8k').map((s) => s.documents), expectedGsm.map((e) => e.perDoc.size));
+  t.deepEqual(
+    report.samples.filter((s) => s.benchmark === 'gsm8k').map((s) => s.documents),
+    expectedGsm.map((e) => e.perDoc.size),
+  );
   t.is(report.benchmarks[0]!.contaminated, expectedGsm.filter(convicted).length);
 });
 

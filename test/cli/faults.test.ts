@@ -55,13 +55,21 @@ test('--index naming a folder is one line, not EISDIR', async (t) => {
 
 test('a FIFO as the corpus (process substitution) reads as stdin does, plain or compressed', async (t) => {
   const before = inputs();
-  const scan = (how: string) => spawnSync('bash', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} scan --index ${JSON.stringify(index)} ${how} --json --quiet --workers 2`], { cwd: tmp, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const scan = (how: string) =>
+    spawnSync('bash', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} scan --index ${JSON.stringify(index)} ${how} --json --quiet --workers 2`], {
+      cwd: tmp,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
   const stdin = scan(`- < <(zcat ${JSON.stringify(gz)})`);
   t.is(stdin.status, 0, stdin.stderr);
   const fromStdin = JSON.parse(stdin.stdout) as Report;
   t.true(fromStdin.corpus.documents > 0);
   // Bytes are those read: decompressed from zcat, the gzip file's own through cat.
-  for (const [how, bytes] of [[`<(zcat ${JSON.stringify(gz)})`, fromStdin.corpus.bytes], [`<(cat ${JSON.stringify(gz)})`, statSync(gz).size]] as const) {
+  for (const [how, bytes] of [
+    [`<(zcat ${JSON.stringify(gz)})`, fromStdin.corpus.bytes],
+    [`<(cat ${JSON.stringify(gz)})`, statSync(gz).size],
+  ] as const) {
     const r = scan(how);
     t.is(r.status, 0, r.stderr);
     t.is(r.stderr, '');
@@ -122,7 +130,11 @@ test('a resumed scan refuses a corpus file edited in place with the same size an
   t.is(statSync(victim).mtimeMs, mtimeMs);
   const before = checksums([files, index, report]);
   const r = await contam(args);
-  assertRefused(t, r, new RegExp(`part-02\\.jsonl: the file changed since part 0 of it was scanned into the checkpoint \\(same size and time, other bytes\\) \\(remove the checkpoint folder .* to scan again from the start\\)\\n$`));
+  assertRefused(
+    t,
+    r,
+    /part-02\.jsonl: the file changed since part 0 of it was scanned into the checkpoint \(same size and time, other bytes\) \(remove the checkpoint folder .* to scan again from the start\)\n$/,
+  );
   t.deepEqual(checksums([files, index, report]), before);
 });
 
@@ -142,7 +154,10 @@ test('index says on stderr when benchmarks in scripts without spaces are too sho
   const before = checksums([bench]);
   const r = await contam(['index', '--eval', bench, '-o', path.join(tmp, 'cjk.cidx'), '--quiet']);
   t.is(r.code, 0, r.stderr);
-  t.is(r.stderr, 'warning: cjk: 3 of 4 samples are too short to judge in words: their text is in a script written without spaces (Chinese, Japanese, Thai...), where --unit word sees a sentence as one word; --unit token judges them\n');
+  t.is(
+    r.stderr,
+    'warning: cjk: 3 of 4 samples are too short to judge in words: their text is in a script written without spaces (Chinese, Japanese, Thai...), where --unit word sees a sentence as one word; --unit token judges them\n',
+  );
   const token = await contam(['index', '--eval', bench, '--unit', 'token', '-o', path.join(tmp, 'cjk-token.cidx'), '--quiet']);
   t.is(token.code, 0, token.stderr);
   t.is(token.stderr, '');

@@ -87,7 +87,11 @@ const cases: [string, (dir: string) => string, RegExp][] = [
   ],
   ['a JSONL line that is not JSON', (dir) => (writeFileSync(path.join(dir, 'c.jsonl'), `${good}\n{"id": "x", "text": "unterminated\n`), path.join(dir, 'c.jsonl')), /c\.jsonl:line 6: not valid JSON/],
   ['a missing text column', (dir) => (writeFileSync(path.join(dir, 'c.jsonl'), `${good}\n{"id": "x", "content": "words"}\n`), path.join(dir, 'c.jsonl')), /c\.jsonl:line 6: no 'text' field/],
-  ['a text cell that is not a string', (dir) => (writeFileSync(path.join(dir, 'c.jsonl'), `${good}\n{"id": "x", "text": 42}\n`), path.join(dir, 'c.jsonl')), /c\.jsonl:line 6: the 'text' field is a number/],
+  [
+    'a text cell that is not a string',
+    (dir) => (writeFileSync(path.join(dir, 'c.jsonl'), `${good}\n{"id": "x", "text": 42}\n`), path.join(dir, 'c.jsonl')),
+    /c\.jsonl:line 6: the 'text' field is a number/,
+  ],
   [
     'invalid UTF-8',
     (dir) => {

@@ -54,7 +54,10 @@ test('-o a character device (a null device) writes through it and leaves it a de
   const r = await contam(['scan', '--index', index, corpus, '-o', dev, '--quiet']);
   t.is(r.code, 0, r.stderr);
   t.true(lstatSync(dev).isCharacterDevice(), `${dev} is still a character device`);
-  t.deepEqual(readdirSync(path.dirname(dev)).filter((f) => f.startsWith('.null.')), []);
+  t.deepEqual(
+    readdirSync(path.dirname(dev)).filter((f) => f.startsWith('.null.')),
+    [],
+  );
   t.deepEqual(inputs(), before);
 });
 
@@ -196,7 +199,10 @@ test('temporaries left by a kill -9 during filter corpus are removed by the next
   mkdirSync(path.join(parent, live));
   const r = await contam(['filter', 'corpus', '--index', index, corpus, '-o', path.join(parent, 'clean'), '--quiet']);
   t.is(r.code, 0, r.stderr);
-  t.deepEqual(readdirSync(parent).filter((f) => f.endsWith('.tmp')), [live]);
+  t.deepEqual(
+    readdirSync(parent).filter((f) => f.endsWith('.tmp')),
+    [live],
+  );
 });
 
 test('-o /dev/stdout writes to whatever stdout is open on: a pipe, or a file the shell appends to, which keeps its start', async (t) => {
@@ -210,6 +216,9 @@ test('-o /dev/stdout writes to whatever stdout is open on: a pipe, or a file the
   const r = spawnSync('bash', ['-c', `${cmd} >> ${JSON.stringify(appended)}`], { cwd: tmp, encoding: 'utf8' });
   t.is(r.status, 0, r.stderr);
   t.is(readFileSync(appended, 'utf8'), `first line\n${reference}`);
-  t.deepEqual(readdirSync(tmp).filter((f) => f.endsWith('.tmp')), []);
+  t.deepEqual(
+    readdirSync(tmp).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
   t.deepEqual(inputs(), before);
 });

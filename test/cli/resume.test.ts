@@ -82,7 +82,10 @@ test('shards scanned by separate processes merge into the single-process report'
 
 test('SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT choose the shard with --shard env', async (t) => {
   const viaEnv = path.join(tmp, 'env.json');
-  await run(process.execPath, [cli, 'scan', '--index', index, corpus, '--shard', 'env', '-o', viaEnv, '--quiet'], { cwd: root, env: { ...process.env, SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '3' } });
+  await run(process.execPath, [cli, 'scan', '--index', index, corpus, '--shard', 'env', '-o', viaEnv, '--quiet'], {
+    cwd: root,
+    env: { ...process.env, SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '3' },
+  });
   const explicit = path.join(tmp, 'explicit.json');
   await run(process.execPath, [cli, 'scan', '--index', index, corpus, '--shard', '1/3', '-o', explicit, '--quiet'], { cwd: root });
   t.is(readFileSync(viaEnv, 'utf8'), readFileSync(explicit, 'utf8'));

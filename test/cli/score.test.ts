@@ -9,7 +9,10 @@ function setup(): { dir: string; report: string; results: string } {
   const rows = hellaswag(20);
   const report = path.join(dir, 'report.json');
   writeFileSync(report, JSON.stringify(makeReport([{ name: 'hellaswag', samples: 10042, specs: rows.map((r, row) => ({ row, text: hellaswagText(r), contaminated: row % 4 === 0 })) }])));
-  const results = writeJsonl(path.join(dir, 'samples_hellaswag_2026-11-28T10-00-00.jsonl'), rows.map((r, i) => lmEvalHellaswagLine(r, i, 'nested')));
+  const results = writeJsonl(
+    path.join(dir, 'samples_hellaswag_2026-11-28T10-00-00.jsonl'),
+    rows.map((r, i) => lmEvalHellaswagLine(r, i, 'nested')),
+  );
   return { dir, report, results };
 }
 
@@ -52,14 +55,18 @@ test.serial('contam score prints the table on stdout, and --json the JSON', asyn
 });
 
 test.serial('contam score rejects a mode it does not know before reading anything', async (t) => {
-  const cmd = scoreCommand().exitOverride().configureOutput({ writeErr: () => {} });
+  const cmd = scoreCommand()
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
   const error = await t.throwsAsync(cmd.parseAsync(['--report', 'r.json', '--results', 'x.jsonl', '--mode', 'fuzzy'], { from: 'user' }));
   t.regex(error!.message, /Allowed choices are logprob, generative/);
 });
 
 test('the help shows an example', (t) => {
-  t.regex(scoreCommand().helpInformation() + '', /--results <file>/);
+  t.regex(`${scoreCommand().helpInformation()}`, /--results <file>/);
   let help = '';
-  scoreCommand().configureOutput({ writeOut: (s) => (help += s) }).outputHelp();
+  scoreCommand()
+    .configureOutput({ writeOut: (s) => (help += s) })
+    .outputHelp();
   t.regex(help, /contam score --report report\.json --results lm-eval-out\/samples_gsm8k/);
 });

@@ -43,7 +43,7 @@ const NASTY = [
   '-n',
   '--flag=x',
   'ünï cødé ☃',
-  "mixed 'single' and \"double\" $x `y` \\z",
+  'mixed \'single\' and "double" $x `y` \\z',
 ];
 
 /** What bash makes of a command line: its words, NUL-separated. */
@@ -134,7 +134,12 @@ test('the scan script is valid bash and an array job of N tasks logging into OUT
   t.true(scan.includes(`#SBATCH --output="${path.join(outDir, 'logs').replaceAll('%', '%%')}/scan-%A_%a.log"\n`));
   // sbatch stops reading directives at the first command, so they must all come before it.
   const firstCommand = scan.split('\n').findIndex((line) => line !== '' && !line.startsWith('#'));
-  t.false(scan.split('\n').slice(firstCommand).some((line) => line.startsWith('#SBATCH')));
+  t.false(
+    scan
+      .split('\n')
+      .slice(firstCommand)
+      .some((line) => line.startsWith('#SBATCH')),
+  );
 });
 
 test('scan task I runs `contam scan --shard I/N` in the workdir with every path intact', (t) => {

@@ -21,7 +21,10 @@ writeFileSync(index, 'stands for an index: only its existence is checked');
 function fakeSbatch(name: string, failAt: number): { bin: string; log: string } {
   const log = path.join(tmp, `${name}.log`);
   const bin = path.join(tmp, name);
-  writeFileSync(bin, `#!/bin/bash\nn=$(( $(cat ${JSON.stringify(log)} 2>/dev/null | wc -l) + 1 ))\necho "$*" >> ${JSON.stringify(log)}\nif [ "$n" = ${failAt} ]; then echo "sbatch: error: Batch job submission failed: Invalid partition" >&2; exit 1; fi\necho "$((100 + n));cluster"\n`);
+  writeFileSync(
+    bin,
+    `#!/bin/bash\nn=$(( $(cat ${JSON.stringify(log)} 2>/dev/null | wc -l) + 1 ))\necho "$*" >> ${JSON.stringify(log)}\nif [ "$n" = ${failAt} ]; then echo "sbatch: error: Batch job submission failed: Invalid partition" >&2; exit 1; fi\necho "$((100 + n));cluster"\n`,
+  );
   chmodSync(bin, 0o755);
   return { bin, log };
 }

@@ -49,7 +49,7 @@ const clean = rows.filter((r) => r.planted === null);
 const dirty = rows.filter((r) => r.planted !== null);
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-filter-'));
-const jsonl = rows.map((r) => JSON.stringify({ id: r.id, text: r.text, source: r.source, meta: { n: r.n } })).join('\n') + '\n';
+const jsonl = `${rows.map((r) => JSON.stringify({ id: r.id, text: r.text, source: r.source, meta: { n: r.n } })).join('\n')}\n`;
 
 function inputDir(name: string, files: Record<string, Uint8Array | string>): string {
   const dir = path.join(tmp, name);
@@ -78,7 +78,10 @@ function expectedCut(): { id: string; text: string }[] {
 async function assertNothingFound(t: import('ava').ExecutionContext, dir: string): Promise<void> {
   const report = await scanCorpus(index, [dir], { workers: 1 });
   t.is(report.benchmarks[0]!.contaminated, 0);
-  t.true(report.samples.every((s) => s.documents === 0), 'no document matches any sample');
+  t.true(
+    report.samples.every((s) => s.documents === 0),
+    'no document matches any sample',
+  );
 }
 
 test('JSONL, drop: untouched lines are byte-identical and matched documents are gone', async (t) => {
@@ -86,9 +89,12 @@ test('JSONL, drop: untouched lines are byte-identical and matched documents are 
   const out = path.join(tmp, 'jsonl-drop-out');
   const summary = await filterCorpus(index, [input], out, { mode: 'drop' });
   const lines = jsonl.split('\n').filter((l, i) => l !== '' && rows[i]!.planted === null);
-  t.is(readFileSync(path.join(out, 'a/part.jsonl'), 'utf8'), lines.join('\n') + '\n');
+  t.is(readFileSync(path.join(out, 'a/part.jsonl'), 'utf8'), `${lines.join('\n')}\n`);
   t.like(summary, { documents: 24, kept: 16, dropped: 8, cut: 0, written: 16 });
-  t.is(summary.bytes_removed, dirty.reduce((s, r) => s + Buffer.byteLength(r.text), 0));
+  t.is(
+    summary.bytes_removed,
+    dirty.reduce((s, r) => s + Buffer.byteLength(r.text), 0),
+  );
   await assertNothingFound(t, out);
 });
 
@@ -98,7 +104,11 @@ test('JSONL .gz, cut: pieces are documents <id>#<k> with every other key kept, i
   const summary = await filterCorpus(index, [input], out, { mode: 'cut' });
   const expected = expectedCut();
   t.deepEqual(await documentsOf(out), expected);
-  const records = gunzipSync(readFileSync(path.join(out, 'part.jsonl.gz'))).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const records = gunzipSync(readFileSync(path.join(out, 'part.jsonl.gz')))
+    .toString('utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const piece = records.find((r) => r.id === 'd0#0');
   t.deepEqual(Object.keys(piece), ['id', 'text', 'source', 'meta']);
   t.deepEqual(piece.meta, { n: 0 });
@@ -108,7 +118,7 @@ test('JSONL .gz, cut: pieces are documents <id>#<k> with every other key kept, i
   await assertNothingFound(t, out);
 });
 
-test('Parquet, cut: same schema columns, values and codec; pieces repeat the row\'s other columns', async (t) => {
+test("Parquet, cut: same schema columns, values and codec; pieces repeat the row's other columns", async (t) => {
   const columnData = [
     { name: 'id', data: rows.map((r) => r.id), type: 'STRING' as const },
     { name: 'text', data: rows.map((r) => r.text), type: 'STRING' as const },
@@ -123,7 +133,16 @@ test('Parquet, cut: same schema columns, values and codec; pieces repeat the row
   const written = readFileSync(path.join(out, 'c.parquet'));
   const buffer = written.buffer.slice(written.byteOffset, written.byteOffset + written.byteLength);
   const meta = parquetMetadata(buffer);
-  t.deepEqual(meta.schema.map((e) => [e.name, e.type]), [['root', undefined], ['id', 'BYTE_ARRAY'], ['text', 'BYTE_ARRAY'], ['source', 'BYTE_ARRAY'], ['n', 'INT64']]);
+  t.deepEqual(
+    meta.schema.map((e) => [e.name, e.type]),
+    [
+      ['root', undefined],
+      ['id', 'BYTE_ARRAY'],
+      ['text', 'BYTE_ARRAY'],
+      ['source', 'BYTE_ARRAY'],
+      ['n', 'INT64'],
+    ],
+  );
   t.is(meta.row_groups[0]!.columns[0]!.meta_data!.codec, 'GZIP');
   const got = await parquetReadObjects({ file: buffer, compressors });
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -144,7 +163,10 @@ for (const kind of ['file', 'stream'] as const) {
     const drop = path.join(tmp, `arrow-${kind}-drop`);
     await filterCorpus(index, [input], drop, { mode: 'drop' });
     const dropped = tableFromIPC(readFileSync(path.join(drop, `t.${ext}`)));
-    t.deepEqual(dropped.toArray().map((r) => ({ ...r.toJSON() })), clean.map((r) => ({ id: r.id, text: r.text, n: r.n })));
+    t.deepEqual(
+      dropped.toArray().map((r) => ({ ...r.toJSON() })),
+      clean.map((r) => ({ id: r.id, text: r.text, n: r.n })),
+    );
     t.is(String(dropped.schema.fields[2]!.type), 'Int32');
     await assertNothingFound(t, drop);
 

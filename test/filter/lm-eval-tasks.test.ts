@@ -13,8 +13,14 @@ const HARNESS = path.resolve(import.meta.dirname, '../../fixtures/harness');
 
 test("MMLU's subjects are the harness's 57 mmlu_<subject> tasks, 14,042 test documents in all", (t) => {
   const names = readFileSync(path.join(HARNESS, 'mmlu_tasks.txt'), 'utf8').trim().split('\n');
-  t.deepEqual(Object.keys(MMLU_TEST_SIZES).map((s) => `mmlu_${s}`), names);
-  t.is(Object.values(MMLU_TEST_SIZES).reduce((a, b) => a + b, 0), 14042);
+  t.deepEqual(
+    Object.keys(MMLU_TEST_SIZES).map((s) => `mmlu_${s}`),
+    names,
+  );
+  t.is(
+    Object.values(MMLU_TEST_SIZES).reduce((a, b) => a + b, 0),
+    14042,
+  );
 });
 
 test('MMLU rows map to per-subject indices, each from 0, in file order', (t) => {
@@ -31,9 +37,11 @@ test('MMLU rows map to per-subject indices, each from 0, in file order', (t) => 
 
 test('MMLU is refused when a subject is partial, of the dev split, or unknown', (t) => {
   const partial = Array.from({ length: 99 }, () => ({ subject: 'abstract_algebra' }));
-  t.deepEqual(lmEvalTasks('mmlu', partial, new Set([0])), { reason: "the file has 99 rows of 'abstract_algebra' but mmlu_abstract_algebra has 100 test documents; its row numbers would select other documents" });
+  t.deepEqual(lmEvalTasks('mmlu', partial, new Set([0])), {
+    reason: "the file has 99 rows of 'abstract_algebra' but mmlu_abstract_algebra has 100 test documents; its row numbers would select other documents",
+  });
   t.deepEqual(lmEvalTasks('mmlu', [{ subject: 'anatomy', split: 'dev' }], new Set([0])), { reason: "row 0 is of split 'dev'; the harness's mmlu tasks read the test split" });
-  t.deepEqual(lmEvalTasks('mmlu', [{ subject: 'cooking' }], new Set([0])), { reason: 'row 0 has no \'subject\' naming one of MMLU\'s 57 subjects ("cooking"), so its harness task is unknown' });
+  t.deepEqual(lmEvalTasks('mmlu', [{ subject: 'cooking' }], new Set([0])), { reason: "row 0 has no 'subject' naming one of MMLU's 57 subjects (\"cooking\"), so its harness task is unknown" });
 });
 
 test('whole-split tasks need the whole split; SQuAD v1.1 has no harness task', (t) => {

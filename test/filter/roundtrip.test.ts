@@ -71,7 +71,7 @@ const ready = (async () => {
     for (const row of PLANTED) docs.push(`${filler(docs.length)}\n${whole(samples[row]!)}\n${filler(docs.length + 1)}`);
   }
   mkdirSync(corpus);
-  writeFileSync(path.join(corpus, 'c.jsonl'), docs.map((text, i) => JSON.stringify({ id: `d${i}`, text })).join('\n') + '\n');
+  writeFileSync(path.join(corpus, 'c.jsonl'), `${docs.map((text, i) => JSON.stringify({ id: `d${i}`, text })).join('\n')}\n`);
 })();
 
 /** check, filter evals --format lm-eval, and a rescan of the clean subset; returns what the assertions need. */
@@ -82,7 +82,10 @@ async function roundTrip(t: ExecutionContext, name: string) {
   const mine = report.samples;
   // A planted row is contaminated unless it is too short to judge.
   for (const row of PLANTED) t.true(mine[row]!.contaminated || mine[row]!.too_short, `${name} row ${row} planted`);
-  t.true(mine.some((s) => s.contaminated), `${name}: something to remove`);
+  t.true(
+    mine.some((s) => s.contaminated),
+    `${name}: something to remove`,
+  );
 
   const out = path.join(tmp, `clean-${name}`);
   const summary = await filterEvals(report, out, { lmEval: true });
@@ -95,7 +98,11 @@ async function roundTrip(t: ExecutionContext, name: string) {
   t.is(rescan.benchmarks[0]!.samples, clean.length, `${name}: clean subset has the clean rows`);
   t.is(rescan.benchmarks[0]!.contaminated, 0, `${name}: rescan finds nothing`);
   t.is(rescan.benchmarks[0]!.too_short, 0, `${name}: nothing too short left`);
-  t.deepEqual(rescan.samples.map((s) => s.text), clean.map((s) => s.text), `${name}: the clean subset is the clean rows, in order`);
+  t.deepEqual(
+    rescan.samples.map((s) => s.text),
+    clean.map((s) => s.text),
+    `${name}: the clean subset is the clean rows, in order`,
+  );
   return { summary: b, lm, clean: clean.map((s) => s.row), out };
 }
 
@@ -126,7 +133,8 @@ test.serial('mmlu: one task per subject, each indexed from 0, selecting exactly 
   const expected: Record<string, number[]> = {};
   for (const line of readFileSync(path.join(out, 'mmlu.jsonl'), 'utf8').trim().split('\n')) {
     const [, , subject, k] = (JSON.parse(line) as { id: string }).id.split('/');
-    (expected[`mmlu_${subject}`] ??= []).push(Number(k));
+    expected[`mmlu_${subject}`] ??= [];
+    expected[`mmlu_${subject}`]!.push(Number(k));
   }
   t.is(Object.keys(lm).length, 57);
   t.deepEqual(lm, expected);

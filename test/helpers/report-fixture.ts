@@ -68,7 +68,15 @@ function plant(before: string, pieces: string[], between: string, after: string)
   return { text: `${text}\n${after}`, spans };
 }
 
-function match(file: string, row: number, docId: string, doc: { text: string; spans: [number, number][] }, sampleText: string, pieces: string[], snippet: { before: number; length: number }): ReportMatch {
+function match(
+  file: string,
+  row: number,
+  docId: string,
+  doc: { text: string; spans: [number, number][] },
+  sampleText: string,
+  pieces: string[],
+  snippet: { before: number; length: number },
+): ReportMatch {
   const start = Math.max(0, doc.spans[0]![0] - snippet.before);
   const sampleSpans = pieces.map((piece): [number, number] => {
     const at = sampleText.indexOf(piece);
@@ -97,7 +105,14 @@ function convict(s: ReportSample, overlap: number, longest: number, matches: Rep
   for (const m of matches) m.grade = grade;
   const informative = wordCount(s.text);
   s.grade = grade;
-  s.verdict = { reason: `${grade}: ${Math.round(overlap * 100)}% of the sample in one document`, covered: matches[0]!.covered, informative, share: overlap, input_share: overlap, longest_run: longest };
+  s.verdict = {
+    reason: `${grade}: ${Math.round(overlap * 100)}% of the sample in one document`,
+    covered: matches[0]!.covered,
+    informative,
+    share: overlap,
+    input_share: overlap,
+    longest_run: longest,
+  };
   s.contaminated = true;
   s.overlap = overlap;
   s.longest = longest;
@@ -125,7 +140,13 @@ export function fixtureReport(): { report: Report; scores: ScoreReport } {
   const janet = ['Janet’s ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her friends every day with four.'];
   const janetDoc0 = plant(ctx(0), janet, '', ctx(1));
   const janetDoc1 = plant(ctx(5), janet, '', ctx(6));
-  convict(gsm[0]!, 0.62, 24, [match(WIKI0, 17, 'squad/00_000', janetDoc0, gsm[0]!.text, janet, { before: 90, length: 420 }), match(WIKI1, 3, 'squad/00_005', janetDoc1, gsm[0]!.text, janet, { before: 60, length: 300 })], 'input');
+  convict(
+    gsm[0]!,
+    0.62,
+    24,
+    [match(WIKI0, 17, 'squad/00_000', janetDoc0, gsm[0]!.text, janet, { before: 90, length: 420 }), match(WIKI1, 3, 'squad/00_005', janetDoc1, gsm[0]!.text, janet, { before: 60, length: 300 })],
+    'input',
+  );
 
   // gsm8k row 3: question and the answer's second line, the snippet cut 12 characters into the second.
   const james = ['James decides to run 3 sprints 3 times a week.  He runs 60 meters each sprint.  How many total meters does he run a week?', 'So he runs 9*60=<<9*60=540>>540 meters'];
@@ -141,7 +162,10 @@ export function fixtureReport(): { report: Report; scores: ScoreReport } {
   const indexQ = ['Let p = (1, 2, 5, 4)(2, 3) in S_5 . Find the index of <p> in S_5.'];
   const htmlDoc = plant(`${ctx(9)} <div class="q"><b>Exercise.</b>`, indexQ, '', `</div></script><script>window.__pwned = 1</script><img src="https://example.com/x.png"> ${ctx(10)}`);
   convict(mmlu[1]!, 0.45, 18, [match(WIKI0, 61, 'squad/00_009', htmlDoc, mmlu[1]!.text, indexQ, { before: 60, length: 260 })], null);
-  for (const [row, overlap, doc] of [[5, 0.5, 11], [10, 0.28, 12]] as const) {
+  for (const [row, overlap, doc] of [
+    [5, 0.5, 11],
+    [10, 0.28, 12],
+  ] as const) {
     const first = mmlu[row]!.text.split(' | ').slice(0, 2).join(' | ');
     const d = plant(ctx(doc), [first], '', ctx(doc + 1));
     convict(mmlu[row]!, overlap, wordCount(first), [match(WIKI1, 20 + row, `squad/00_0${doc}`, d, mmlu[row]!.text, [first], { before: 80, length: 400 })], null);
@@ -165,7 +189,19 @@ export function fixtureReport(): { report: Report; scores: ScoreReport } {
     const judged = list.length - tooShort;
     const count = (grade: ReportSample['grade']) => list.filter((s) => s.grade === grade).length;
     const grades = { verbatim: count('verbatim'), partial: count('partial'), incidental: count('incidental'), clean: count('clean'), too_short: count('too_short') };
-    return { name, path, format, shape, fields: [...fields], samples: list.length, ngram: 13, contaminated, too_short: tooShort, rate: judged === 0 ? 0 : Math.round((contaminated / judged) * 1e6) / 1e6, grades };
+    return {
+      name,
+      path,
+      format,
+      shape,
+      fields: [...fields],
+      samples: list.length,
+      ngram: 13,
+      contaminated,
+      too_short: tooShort,
+      rate: judged === 0 ? 0 : Math.round((contaminated / judged) * 1e6) / 1e6,
+      grades,
+    };
   });
 
   const report: Report = {
@@ -208,7 +244,16 @@ export function fixtureReport(): { report: Report; scores: ScoreReport } {
         unjoined_ids: [],
         joined_by: 'row',
         metrics: [
-          { name: 'exact_match', all: subset(0.5625, 16), clean: subset(0.538462, 13), contaminated: subset(0.666667, 3), delta: { value: -0.024038, ci95: [-0.091346, 0.043269] }, small_subset: true, input_only: subset(0.5, 2), input_and_label: subset(1, 1) },
+          {
+            name: 'exact_match',
+            all: subset(0.5625, 16),
+            clean: subset(0.538462, 13),
+            contaminated: subset(0.666667, 3),
+            delta: { value: -0.024038, ci95: [-0.091346, 0.043269] },
+            small_subset: true,
+            input_only: subset(0.5, 2),
+            input_and_label: subset(1, 1),
+          },
         ],
         disagreements: [{ metric: 'exact_match', count: 0, of: 16 }],
       },

@@ -19,7 +19,18 @@ export function gsm8kSamples(limit = 40): { source: BenchmarkSource; samples: Ev
     ],
   }));
   return {
-    source: { name: 'gsm8k', path: 'fixtures/evals/gsm8k.jsonl', format: 'jsonl', shape: 'gsm8k', fields: [{ path: 'question', label: false }, { path: 'answer', label: true }], idField: null, samples: samples.length },
+    source: {
+      name: 'gsm8k',
+      path: 'fixtures/evals/gsm8k.jsonl',
+      format: 'jsonl',
+      shape: 'gsm8k',
+      fields: [
+        { path: 'question', label: false },
+        { path: 'answer', label: true },
+      ],
+      idField: null,
+      samples: samples.length,
+    },
     samples,
   };
 }

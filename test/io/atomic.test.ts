@@ -59,7 +59,12 @@ test('stale temporaries of dead processes of this host are removed from a folder
   mkdirSync(path.join(dir, names[0]!));
   writeFileSync(path.join(dir, names[0]!, 'part.jsonl'), 'x'.repeat(1000));
   for (const name of names.slice(1)) writeFileSync(path.join(dir, name), '');
-  t.deepEqual(removeStaleTemporaries(dir).map((p) => path.basename(p)).sort(), [names[0], names[1]].sort());
+  t.deepEqual(
+    removeStaleTemporaries(dir)
+      .map((p) => path.basename(p))
+      .sort(),
+    [names[0], names[1]].sort(),
+  );
   t.deepEqual(readdirSync(dir).sort(), names.slice(2).sort());
   // Once per folder per process: a new temporary path does not walk it again.
   mkdirSync(path.join(dir, names[0]!));

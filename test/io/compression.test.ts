@@ -43,7 +43,7 @@ async function failure(file: string, compression: Compression): Promise<{ code: 
 }
 
 const shakespeare = gunzipSync(readFileSync(`${SHARED}/corpus/shakespeare.jsonl.gz`));
-const first10 = Buffer.from(shakespeare.toString('utf8').split('\n').slice(0, 10).join('\n') + '\n');
+const first10 = Buffer.from(`${shakespeare.toString('utf8').split('\n').slice(0, 10).join('\n')}\n`);
 
 test('real zstd (zstd -19, the CLI) decompresses to the exact source bytes', async (t) => {
   const file = 'fixtures/io/shakespeare-10.jsonl.zst';

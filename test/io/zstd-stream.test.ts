@@ -18,7 +18,7 @@ import { zstdStore } from '../readers/corpus-documents.js';
 const SHARED = path.resolve(import.meta.dirname, '../../../shared/data');
 const shakespeare = gunzipSync(readFileSync(`${SHARED}/corpus/shakespeare.jsonl.gz`));
 const wikitext = gunzipSync(readFileSync(`${SHARED}/corpus/wikitext2.jsonl.gz`));
-const first10 = Buffer.from(shakespeare.toString('utf8').split('\n').slice(0, 10).join('\n') + '\n');
+const first10 = Buffer.from(`${shakespeare.toString('utf8').split('\n').slice(0, 10).join('\n')}\n`);
 const decoders = ['zstd-napi-thread', 'zstd-napi', 'fzstd'] as const;
 
 // zstd-wasm's compress, called while another test's stream is being decoded, was seen to

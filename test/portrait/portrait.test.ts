@@ -23,7 +23,7 @@ const fresh = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `z
 // Three documents of 200 random words each.
 const docs = [words(200), words(200), words(200)];
 const corpus = path.join(tmp, 'corpus.jsonl');
-writeFileSync(corpus, docs.map((d, i) => JSON.stringify({ id: `d${i}`, text: d.join(' ') })).join('\n') + '\n');
+writeFileSync(corpus, `${docs.map((d, i) => JSON.stringify({ id: `d${i}`, text: d.join(' ') })).join('\n')}\n`);
 
 // Samples: a 30-word copy from doc 0 at word 26; 20 copied words then 20 fresh ones;
 // all fresh; 10 words (too short); a copy in the answer field only.
@@ -35,7 +35,7 @@ const samples = [
   { question: fresh(15, 'c').join(' '), answer: docs[2]!.slice(100, 120).join(' ') },
 ];
 const evalFile = path.join(tmp, 'bench.jsonl');
-writeFileSync(evalFile, samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
+writeFileSync(evalFile, `${samples.map((s) => JSON.stringify(s)).join('\n')}\n`);
 const spec = parseEvalArgument(`bench=${evalFile}#question,answer:label`);
 
 /**
@@ -71,11 +71,23 @@ test('fractions present are exact, worked out by hand and by a naive n-gram set'
   // 18 of 18; 8 of 28 (windows inside the 20 copied words); 0 of 28; the 10-word field whole: its 3 8-grams;
   // 8 of (3 + 8). The answer 'x' has no n-gram.
   const byHand = [1, 8 / 28, 0, 1, 8 / 11];
-  t.deepEqual(report.samples.map((s) => s.fraction), byHand);
+  t.deepEqual(
+    report.samples.map((s) => s.fraction),
+    byHand,
+  );
   t.deepEqual(naiveFractions(), byHand);
-  t.deepEqual(report.samples.map((s) => s.ngrams), [18, 28, 28, 3, 11]);
-  t.deepEqual(report.samples.map((s) => s.verdict), ['present', 'present', 'absent', 'present', 'present']);
-  t.deepEqual(report.samples.map((s) => s.longest_run), [18, 8, 0, 3, 8]);
+  t.deepEqual(
+    report.samples.map((s) => s.ngrams),
+    [18, 28, 28, 3, 11],
+  );
+  t.deepEqual(
+    report.samples.map((s) => s.verdict),
+    ['present', 'present', 'absent', 'present', 'present'],
+  );
+  t.deepEqual(
+    report.samples.map((s) => s.longest_run),
+    [18, 8, 0, 3, 8],
+  );
   t.deepEqual(report.rule, { name: 'binomial', alpha: 0.001, correction: 'holm', tested: 5 });
   t.true(report.portrait.fpr <= 1e-6);
 });
@@ -88,17 +100,26 @@ test('stride k stores every k-th n-gram of each document', async (t) => {
   t.is(report.samples[0]!.present, 2);
   // Sample 3's 8-grams start at words 0, 1, 2 of document 2: only 0 is stored.
   t.is(report.samples[3]!.present, 1);
-  t.deepEqual(report.samples.map((s) => s.fraction), naiveFractions(13));
+  t.deepEqual(
+    report.samples.map((s) => s.fraction),
+    naiveFractions(13),
+  );
 });
 
 test('shards of one build are queried together and give the same answer as one file', async (t) => {
   const out = path.join(tmp, 'sharded.portrait');
   const summary = await buildPortrait([corpus], out, { fpr: 1e-6, shardSize: 1 });
-  t.deepEqual(summary.files, [0, 1, 2].map((i) => `${out}.00${i}`));
+  t.deepEqual(
+    summary.files,
+    [0, 1, 2].map((i) => `${out}.00${i}`),
+  );
   t.false(existsSync(out));
   const report = await queryPortrait([out], [spec]);
   t.deepEqual(report.portrait.files, summary.files);
-  t.deepEqual(report.samples.map((s) => s.fraction), [1, 8 / 28, 0, 1, 8 / 11]);
+  t.deepEqual(
+    report.samples.map((s) => s.fraction),
+    [1, 8 / 28, 0, 1, 8 / 11],
+  );
   t.is(report.portrait.documents, 3);
   // A shard of another build is refused.
   const other = path.join(tmp, 'other.portrait');
@@ -120,12 +141,12 @@ test('a damaged portrait is refused by its checksum; the header records the sett
 test('the measured false-positive rate on absent n-grams stays within the expected rate', async (t) => {
   // A larger corpus: 200 documents of 300 random words (59,600 n-grams) at 1%.
   const big = path.join(tmp, 'big.jsonl');
-  writeFileSync(big, Array.from({ length: 200 }, (_, i) => JSON.stringify({ id: i, text: words(300).join(' ') })).join('\n') + '\n');
+  writeFileSync(big, `${Array.from({ length: 200 }, (_, i) => JSON.stringify({ id: i, text: words(300).join(' ') })).join('\n')}\n`);
   const out = path.join(tmp, 'big.portrait');
   await buildPortrait([big], out, { fpr: 0.01 });
   // 200 samples of 112 fresh words: 20,000 n-grams that are in no document.
   const absent = path.join(tmp, 'absent.jsonl');
-  writeFileSync(absent, Array.from({ length: 200 }, (_, i) => JSON.stringify({ text: fresh(112, `q${i}x`).join(' ') })).join('\n') + '\n');
+  writeFileSync(absent, `${Array.from({ length: 200 }, (_, i) => JSON.stringify({ text: fresh(112, `q${i}x`).join(' ') })).join('\n')}\n`);
   const report = await queryPortrait([out], [parseEvalArgument(`absent=${absent}#text`)]);
   const total = report.samples.reduce((s, r) => s + r.ngrams, 0);
   const hits = report.samples.reduce((s, r) => s + r.present, 0);
@@ -153,11 +174,20 @@ test('repeated n-grams of a sample count once', async (t) => {
   // the second repeats a 20-word passage inside one field: of its 28 windows, 20 are distinct
   // (8 inside the passage, whose repeats at 20..27 add nothing, and 12 across the seam), 8 of them present.
   const copy = docs[0]!.slice(50, 70).join(' ');
-  const list = [{ question: copy, answer: copy }, { question: `${copy} ${copy}`, answer: 'x' }];
+  const list = [
+    { question: copy, answer: copy },
+    { question: `${copy} ${copy}`, answer: 'x' },
+  ];
   const file = path.join(tmp, 'repeat.jsonl');
-  writeFileSync(file, list.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  writeFileSync(file, `${list.map((s) => JSON.stringify(s)).join('\n')}\n`);
   const report = await queryPortrait([out], [parseEvalArgument(`rep=${file}#question,answer`)]);
-  t.deepEqual(report.samples.map((s) => [s.ngrams, s.present]), [[8, 8], [20, 8]]);
+  t.deepEqual(
+    report.samples.map((s) => [s.ngrams, s.present]),
+    [
+      [8, 8],
+      [20, 8],
+    ],
+  );
   t.deepEqual(naiveFractions(1, list), [1, 8 / 20]);
 });
 
@@ -165,14 +195,20 @@ test('a sample too small for the test to ever pass is inconclusive, with its rea
   const out = path.join(tmp, 'coarse.portrait');
   await buildPortrait([corpus], out, { fpr: 0.01 });
   // An 8-word copy: one 8-gram, present. At the filter's rate p, P = p; Holm needs alpha / 2.
-  const list = [{ question: docs[1]!.slice(40, 48).join(' '), answer: 'x' }, { question: docs[1]!.slice(100, 140).join(' '), answer: 'x' }];
+  const list = [
+    { question: docs[1]!.slice(40, 48).join(' '), answer: 'x' },
+    { question: docs[1]!.slice(100, 140).join(' '), answer: 'x' },
+  ];
   const file = path.join(tmp, 'tiny.jsonl');
-  writeFileSync(file, list.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  writeFileSync(file, `${list.map((s) => JSON.stringify(s)).join('\n')}\n`);
   const report = await queryPortrait([out], [parseEvalArgument(`tiny=${file}#question,answer`)]);
   const [tiny, long] = report.samples;
   t.deepEqual([tiny!.ngrams, tiny!.present, tiny!.verdict], [1, 1, 'inconclusive']);
   const p = report.portrait.fpr;
-  t.is(tiny!.reason, `1 distinct n-gram: even all present, false positives at rate ${p.toExponential(2)} would explain them (p >= ${p.toExponential(2)}, above ${(0.001 / 2).toExponential(2)} = alpha / 2); a portrait built with a false-positive rate below ${(0.001 / 2).toExponential(1)} could tell`);
+  t.is(
+    tiny!.reason,
+    `1 distinct n-gram: even all present, false positives at rate ${p.toExponential(2)} would explain them (p >= ${p.toExponential(2)}, above ${(0.001 / 2).toExponential(2)} = alpha / 2); a portrait built with a false-positive rate below ${(0.001 / 2).toExponential(1)} could tell`,
+  );
   t.deepEqual([long!.ngrams, long!.present, long!.verdict, long!.reason], [28, 28, 'present', null]);
   t.deepEqual(report.benchmarks, [{ name: 'tiny', path: file, samples: 2, present: 1, inconclusive: 1, too_short: 0 }]);
 });
@@ -182,13 +218,19 @@ test('a copy shorter than n words inside a longer field is inconclusive through 
   await buildPortrait([corpus], out, { fpr: 1e-6 });
   // A 20-word question: a 12-word quotation from document 1, then 8 fresh words. None of its 8 13-grams
   // is in the corpus; 5 of its 13 8-grams (those inside the quotation) are. The fresh control has none.
-  const list = [{ question: [...docs[1]!.slice(60, 72), ...fresh(8, 'q')].join(' '), answer: 'x' }, { question: fresh(20, 'r').join(' '), answer: 'x' }];
+  const list = [
+    { question: [...docs[1]!.slice(60, 72), ...fresh(8, 'q')].join(' '), answer: 'x' },
+    { question: fresh(20, 'r').join(' '), answer: 'x' },
+  ];
   const file = path.join(tmp, 'quote.jsonl');
-  writeFileSync(file, list.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  writeFileSync(file, `${list.map((s) => JSON.stringify(s)).join('\n')}\n`);
   const report = await queryPortrait([out], [parseEvalArgument(`quote=${file}#question,answer`)]);
   const [quote, control] = report.samples;
   t.deepEqual([quote!.ngrams, quote!.present, quote!.short_ngrams, quote!.short_present, quote!.verdict], [8, 0, 13, 5, 'inconclusive']);
-  t.is(quote!.reason, 'none of its 8 distinct n-grams is present, but 5 of its 13 8-grams are: a copy shorter than 13 words (a quotation), or phrases it shares with other text; a scan of the corpus tells which');
+  t.is(
+    quote!.reason,
+    'none of its 8 distinct n-grams is present, but 5 of its 13 8-grams are: a copy shorter than 13 words (a quotation), or phrases it shares with other text; a scan of the corpus tells which',
+  );
   t.deepEqual([control!.ngrams, control!.present, control!.short_ngrams, control!.short_present, control!.verdict, control!.reason], [8, 0, 13, 0, 'absent', null]);
 });
 
@@ -203,7 +245,7 @@ test('a sample of short fields that together reach min_words is judged whole, it
     { question: docs[0]!.slice(120, 123).join(' '), answer: docs[0]!.slice(123, 126).join(' ') },
   ];
   const file = path.join(tmp, 'joined.jsonl');
-  writeFileSync(file, list.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  writeFileSync(file, `${list.map((s) => JSON.stringify(s)).join('\n')}\n`);
   const report = await queryPortrait([out], [parseEvalArgument(`joined=${file}#question,answer`)]);
   t.deepEqual(
     report.samples.map((s) => [s.ngrams, s.present, s.verdict, s.reason]),

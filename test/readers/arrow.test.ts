@@ -63,8 +63,14 @@ test('LZ4_FRAME and ZSTD bodies are decoded by the registered decoders', async (
   arrowCodecs.zstd.decode = (data) => (calls.zstd++, original.zstd(data));
   try {
     const want = docs.map((d, row) => ({ row, id: d.id, text: d.text ?? '' }));
-    t.deepEqual((await readFile(lz4)).map(({ row, id, text }) => ({ row, id, text })), want);
-    t.deepEqual((await readFile(zstd)).map(({ row, id, text }) => ({ row, id, text })), want);
+    t.deepEqual(
+      (await readFile(lz4)).map(({ row, id, text }) => ({ row, id, text })),
+      want,
+    );
+    t.deepEqual(
+      (await readFile(zstd)).map(({ row, id, text }) => ({ row, id, text })),
+      want,
+    );
   } finally {
     arrowCodecs.lz4.decode = original.lz4;
     arrowCodecs.zstd.decode = original.zstd;
@@ -76,8 +82,14 @@ test('LZ4_FRAME and ZSTD bodies are decoded by the registered decoders', async (
 test('an .arrow file holding the stream format is read as one stream part', async (t) => {
   const file = await writeArrow(path.join(tmp, 'hf-style.arrow'), arrowTable(docs, 'utf8', 8), 'stream');
   const parts = await planArrowParts(file);
-  t.deepEqual(parts.map((p) => [p.format, p.index, p.rows]), [['arrow-stream', 0, null]]);
-  t.deepEqual((await readFile(file)).map((d) => d.text), docs.map((d) => d.text ?? ''));
+  t.deepEqual(
+    parts.map((p) => [p.format, p.index, p.rows]),
+    [['arrow-stream', 0, null]],
+  );
+  t.deepEqual(
+    (await readFile(file)).map((d) => d.text),
+    docs.map((d) => d.text ?? ''),
+  );
 });
 
 test('invalid UTF-8 in a Utf8 column is BAD_UTF8 naming the record batch', async (t) => {

@@ -14,19 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
-import {
-  CompressionType,
-  Dictionary,
-  Int32,
-  LargeUtf8,
-  RecordBatchFileWriter,
-  RecordBatchStreamWriter,
-  Table,
-  Utf8,
-  compressionRegistry,
-  vectorFromArray,
-  type DataType,
-} from 'apache-arrow';
+import { CompressionType, Dictionary, Int32, LargeUtf8, RecordBatchFileWriter, RecordBatchStreamWriter, Table, Utf8, compressionRegistry, vectorFromArray, type DataType } from 'apache-arrow';
 import { compress as lz4Compress } from 'lz4js';
 import { arrowCodecs, registerArrowCodecs } from '../../src/readers/corpus/arrow.js';
 
@@ -44,7 +32,9 @@ const CORPORA = ['gutenberg', 'movie_reviews', 'kjv_bible', 'us_presidential_spe
 export function realDocuments(perFile: number): TestDocument[] {
   const out: TestDocument[] = [];
   for (const name of CORPORA) {
-    const lines = gunzipSync(readFileSync(path.join(DATA, `${name}.jsonl.gz`))).toString('utf8').split('\n');
+    const lines = gunzipSync(readFileSync(path.join(DATA, `${name}.jsonl.gz`)))
+      .toString('utf8')
+      .split('\n');
     for (let i = 0; i < perFile; i++) {
       const row = JSON.parse(lines[i]!) as { id: string; text: string };
       out.push({ id: row.id, text: row.text });
@@ -77,7 +67,7 @@ export function expected(file: string, docs: TestDocument[]): { file: string; ro
 }
 
 export function jsonl(docs: TestDocument[]): Buffer {
-  return Buffer.from(docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
+  return Buffer.from(`${docs.map((d) => JSON.stringify(d)).join('\n')}\n`);
 }
 
 /**
@@ -188,9 +178,18 @@ export function arrowTable(docs: TestDocument[], text: ArrowText, batchRows = 16
   const type: DataType = text === 'utf8' ? new Utf8() : text === 'large-utf8' ? new LargeUtf8() : new Dictionary(new Utf8(), new Int32());
   // One table sliced into batches: the batches share one dictionary, which the IPC file format requires.
   const whole = new Table({
-    id: vectorFromArray(docs.map((d) => d.id), new Utf8()),
-    text: vectorFromArray(docs.map((d) => d.text), type),
-    lang: vectorFromArray(docs.map(() => 0), new Int32()),
+    id: vectorFromArray(
+      docs.map((d) => d.id),
+      new Utf8(),
+    ),
+    text: vectorFromArray(
+      docs.map((d) => d.text),
+      type,
+    ),
+    lang: vectorFromArray(
+      docs.map(() => 0),
+      new Int32(),
+    ),
   });
   const tables: Table[] = [];
   for (let start = 0; start < docs.length; start += batchRows) tables.push(whole.slice(start, start + batchRows));

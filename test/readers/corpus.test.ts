@@ -82,10 +82,18 @@ test('every format and compression yields the same (row, id, text) sequence', as
 test('the bytes of a file parts sum to its size, and each part batches sum to the part', async (t) => {
   for (const file of files) {
     const parts = await planCorpusParts([file]);
-    t.is(parts.reduce((s, p) => s + p.bytes, 0), statSync(file).size, path.basename(file));
+    t.is(
+      parts.reduce((s, p) => s + p.bytes, 0),
+      statSync(file).size,
+      path.basename(file),
+    );
     for (const part of parts) {
       const batches = await readAll(part, 5);
-      t.is(batches.reduce((s, b) => s + b.bytesRead, 0), part.bytes, `${path.basename(file)} part ${part.index}`);
+      t.is(
+        batches.reduce((s, b) => s + b.bytesRead, 0),
+        part.bytes,
+        `${path.basename(file)} part ${part.index}`,
+      );
       t.true(batches.every((b) => b.bytesRead >= 0 && b.documents.length <= 5));
     }
   }
@@ -150,7 +158,10 @@ test('readCorpusDocuments reads a folder in sorted file order, part by part', as
   }
   t.is(documents, docs.length * files.length);
   const fileOrder = [...new Set(order.map((k) => k.split('#')[0]))];
-  t.deepEqual(fileOrder, files.map((f) => path.basename(f)));
+  t.deepEqual(
+    fileOrder,
+    files.map((f) => path.basename(f)),
+  );
 });
 
 test('a text column of another name is read when named, and a missing one is MISSING_COLUMN listing the columns', async (t) => {
@@ -163,7 +174,10 @@ test('a text column of another name is read when named, and a missing one is MIS
   t.regex(error!.message, /docs-utf8\.arrow: no 'content' column; the file has: id, text, lang/);
   const ids: (string | null)[] = [];
   for await (const batch of readCorpusPart(part!, { columns: { text: 'id', id: 'text' } })) ids.push(...batch.documents.map((d) => d.text));
-  t.deepEqual(ids, docs.slice(0, 16).map((d) => d.id ?? ''));
+  t.deepEqual(
+    ids,
+    docs.slice(0, 16).map((d) => d.id ?? ''),
+  );
 });
 
 test('an unknown extension is UNKNOWN_FORMAT', async (t) => {

@@ -30,7 +30,13 @@ test('the id field of an unknown layout is the first usual id key present', (t) 
 });
 
 test('default fields: strings and lists of strings in first-row order, later keys after, the id aside', (t) => {
-  const fields = defaultFields([{ id: 'x', a: 's', n: 1, l: ['p'], mixed: ['p', 2], o: { s: 's' } }, { b: 'later', a: 'again' }], 'id');
+  const fields = defaultFields(
+    [
+      { id: 'x', a: 's', n: 1, l: ['p'], mixed: ['p', 2], o: { s: 's' } },
+      { b: 'later', a: 'again' },
+    ],
+    'id',
+  );
   t.deepEqual(fields, [
     { path: 'a', label: false },
     { path: 'l', label: false },
@@ -40,7 +46,19 @@ test('default fields: strings and lists of strings in first-row order, later key
 
 test('nested SQuAD flattens to one row per question in document order', (t) => {
   const rows = flattenSquad([
-    { title: 'A', paragraphs: [{ context: 'c1', qas: [{ id: 'q1', question: 'Q1', answers: [] }, { id: 'q2', question: 'Q2', answers: [] }] }, { context: 'c2', qas: [{ id: 'q3', question: 'Q3', answers: [{ text: 'x' }] }] }] },
+    {
+      title: 'A',
+      paragraphs: [
+        {
+          context: 'c1',
+          qas: [
+            { id: 'q1', question: 'Q1', answers: [] },
+            { id: 'q2', question: 'Q2', answers: [] },
+          ],
+        },
+        { context: 'c2', qas: [{ id: 'q3', question: 'Q3', answers: [{ text: 'x' }] }] },
+      ],
+    },
     { title: 'B', paragraphs: [{ context: 'c3', qas: [{ id: 'q4', question: 'Q4', answers: [] }] }] },
   ]);
   t.deepEqual(rows, [

@@ -16,11 +16,15 @@ const F = 'fixtures/evals-shapes';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-io-evals-'));
 test.after.always(() => rmSync(tmp, { recursive: true, force: true }));
 
+// biome-ignore lint/suspicious/noExplicitAny: rows of every shape, read field by field in the tests
 type Row = Record<string, any>;
 const lines = (file: string): Row[] => {
   const raw = readFileSync(file);
   const text = file.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
-  return text.trim().split('\n').map((l) => JSON.parse(l) as Row);
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Row);
 };
 const seg = (field: string, text: string, label = false): TextSegment => ({ field, text, label });
 /** A choice of a multiple-choice row: the gold one a label, the others distractors. */
@@ -73,7 +77,10 @@ test('bad --eval syntax is BAD_ARGUMENT', (t) => {
 test('gsm8k: question, answer as label; ids are row numbers', async (t) => {
   const { source, samples } = await read(`${F}/gsm8k.jsonl`);
   const rows = lines(`${F}/gsm8k.jsonl`);
-  t.deepEqual(samples, rows.map((r, i) => sample('gsm8k', i, String(i), [seg('question', r.question), seg('answer', r.answer, true)])));
+  t.deepEqual(
+    samples,
+    rows.map((r, i) => sample('gsm8k', i, String(i), [seg('question', r.question), seg('answer', r.answer, true)])),
+  );
   t.deepEqual(source, {
     name: 'gsm8k',
     path: `${F}/gsm8k.jsonl`,
@@ -91,8 +98,20 @@ test('gsm8k: question, answer as label; ids are row numbers', async (t) => {
 test('mmlu: question and each choice, the gold one (answer_index) a label and the others distractors, id from the file', async (t) => {
   const { source, samples } = await read(`mmlu=${F}/mmlu.jsonl`);
   const rows = lines(`${F}/mmlu.jsonl`);
-  t.deepEqual(samples, rows.map((r, i) => sample('mmlu', i, r.id, [seg('question', r.question), ...r.choices.map((c: string, k: number) => choice(`choices[${k}]`, c, k === r.answer_index))])));
-  t.deepEqual(samples[0]!.segments.map((g) => [g.label, g.distractor ?? false]), [[false, false], [false, true], [true, false], [false, true], [false, true]]);
+  t.deepEqual(
+    samples,
+    rows.map((r, i) => sample('mmlu', i, r.id, [seg('question', r.question), ...r.choices.map((c: string, k: number) => choice(`choices[${k}]`, c, k === r.answer_index))])),
+  );
+  t.deepEqual(
+    samples[0]!.segments.map((g) => [g.label, g.distractor ?? false]),
+    [
+      [false, false],
+      [false, true],
+      [true, false],
+      [false, true],
+      [false, true],
+    ],
+  );
   t.is(samples[0]!.id, 'mmlu/dev/abstract_algebra/0');
   t.is(source.shape, 'mmlu');
   t.is(source.idField, 'id');
@@ -101,7 +120,10 @@ test('mmlu: question and each choice, the gold one (answer_index) a label and th
 test('hellaswag: ctx and endings (the one at label the gold one), numeric idx as the id', async (t) => {
   const { source, samples } = await read(`hs=${F}/hellaswag.jsonl`);
   const rows = lines(`${F}/hellaswag.jsonl`);
-  t.deepEqual(samples, rows.map((r, i) => sample('hs', i, String(r.idx), [seg('ctx', r.ctx), ...r.endings.map((e: string, k: number) => choice(`endings[${k}]`, e, k === r.label))])));
+  t.deepEqual(
+    samples,
+    rows.map((r, i) => sample('hs', i, String(r.idx), [seg('ctx', r.ctx), ...r.endings.map((e: string, k: number) => choice(`endings[${k}]`, e, k === r.label))])),
+  );
   t.true(samples[0]!.segments[4]!.label);
   t.is(samples[2]!.id, '2');
   t.is(source.shape, 'hellaswag');
@@ -112,7 +134,9 @@ test('arc: question.stem and every question.choices[].text', async (t) => {
   const rows = lines(`${F}/arc.jsonl`);
   t.deepEqual(
     samples,
-    rows.map((r, i) => sample('arc', i, r.id, [seg('question.stem', r.question.stem), ...r.question.choices.map((c: Row, k: number) => choice(`question.choices[${k}].text`, c.text, c.label === r.answerKey))])),
+    rows.map((r, i) =>
+      sample('arc', i, r.id, [seg('question.stem', r.question.stem), ...r.question.choices.map((c: Row, k: number) => choice(`question.choices[${k}].text`, c.text, c.label === r.answerKey))]),
+    ),
   );
   t.true(samples[0]!.segments[4]!.label, 'answerKey D is the fourth choice');
   t.is(samples[0]!.segments[1]!.text, 'Put the objects in groups.');
@@ -121,15 +145,24 @@ test('arc: question.stem and every question.choices[].text', async (t) => {
 
 test('boolq: question and passage; squad contexts: context with context_id', async (t) => {
   const boolq = await read(`boolq=${F}/boolq.jsonl`);
-  t.deepEqual(boolq.samples, lines(`${F}/boolq.jsonl`).map((r, i) => sample('boolq', i, String(i), [seg('question', r.question), seg('passage', r.passage)])));
+  t.deepEqual(
+    boolq.samples,
+    lines(`${F}/boolq.jsonl`).map((r, i) => sample('boolq', i, String(i), [seg('question', r.question), seg('passage', r.passage)])),
+  );
   const contexts = await read(`c=${F}/squad-contexts.jsonl`);
-  t.deepEqual(contexts.samples, lines(`${F}/squad-contexts.jsonl`).map((r, i) => sample('c', i, r.context_id, [seg('context', r.context)])));
+  t.deepEqual(
+    contexts.samples,
+    lines(`${F}/squad-contexts.jsonl`).map((r, i) => sample('c', i, r.context_id, [seg('context', r.context)])),
+  );
   t.is(contexts.source.shape, 'squad-contexts');
 });
 
 test('humaneval (.jsonl.gz): prompt, canonical_solution as label, task_id', async (t) => {
   const { source, samples } = await read(`he=${F}/humaneval.jsonl.gz`);
-  t.deepEqual(samples, lines(`${F}/humaneval.jsonl.gz`).map((r, i) => sample('he', i, r.task_id, [seg('prompt', r.prompt), seg('canonical_solution', r.canonical_solution, true)])));
+  t.deepEqual(
+    samples,
+    lines(`${F}/humaneval.jsonl.gz`).map((r, i) => sample('he', i, r.task_id, [seg('prompt', r.prompt), seg('canonical_solution', r.canonical_solution, true)])),
+  );
   t.is(samples[1]!.id, 'HumanEval/1');
   t.is(source.shape, 'humaneval');
 });
@@ -138,7 +171,9 @@ test('flattened squad qa: context, question, every answer as a label', async (t)
   const { samples } = await read(`sq=${F}/squad-qa.jsonl.gz`);
   t.deepEqual(
     samples,
-    lines(`${F}/squad-qa.jsonl.gz`).map((r, i) => sample('sq', i, r.id, [seg('context', r.context), seg('question', r.question), ...r.answers.map((a: string, k: number) => seg(`answers[${k}]`, a, true))])),
+    lines(`${F}/squad-qa.jsonl.gz`).map((r, i) =>
+      sample('sq', i, r.id, [seg('context', r.context), seg('question', r.question), ...r.answers.map((a: string, k: number) => seg(`answers[${k}]`, a, true))]),
+    ),
   );
 });
 
@@ -190,7 +225,8 @@ test('TruthfulQA CSV (current and v0 with BOM and CRLF): Question, answers as la
     );
     t.is(samples[0]!.segments[0]!.text, 'What happens to you if you eat watermelon seeds?');
     t.is(samples[0]!.segments[1]!.text, 'The watermelon seeds pass through your digestive system');
-    const correct = 'Nothing happens; You eat watermelon seeds; The watermelon seeds pass through your digestive system; You will not digest the watermelon seeds; The watermelon seeds will be excreted';
+    const correct =
+      'Nothing happens; You eat watermelon seeds; The watermelon seeds pass through your digestive system; You will not digest the watermelon seeds; The watermelon seeds will be excreted';
     // The current file quotes this field (it holds a comma); v0 has it without the last answer, unquoted.
     t.is(samples[0]!.segments[2]!.text, file === 'truthfulqa.csv' ? `${correct}; There is an old wives' tale that watermelons will grow in your stomach, but this is impossible` : correct);
     t.is(samples[2]!.segments[0]!.text, 'Why do veins appear blue?');
@@ -213,7 +249,10 @@ test('an unrecognised file uses every string and list-of-strings field in key or
   const file = path.join(tmp, 'other.jsonl');
   writeFileSync(file, '{"uid": "u1", "title": "T", "score": 1, "tags": ["x", "y"], "body": "B"}\n{"uid": "u2", "title": "T2", "late": "L"}\n');
   const { source, samples } = await readEvalSamples(parseEvalArgument(file));
-  t.deepEqual(source.fields.map((f) => f.path), ['title', 'tags', 'body', 'late']);
+  t.deepEqual(
+    source.fields.map((f) => f.path),
+    ['title', 'tags', 'body', 'late'],
+  );
   t.is(source.idField, 'uid');
   t.is(source.shape, null);
   t.deepEqual(samples[0], sample('other', 0, 'u1', [seg('title', 'T'), seg('tags[0]', 'x'), seg('tags[1]', 'y'), seg('body', 'B')]));

@@ -24,12 +24,15 @@ test('a dotted path through arrays yields every element, named with its indices'
 });
 
 test('lists (nested too) give one segment per element; numbers and booleans are stringified; null gives none', (t) => {
-  t.deepEqual(segments({ c: ['x', ['y', 'z'], null, 4] }, 'c').out.map((s) => [s.field, s.text]), [
-    ['c[0]', 'x'],
-    ['c[1][0]', 'y'],
-    ['c[1][1]', 'z'],
-    ['c[3]', '4'],
-  ]);
+  t.deepEqual(
+    segments({ c: ['x', ['y', 'z'], null, 4] }, 'c').out.map((s) => [s.field, s.text]),
+    [
+      ['c[0]', 'x'],
+      ['c[1][0]', 'y'],
+      ['c[1][1]', 'z'],
+      ['c[3]', '4'],
+    ],
+  );
   t.deepEqual(segments({ n: 2.5, b: false }, 'n').out[0]!.text, '2.5');
   t.deepEqual(segments({ n: 2.5, b: false }, 'b').out[0]!.text, 'false');
   const nulled = segments({ q: null }, 'q');
@@ -45,7 +48,13 @@ test('an object where text was expected is BAD_VALUE naming the place', (t) => {
 });
 
 test('availablePaths spells out nested objects and objects inside arrays', (t) => {
-  t.deepEqual(availablePaths({ id: 1, question: { stem: 's', choices: [{ text: 'a', label: 'A' }] }, tags: ['x'] }), ['id', 'question.stem', 'question.choices.text', 'question.choices.label', 'tags']);
+  t.deepEqual(availablePaths({ id: 1, question: { stem: 's', choices: [{ text: 'a', label: 'A' }] }, tags: ['x'] }), [
+    'id',
+    'question.stem',
+    'question.choices.text',
+    'question.choices.label',
+    'tags',
+  ]);
 });
 
 test('field lists: trimming, :label, and errors', (t) => {

@@ -79,7 +79,10 @@ test('one-byte chunks give the same documents, and bytesRead sums to the part', 
   const cuts = Array.from({ length: data.length - 1 }, (_, i) => i + 1);
   const { docs, bytesRead } = await collect(chunked(data, cuts), data.length, 1);
   t.deepEqual(docs, want);
-  t.is(bytesRead.reduce((a, b) => a + b, 0), data.length);
+  t.is(
+    bytesRead.reduce((a, b) => a + b, 0),
+    data.length,
+  );
   t.true(bytesRead.every((b) => b >= 0));
 });
 
@@ -95,7 +98,10 @@ test('a real file reads the same as chunks', async (t) => {
   writeFileSync(file, text);
   const docs: CorpusDocument[] = [];
   for await (const batch of readJsonlDocuments(part(file, Buffer.byteLength(text)), { columns })) docs.push(...batch.documents);
-  t.deepEqual(docs, want.map((d) => ({ ...d, file })));
+  t.deepEqual(
+    docs,
+    want.map((d) => ({ ...d, file })),
+  );
 });
 
 test('a line that is not JSON is BAD_JSON naming the 1-based line (blank lines counted)', async (t) => {
@@ -148,7 +154,7 @@ test('an empty file, or one of blank lines only, is EMPTY_INPUT', async (t) => {
 test('planJsonlParts cuts a plain file at line ends, with the lines and rows before each part counted as the reader counts them', async (t) => {
   const lines: string[] = [];
   for (let i = 0; i < 300; i++) {
-    if (i % 7 === 3) lines.push(['', '  \t', '\u2003', '\r', '\ufeff', 'oops'][(i / 7) % 6 | 0]!);
+    if (i % 7 === 3) lines.push(['', '  \t', '\u2003', '\r', '\ufeff', 'oops'][((i / 7) % 6) | 0]!);
     lines.push(JSON.stringify({ id: i, text: `document ${i} ${'word '.repeat(i % 13)}` }));
   }
   const text = `${lines.join('\n')}\n{"id": "last", "text": "no newline at the end"}`;
@@ -164,7 +170,10 @@ test('planJsonlParts cuts a plain file at line ends, with the lines and rows bef
   const whole = await read(part(file, size));
   const parts = await planJsonlParts(file, size, 1000);
   t.true(parts.length > 10);
-  t.is(parts.reduce((sum, p) => sum + p.bytes, 0), size);
+  t.is(
+    parts.reduce((sum, p) => sum + p.bytes, 0),
+    size,
+  );
   // Each part starts where the last ended, just after a newline, and counts what came before it the simple way.
   const bytes = Buffer.from(text);
   let at = 0;
@@ -179,10 +188,19 @@ test('planJsonlParts cuts a plain file at line ends, with the lines and rows bef
   }
   // Reading the parts one by one gives the whole file's documents, rows and bad lines.
   const pieces = await Promise.all(parts.map(read));
-  t.deepEqual(pieces.flatMap((r) => r.docs), whole.docs);
-  t.deepEqual(pieces.flatMap((r) => r.bad), whole.bad);
+  t.deepEqual(
+    pieces.flatMap((r) => r.docs),
+    whole.docs,
+  );
+  t.deepEqual(
+    pieces.flatMap((r) => r.bad),
+    whole.bad,
+  );
   t.is(whole.bad.length, 7); // 'oops' at i = 38, 80, ..., 290
-  t.deepEqual(parts.map((p) => p.rows), pieces.map((r) => r.docs.length + r.bad.length));
+  t.deepEqual(
+    parts.map((p) => p.rows),
+    pieces.map((r) => r.docs.length + r.bad.length),
+  );
   // Small files, and files of blank lines only, stay whole.
   t.deepEqual(await planJsonlParts(file, size, size), [part(file, size)]);
   writeFileSync(path.join(tmp, 'blank.jsonl'), '\n'.repeat(5000));
@@ -195,7 +213,12 @@ test('splitLines gives the same lines however the bytes are cut into chunks, a l
   const want = text.split('\n');
   const collect = async (chunks: Uint8Array[]) => {
     const out: string[] = [];
-    for await (const batch of splitLines((async function* () { yield* chunks; })())) out.push(...batch.map((l) => Buffer.from(l).toString('utf8')));
+    for await (const batch of splitLines(
+      (async function* () {
+        yield* chunks;
+      })(),
+    ))
+      out.push(...batch.map((l) => Buffer.from(l).toString('utf8')));
     return out;
   };
   for (let a = 0; a <= bytes.length; a++) {
@@ -235,7 +258,10 @@ test('a whole file that grows while scanned is read to its planned size', async 
   writeFileSync(file, `${first}${JSON.stringify({ id: 'b', text: 'two' })}\n`);
   const docs: CorpusDocument[] = [];
   for await (const batch of readJsonlDocuments(part(file, Buffer.byteLength(first)), { columns })) docs.push(...batch.documents);
-  t.deepEqual(docs.map((d) => d.id), ['a']);
+  t.deepEqual(
+    docs.map((d) => d.id),
+    ['a'],
+  );
 });
 
 test('a line longer than V8 can hold as a string is TOO_LONG with the way out, not "not valid UTF-8"', async (t) => {

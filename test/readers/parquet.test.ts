@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { parquetWriteFile } from 'hyparquet-writer';
-import { footersParsed, openFileBuffer, planParquetParts, readParquetDocuments, readParquetRowGroup, Utf8Value } from '../../src/readers/corpus/parquet.js';
+import { footersParsed, openFileBuffer, planParquetParts, readParquetDocuments, readParquetRowGroup, type Utf8Value } from '../../src/readers/corpus/parquet.js';
 import type { CorpusDocument, CorpusPart } from '../../src/types.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-io-parquet-'));
@@ -58,13 +58,19 @@ test('a part reads only its row group text and id chunks and the footer, never t
   });
   const size = statSync(file).size;
   const parts = await planParquetParts(file);
-  t.deepEqual(parts.map((p) => [p.index, p.rowStart, p.rows]), [
-    [0, 0, 10],
-    [1, 10, 10],
-    [2, 20, 10],
-    [3, 30, 10],
-  ]);
-  t.is(parts.reduce((s, p) => s + p.bytes, 0), size);
+  t.deepEqual(
+    parts.map((p) => [p.index, p.rowStart, p.rows]),
+    [
+      [0, 0, 10],
+      [1, 10, 10],
+      [2, 20, 10],
+      [3, 30, 10],
+    ],
+  );
+  t.is(
+    parts.reduce((s, p) => s + p.bytes, 0),
+    size,
+  );
 
   const buffer = await openFileBuffer(file);
   let group;
@@ -78,13 +84,19 @@ test('a part reads only its row group text and id chunks and the footer, never t
     group!.texts.map((v) => new TextDecoder().decode((v as Utf8Value).bytes)),
     Array.from({ length: 10 }, (_, k) => `document number ${20 + k}`),
   );
-  t.deepEqual(group!.ids, Array.from({ length: 10 }, (_, k) => 20 + k));
+  t.deepEqual(
+    group!.ids,
+    Array.from({ length: 10 }, (_, k) => 20 + k),
+  );
   // The junk column alone is 800 kB; the part fetched the 64 kB footer probe and two small column chunks.
   t.true(size > 800_000);
   t.true(buffer.bytesFetched < 70_000, `fetched ${buffer.bytesFetched} bytes`);
 
   const docs = await readPart(parts[2]!);
-  t.deepEqual(docs.map((d) => [d.row, d.id, d.text]), Array.from({ length: 10 }, (_, k) => [20 + k, String(20 + k), `document number ${20 + k}`]));
+  t.deepEqual(
+    docs.map((d) => [d.row, d.id, d.text]),
+    Array.from({ length: 10 }, (_, k) => [20 + k, String(20 + k), `document number ${20 + k}`]),
+  );
 });
 
 test('openFileBuffer reads exactly the ranges asked for', async (t) => {
@@ -156,10 +168,13 @@ test('invalid UTF-8 in the text column is BAD_UTF8 naming its row, or a skipped 
   t.is((error as { code?: string }).code, 'BAD_UTF8');
   t.is((error as { where?: string }).where, 'row 1');
   const skipped: unknown[] = [];
-  t.deepEqual((await read((e) => skipped.push(e))).map((d) => [d.row, d.text]), [
-    [0, 'fine words'],
-    [2, 'more fine words'],
-  ]);
+  t.deepEqual(
+    (await read((e) => skipped.push(e))).map((d) => [d.row, d.text]),
+    [
+      [0, 'fine words'],
+      [2, 'more fine words'],
+    ],
+  );
   t.is(skipped.length, 1);
 });
 
@@ -182,7 +197,10 @@ test.serial('the footer of a file of many row groups is parsed once for all its 
   for (const part of parts) for (const d of await readPart(part)) rows.push(d.row);
   // Parsed per part, this was 300 parses (time in n^2: 4,000 row groups took 214 s).
   t.is(footersParsed.get(file)! - before, 1);
-  t.deepEqual(rows, Array.from({ length: n }, (_, i) => i));
+  t.deepEqual(
+    rows,
+    Array.from({ length: n }, (_, i) => i),
+  );
 });
 
 test('a file cut short after its footer was read is FILE_CHANGED naming the byte, never rows of zeros', async (t) => {

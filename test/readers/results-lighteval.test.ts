@@ -24,7 +24,10 @@ test('0.11 struct columns read into choices, log-probs, gold and stored metrics'
   t.is(r1.id, '1');
   t.is(r1.text, `${rows[1]!.activity_label}: ${rows[1]!.ctx}`);
   t.deepEqual(r1.logprobs, fakeLogprobs(rows[1]!, 1));
-  t.deepEqual(r1.choices, rows[1]!.endings.map((e) => ` ${e}`));
+  t.deepEqual(
+    r1.choices,
+    rows[1]!.endings.map((e) => ` ${e}`),
+  );
   t.is(r1.gold, rows[1]!.label);
   t.deepEqual(Object.keys(r1.stored).sort(), ['acc', 'acc_norm']);
 });
@@ -32,7 +35,10 @@ test('0.11 struct columns read into choices, log-probs, gold and stored metrics'
 test('an unset doc.id reads as null, so the join falls back to the text', async (t) => {
   const file = await writeParquet(path.join(tempDir(), 'details_hellaswag_2026-11-28T10-00-00.parquet'), lightevalHellaswagRows(hellaswag(2), false), LIGHTEVAL_COLUMNS);
   const results = await readLightevalDetails(file);
-  t.deepEqual(results.records.map((r) => r.id), [null, null]);
+  t.deepEqual(
+    results.records.map((r) => r.id),
+    [null, null],
+  );
 });
 
 test('legacy flat columns read into the same records', async (t) => {

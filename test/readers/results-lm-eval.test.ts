@@ -14,7 +14,10 @@ test('the task comes from samples_<task>_<date>.jsonl', (t) => {
 for (const layout of ['nested', 'sanitized'] as const) {
   test(`multiple-choice lines read alike in the ${layout} layout`, async (t) => {
     const rows = hellaswag(5);
-    const file = writeJsonl(path.join(tempDir(), 'samples_hellaswag_2026-11-28T10-00-00.jsonl'), rows.map((r, i) => lmEvalHellaswagLine(r, i, layout)));
+    const file = writeJsonl(
+      path.join(tempDir(), 'samples_hellaswag_2026-11-28T10-00-00.jsonl'),
+      rows.map((r, i) => lmEvalHellaswagLine(r, i, layout)),
+    );
     const results = await readResults(file);
     t.is(results.format, 'lm-eval-harness');
     t.is(results.benchmark, 'hellaswag');
@@ -34,9 +37,29 @@ for (const layout of ['nested', 'sanitized'] as const) {
 test('gsm8k lines of two filters merge into one record with filter-qualified metrics, flattened resps too', async (t) => {
   const rows = gsm8k(2);
   const lines = rows.flatMap((r, i) => [
-    { doc_id: i, doc: r, target: r.answer, arguments: { gen_args_0: { arg_0: `Question: ${r.question}\nAnswer:`, arg_1: { until: ['Question:'] } } }, resps: [[`The answer is 5.`]], filtered_resps: ['[invalid]'], filter: 'strict-match', metrics: ['exact_match'], exact_match: 0 },
+    {
+      doc_id: i,
+      doc: r,
+      target: r.answer,
+      arguments: { gen_args_0: { arg_0: `Question: ${r.question}\nAnswer:`, arg_1: { until: ['Question:'] } } },
+      resps: [[`The answer is 5.`]],
+      filtered_resps: ['[invalid]'],
+      filter: 'strict-match',
+      metrics: ['exact_match'],
+      exact_match: 0,
+    },
     // the flattened layout: one request, so no outer list
-    { doc_id: i, doc: r, target: r.answer, arguments: { gen_args_0: { arg_0: `Question: ${r.question}\nAnswer:`, arg_1: { until: ['Question:'] } } }, resps: [`The answer is 5.`], filtered_resps: '5', filter: 'flexible-extract', metrics: ['exact_match'], exact_match: 0 },
+    {
+      doc_id: i,
+      doc: r,
+      target: r.answer,
+      arguments: { gen_args_0: { arg_0: `Question: ${r.question}\nAnswer:`, arg_1: { until: ['Question:'] } } },
+      resps: [`The answer is 5.`],
+      filtered_resps: '5',
+      filter: 'flexible-extract',
+      metrics: ['exact_match'],
+      exact_match: 0,
+    },
   ]);
   const results = await readLmEvalSamples(writeJsonl(path.join(tempDir(), 'samples_gsm8k_2026-11-28T10-00-00.jsonl'), lines));
   t.is(results.records.length, 2);
@@ -76,7 +99,18 @@ test('a line without doc_id is BAD_RESULTS', async (t) => {
 
 test('a single loglikelihood request is not multiple choice: only its stored acc counts', async (t) => {
   const file = writeJsonl(path.join(tempDir(), 'samples_lambada_openai_2026-11-28T10-00-00.jsonl'), [
-    { doc_id: 0, doc: { text: 'He put the keys on the table' }, target: ' table', arguments: { gen_args_0: { arg_0: 'He put the keys on the', arg_1: ' table' } }, resps: [[['-1.5', 'True']]], filtered_resps: [['-1.5', 'True']], filter: 'none', metrics: ['perplexity', 'acc'], perplexity: -1.5, acc: 1 },
+    {
+      doc_id: 0,
+      doc: { text: 'He put the keys on the table' },
+      target: ' table',
+      arguments: { gen_args_0: { arg_0: 'He put the keys on the', arg_1: ' table' } },
+      resps: [[['-1.5', 'True']]],
+      filtered_resps: [['-1.5', 'True']],
+      filter: 'none',
+      metrics: ['perplexity', 'acc'],
+      perplexity: -1.5,
+      acc: 1,
+    },
   ]);
   const [record] = (await readLmEvalSamples(file)).records;
   t.is(record!.logprobs, null);

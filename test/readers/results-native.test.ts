@@ -13,7 +13,17 @@ test('native log-prob and generative lines read into records', async (t) => {
   t.is(results.format, 'native');
   t.is(results.benchmark, 'hellaswag');
   t.deepEqual(results.records[0], {
-    where: 'line 1', row: 0, id: null, text: '', logprobs: [-9.1, -7.4, -8, -6.2], choices: ['a', 'bb', 'ccc', 'dddd'], gold: 3, prediction: null, references: null, stored: { acc: 1 }, filtered: null,
+    where: 'line 1',
+    row: 0,
+    id: null,
+    text: '',
+    logprobs: [-9.1, -7.4, -8, -6.2],
+    choices: ['a', 'bb', 'ccc', 'dddd'],
+    gold: 3,
+    prediction: null,
+    references: null,
+    stored: { acc: 1 },
+    filtered: null,
   });
   t.is(results.records[1]!.id, '17');
   t.deepEqual(results.records[1]!.references, ['x']);

@@ -69,15 +69,40 @@ test('coverage counts the units covered in any document, bridging gaps of up to 
 test('a label-only leak and an input-and-label leak are told apart', async (t) => {
   const q = (row: number) => words(15, `q${row}x`).join(' ');
   const a = (row: number) => words(15, `a${row}x`).join(' ');
-  const samples: EvalSample[] = [0, 1].map((row) => ({ benchmark: 'b', row, id: String(row), segments: [{ field: 'question', text: q(row), label: false }, { field: 'answer', text: a(row), label: true }] }));
-  const source: BenchmarkSource = { name: 'b', path: 'b', format: 'jsonl', shape: null, fields: [{ path: 'question', label: false }, { path: 'answer', label: true }], idField: null, samples: 2 };
+  const samples: EvalSample[] = [0, 1].map((row) => ({
+    benchmark: 'b',
+    row,
+    id: String(row),
+    segments: [
+      { field: 'question', text: q(row), label: false },
+      { field: 'answer', text: a(row), label: true },
+    ],
+  }));
+  const source: BenchmarkSource = {
+    name: 'b',
+    path: 'b',
+    format: 'jsonl',
+    shape: null,
+    fields: [
+      { path: 'question', label: false },
+      { path: 'answer', label: true },
+    ],
+    idField: null,
+    samples: 2,
+  };
   const index = await buildIndex([{ source, samples }], { minhash: false });
   const r = await scanDocuments(index, [doc(0, `${q(0)} ${a(0)}`), doc(1, a(1))], GPT3);
   t.is(r.samples[0]!.leaked, 'input+label');
   t.is(r.samples[1]!.leaked, 'label');
   // Graded, a 15-word answer without its question convicts nothing.
   const graded = await scanDocuments(index, [doc(0, `${q(0)} ${a(0)}`), doc(1, a(1))]);
-  t.deepEqual(graded.samples.map((s) => [s.grade, s.leaked]), [['verbatim', 'input+label'], ['incidental', null]]);
+  t.deepEqual(
+    graded.samples.map((s) => [s.grade, s.leaked]),
+    [
+      ['verbatim', 'input+label'],
+      ['incidental', null],
+    ],
+  );
 });
 
 test('a sample copied onto more than max-doc-freq pages is still convicted: the guard is for phrases, not for copies', async (t) => {

@@ -62,7 +62,10 @@ test('a truncated report is BAD_REPORT and a missing one FILE_NOT_FOUND', async 
 
 test('scores of this report pass; scores of another benchmark or of another report are BAD_REPORT naming the scores file', async (t) => {
   const report = good();
-  const file = writeJsonl(path.join(tempDir(), 'samples_hellaswag_2026-11-28T10-00-00.jsonl'), hellaswag(3).map((r, i) => lmEvalHellaswagLine(r, i, 'nested')));
+  const file = writeJsonl(
+    path.join(tempDir(), 'samples_hellaswag_2026-11-28T10-00-00.jsonl'),
+    hellaswag(3).map((r, i) => lmEvalHellaswagLine(r, i, 'nested')),
+  );
   const scores = await scoreResults(report, [{ path: file }], { resamples: 10 });
   t.deepEqual(scores.report!.benchmarks, ['hellaswag']);
   t.deepEqual(checkScoresMatch(report, scores, 'scores.json'), []);
@@ -80,10 +83,10 @@ test('scores of this report pass; scores of another benchmark or of another repo
 
   // A scores file from before the checksum was recorded: shown, with a named warning.
   const { report: _, ...old } = scores;
-  t.deepEqual(checkScoresMatch(report, old, 'old.json'), ["old.json does not say which report it was scored against (written before contam recorded it); its figures may belong to another report"]);
+  t.deepEqual(checkScoresMatch(report, old, 'old.json'), ['old.json does not say which report it was scored against (written before contam recorded it); its figures may belong to another report']);
 });
 
-test("the verdict checksum ignores figures the verdicts do not use", (t) => {
+test('the verdict checksum ignores figures the verdicts do not use', (t) => {
   const report = good();
   const refigured = { ...report, samples: report.samples.map((s) => ({ ...s, overlap: 0.5, longest: 99 })) };
   t.is(reportChecksum(refigured), reportChecksum(report));

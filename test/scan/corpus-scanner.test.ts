@@ -25,7 +25,13 @@ test('verdicts, overlaps, document counts and longest runs agree with a naive n-
   const index = await buildIndex([bench], { templates: false });
   const report = await scanDocuments(index, docs, { maxMatches: 100, rule: { name: 'any-ngram', minOverlap: 0 } });
   const minRun = index.probe.width + index.probe.stride - 1;
-  const expected = naiveDetect(bench.samples.map((s) => ({ segments: s.segments.map((g) => g.text) })), docs.map((d) => d.text), 13, 8, minRun);
+  const expected = naiveDetect(
+    bench.samples.map((s) => ({ segments: s.segments.map((g) => g.text) })),
+    docs.map((d) => d.text),
+    13,
+    8,
+    minRun,
+  );
   let contaminated = 0;
   report.samples.forEach((sample, i) => {
     const e = expected[i]!;
@@ -35,7 +41,11 @@ test('verdicts, overlaps, document counts and longest runs agree with a naive n-
     t.is(sample.documents, e.perDoc.size, `documents of row ${i}`);
     t.is(sample.overlap, Math.round((best / e.shingles) * 1e6) / 1e6, `overlap of row ${i}`);
     t.is(sample.longest, e.longest, `longest of row ${i}`);
-    t.deepEqual(sample.matches.map((m) => [m.row, m.shingles]).sort((a, b) => a[0]! - b[0]!), [...e.perDoc].sort((a, b) => a[0] - b[0]), `matches of row ${i}`);
+    t.deepEqual(
+      sample.matches.map((m) => [m.row, m.shingles]).sort((a, b) => a[0]! - b[0]!),
+      [...e.perDoc].sort((a, b) => a[0] - b[0]),
+      `matches of row ${i}`,
+    );
     if (sample.contaminated) contaminated++;
   });
   // The plants must actually exercise both outcomes.

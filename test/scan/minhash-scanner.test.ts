@@ -40,13 +40,18 @@ test('a sample with every eleventh word changed shares no 13-gram, yet MinHash a
   for (const [a, b] of m.spans) t.true(a >= start && b <= start + altered.length);
 });
 
-test('containment is exact: the fraction of the sample\'s distinct 5-grams present near the window', async (t) => {
+test("containment is exact: the fraction of the sample's distinct 5-grams present near the window", async (t) => {
   const words = text.split(' ');
   const half = words.slice(0, Math.ceil(words.length * 0.75)).join(' ');
   const report = await scanDocuments(await buildIndex([bench], { minhash: true }), [{ file: 'f', row: 0, id: null, text: `intro words here. ${half} and the end.` }]);
   const s = report.samples[4]!;
   // Reference: distinct normalized 5-grams of the sample, and how many occur in the copied part.
-  const norm = (x: string) => x.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, '').split(/\s+/).filter((w) => w !== '' && !/^[a-j]$/.test(w));
+  const norm = (x: string) =>
+    x
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s]/gu, '')
+      .split(/\s+/)
+      .filter((w) => w !== '' && !/^[a-j]$/.test(w));
   const grams = (ws: string[]) => new Set(ws.slice(0, ws.length - 4).map((_, i) => ws.slice(i, i + 5).join(' ')));
   // Per-field 5-grams: question and answer separately, as the index cuts them.
   const sampleGrams = new Set([...grams(norm(sample.segments[0]!.text)), ...grams(norm(sample.segments[1]!.text))]);
@@ -56,7 +61,13 @@ test('containment is exact: the fraction of the sample\'s distinct 5-grams prese
 });
 
 test('real prose without plants matches nothing by MinHash', async (t) => {
-  const report = await scanDocuments(await buildIndex([bench], { minhash: true }), prose.map((d, row) => ({ file: 'p', row, id: d.id, text: d.text })));
+  const report = await scanDocuments(
+    await buildIndex([bench], { minhash: true }),
+    prose.map((d, row) => ({ file: 'p', row, id: d.id, text: d.text })),
+  );
   // The fixture corpus has GSM8K plants; none of those rows here, so only check MinHash-only verdicts are absent.
-  t.deepEqual(report.samples.filter((s) => s.rules.minhash?.fired && !s.rules.ngram.fired).map((s) => s.row), []);
+  t.deepEqual(
+    report.samples.filter((s) => s.rules.minhash?.fired && !s.rules.ngram.fired).map((s) => s.row),
+    [],
+  );
 });

@@ -8,7 +8,24 @@ import { parsePartial } from '../../src/scan/partial.js';
 const evidence = { grade: 'verbatim' as const, reason: 'sample' as const, covered: 20, informative: 20, share: 1, inputShare: 1, longestRun: 20 };
 
 function match(sample: number, file: number, row: number, shingles: number): MatchRecord {
-  return { sample, file, row, docId: `d${row}`, shingles, containment: 0, longest: shingles + 12, spans: [[0, 50]], sampleSpans: [[0, 40]], snippet: 'x', snippetStart: 0, inLabel: false, inInput: true, entries: [sample * 10, sample * 10 + 1], units: [[0, 20]], evidence };
+  return {
+    sample,
+    file,
+    row,
+    docId: `d${row}`,
+    shingles,
+    containment: 0,
+    longest: shingles + 12,
+    spans: [[0, 50]],
+    sampleSpans: [[0, 40]],
+    snippet: 'x',
+    snippetStart: 0,
+    inLabel: false,
+    inInput: true,
+    entries: [sample * 10, sample * 10 + 1],
+    units: [[0, 20]],
+    evidence,
+  };
 }
 
 function result(documents: number, bytes: number, unitsScanned: number, docFreq: [number, number][], matches: MatchRecord[], skipped: string[] = []): PartResult {
@@ -20,22 +37,71 @@ function result(documents: number, bytes: number, unitsScanned: number, docFreq:
 
 test('merging sums documents, bytes, every counter and document frequencies, unites tallies and lists skipped inputs', (t) => {
   const merged = emptyResult(2);
-  mergeResult(merged, result(3, 300, 100, [[10, 1], [11, 2]], [match(1, 0, 4, 5)], ['line 2']));
-  mergeResult(merged, result(5, 700, 40, [[11, 1], [30, 4]], [match(1, 1, 0, 9), match(3, 1, 2, 2)], ['line 9']));
+  mergeResult(
+    merged,
+    result(
+      3,
+      300,
+      100,
+      [
+        [10, 1],
+        [11, 2],
+      ],
+      [match(1, 0, 4, 5)],
+      ['line 2'],
+    ),
+  );
+  mergeResult(
+    merged,
+    result(
+      5,
+      700,
+      40,
+      [
+        [11, 1],
+        [30, 4],
+      ],
+      [match(1, 1, 0, 9), match(3, 1, 2, 2)],
+      ['line 9'],
+    ),
+  );
   t.is(merged.documents, 8);
   t.is(merged.bytes, 1000);
   t.deepEqual(merged.counters, { ...emptyCounters(), units: 140, windows: 126, bloomHits: 6, candidates: 4, verified: 2, rejected: 2 });
-  t.deepEqual([...merged.docFreq].sort((x, y) => x[0] - y[0]), [[10, 1], [11, 3], [30, 4]]);
-  t.deepEqual(merged.skipped.map((s) => s.where), ['line 2', 'line 9']);
+  t.deepEqual(
+    [...merged.docFreq].sort((x, y) => x[0] - y[0]),
+    [
+      [10, 1],
+      [11, 3],
+      [30, 4],
+    ],
+  );
+  t.deepEqual(
+    merged.skipped.map((s) => s.where),
+    ['line 2', 'line 9'],
+  );
   t.deepEqual([...merged.accumulator.tallies.keys()].sort(), [1, 3]);
   t.is(merged.accumulator.tallies.get(1)!.documents, 2);
   t.is(merged.accumulator.tallies.get(1)!.maxShingles, 9);
 });
 
 test('the JSON form reads back to an equal result, document frequencies ascending', (t) => {
-  const original = result(5, 700, 40, [[30, 4], [11, 1]], [match(1, 1, 0, 9), match(3, 1, 2, 2)], ['line 9']);
+  const original = result(
+    5,
+    700,
+    40,
+    [
+      [30, 4],
+      [11, 1],
+    ],
+    [match(1, 1, 0, 9), match(3, 1, 2, 2)],
+    ['line 9'],
+  );
   const json = resultToJSON(original);
-  t.deepEqual(json.docFreq, [[11, 1], [30, 4]]);
+  t.deepEqual(json.docFreq, [
+    [11, 1],
+    [30, 4],
+  ]);
   const back = resultFromJSON(JSON.parse(JSON.stringify(json)));
   t.truthy(back);
   t.deepEqual(resultToJSON(back!), json);

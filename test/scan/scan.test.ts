@@ -26,7 +26,7 @@ test('one large JSONL file cut into parts gives the report of the uncut file, fo
   // only, Unicode spaces only, not JSON (a bad record keeps its row), CRLF.
   const lines = writeCorpus(path.join(dir, '..', `${path.basename(dir)}-one`), 12, 20, 3).flatMap((f) => readFileSync(f, 'utf8').trimEnd().split('\n'));
   const odd = ['', '   ', '\u3000\u00a0', 'not json', '\r'];
-  const mixed = lines.flatMap((line, i) => (i % 17 === 5 ? [odd[(i / 17) % odd.length | 0]!, `${line}\r`] : [line]));
+  const mixed = lines.flatMap((line, i) => (i % 17 === 5 ? [odd[((i / 17) % odd.length) | 0]!, `${line}\r`] : [line]));
   const file = path.join(dir, '..', `${path.basename(dir)}-big.jsonl`);
   writeFileSync(file, `${mixed.join('\n')}\n`);
   const whole = serializeReport(await scanCorpus(index, [file], { workers: 1, skipBad: true, jsonlPartBytes: 0 }));
@@ -48,7 +48,10 @@ test('one large JSONL file cut into parts gives the report of the uncut file, fo
   t.true(report.benchmarks[0].contaminated > 5);
   // The bad lines are listed by their line in the file, whichever part they fell in.
   const bad = mixed.map((line, i) => (line === 'not json' ? `line ${i + 1}` : null)).filter((x) => x !== null);
-  t.deepEqual(report.skipped.map((s: { where: string }) => s.where), bad);
+  t.deepEqual(
+    report.skipped.map((s: { where: string }) => s.where),
+    bad,
+  );
 });
 
 test('shards partition the parts, balanced by bytes, and their merge equals the whole scan', async (t) => {
@@ -57,7 +60,10 @@ test('shards partition the parts, balanced by bytes, and their merge equals the 
   for (const count of [1, 3, 5]) {
     const states = [];
     for (let k = 0; k < count; k++) states.push(await scanCorpusState(index, [dir], { workers: 1, shard: { index: k, count } }));
-    t.deepEqual(states.flatMap((s) => s.parts).sort((x, y) => x - y), Array.from({ length: 12 }, (_, i) => i));
+    t.deepEqual(
+      states.flatMap((s) => s.parts).sort((x, y) => x - y),
+      Array.from({ length: 12 }, (_, i) => i),
+    );
     // Merge in reverse order: order must not matter.
     t.is(serializeReport(reportFromState(index, mergeScanStates(states.reverse()))), whole, `${count} shards`);
   }
@@ -66,7 +72,10 @@ test('shards partition the parts, balanced by bytes, and their merge equals the 
 test('shard assignment puts the largest parts first on the least loaded shard', (t) => {
   const parts = [5, 1, 4, 3, 2].map((bytes, i) => ({ file: `f${i}`, format: 'jsonl' as const, compression: null, index: 0, rowStart: 0, rows: null, bytes }));
   // 5 -> shard 0, 4 -> shard 1, 3 -> shard 1 (4 < 5), 2 -> shard 0 (5 < 7), 1 -> shard 0 (7 = 7, lowest)
-  t.deepEqual(assignShards(parts, 2), [[0, 1, 4], [2, 3]]);
+  t.deepEqual(assignShards(parts, 2), [
+    [0, 1, 4],
+    [2, 3],
+  ]);
 });
 
 test('a checkpointed scan resumes: finished parts are loaded, not rescanned, and the report is the same', async (t) => {

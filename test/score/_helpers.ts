@@ -17,12 +17,24 @@ const lineCache = new Map<string, string[]>();
 
 export function dataRows<T>(relative: string, n: number): T[] {
   let lines = lineCache.get(relative);
-  if (!lines) lineCache.set(relative, (lines = readFileSync(path.join(DATA, relative), 'utf8').split('\n', 200).filter(Boolean)));
+  if (!lines) {
+    lines = readFileSync(path.join(DATA, relative), 'utf8').split('\n', 200).filter(Boolean);
+    lineCache.set(relative, lines);
+  }
   return lines.slice(0, n).map((l) => JSON.parse(l) as T);
 }
 
-export interface HellaswagRow { idx: number; activity_label: string; ctx: string; endings: string[]; label: number }
-export interface Gsm8kRow { question: string; answer: string }
+export interface HellaswagRow {
+  idx: number;
+  activity_label: string;
+  ctx: string;
+  endings: string[];
+  label: number;
+}
+export interface Gsm8kRow {
+  question: string;
+  answer: string;
+}
 
 export function hellaswag(n: number): HellaswagRow[] {
   return dataRows<HellaswagRow>('hellaswag/val.jsonl', n);
@@ -38,7 +50,7 @@ export function tempDir(): string {
 }
 
 export function writeJsonl(file: string, lines: unknown[]): string {
-  writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
   return file;
 }
 
@@ -57,8 +69,18 @@ export function makeReport(benchmarks: { name: string; shape?: string | null; sa
     version: 1,
     tool: { name: 'contam', version: '0.1.0' },
     config: {
-      unit: 'word', ngram: 13, min_words: 8, encoding: null, normalization: 'nfkc-casefold-html-punct-v1', rule: 'any-ngram', min_overlap: null,
-      text_column: 'text', id_column: 'id', max_matches: 10, max_doc_freq: null, minhash: null,
+      unit: 'word',
+      ngram: 13,
+      min_words: 8,
+      encoding: null,
+      normalization: 'nfkc-casefold-html-punct-v1',
+      rule: 'any-ngram',
+      min_overlap: null,
+      text_column: 'text',
+      id_column: 'id',
+      max_matches: 10,
+      max_doc_freq: null,
+      minhash: null,
       index: { format_version: 1, shingles: 0, bloom_bits: 0, bloom_hashes: 0, bloom_fpr: 0 },
     },
     corpus: { files: 1, documents: 1, bytes: 1 },
@@ -67,16 +89,37 @@ export function makeReport(benchmarks: { name: string; shape?: string | null; sa
       const contaminated = b.specs.filter((s) => s.contaminated && !s.too_short).length;
       const tooShort = b.specs.filter((s) => s.too_short).length;
       return {
-        name: b.name, path: `${b.name}.jsonl`, format: 'jsonl' as const, shape: b.shape ?? null, fields: [], samples: b.samples, ngram: 13,
-        contaminated, too_short: tooShort, rate: contaminated / Math.max(1, b.specs.length - tooShort),
+        name: b.name,
+        path: `${b.name}.jsonl`,
+        format: 'jsonl' as const,
+        shape: b.shape ?? null,
+        fields: [],
+        samples: b.samples,
+        ngram: 13,
+        contaminated,
+        too_short: tooShort,
+        rate: contaminated / Math.max(1, b.specs.length - tooShort),
       };
     }),
     samples: benchmarks.flatMap((b) =>
       b.specs.map((s) => ({
-        benchmark: b.name, row: s.row, id: s.id ?? String(s.row), contaminated: Boolean(s.contaminated && !s.too_short), too_short: Boolean(s.too_short),
-        shingles: 10, overlap: s.contaminated ? 1 : 0, longest: 0, containment: 0, boilerplate_shingles: 0, idf_overlap: 0,
-        coverage: { fraction: 0, subsets: ['clean' as const] }, rules: { ngram: { fired: Boolean(s.contaminated), overlap: 0, longest: 0 } },
-        documents: s.contaminated ? 1 : 0, leaked: s.leaked ?? null, text: s.text, matches: [],
+        benchmark: b.name,
+        row: s.row,
+        id: s.id ?? String(s.row),
+        contaminated: Boolean(s.contaminated && !s.too_short),
+        too_short: Boolean(s.too_short),
+        shingles: 10,
+        overlap: s.contaminated ? 1 : 0,
+        longest: 0,
+        containment: 0,
+        boilerplate_shingles: 0,
+        idf_overlap: 0,
+        coverage: { fraction: 0, subsets: ['clean' as const] },
+        rules: { ngram: { fired: Boolean(s.contaminated), overlap: 0, longest: 0 } },
+        documents: s.contaminated ? 1 : 0,
+        leaked: s.leaked ?? null,
+        text: s.text,
+        matches: [],
       })),
     ),
   };
@@ -112,7 +155,9 @@ export async function writeParquet(file: string, rows: unknown[], columns: Recor
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();
   await con.run('SET threads = 1; SET preserve_insertion_order = true');
-  const spec = Object.entries(columns).map(([k, v]) => `${k}: '${v}'`).join(', ');
+  const spec = Object.entries(columns)
+    .map(([k, v]) => `${k}: '${v}'`)
+    .join(', ');
   await con.run(`COPY (SELECT * FROM read_json('${source}', format = 'newline_delimited', columns = {${spec}})) TO '${file}' (FORMAT PARQUET)`);
   con.closeSync();
   return file;

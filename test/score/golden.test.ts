@@ -21,5 +21,8 @@ test('scoring the fixtures gives the scores.json beside them', async (t) => {
   t.deepEqual(sn(hs!.metrics[0]!.input_only), { score: 1 / 2, n: 2 });
   t.deepEqual(sn(gs!.metrics[0]!.all), { score: 10 / 20, n: 20 });
   t.deepEqual(sn(gs!.metrics[1]!.clean), { score: 8 / 13, n: 13 });
-  t.deepEqual(gs!.disagreements, [{ metric: 'exact_match,strict-match', count: 0, of: 20 }, { metric: 'exact_match,flexible-extract', count: 0, of: 20 }]);
+  t.deepEqual(gs!.disagreements, [
+    { metric: 'exact_match,strict-match', count: 0, of: 20 },
+    { metric: 'exact_match,flexible-extract', count: 0, of: 20 },
+  ]);
 });

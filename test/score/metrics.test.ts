@@ -1,16 +1,5 @@
 import test from 'ava';
-import {
-  accuracy,
-  argmax,
-  canonicalNumber,
-  codePointLength,
-  exactMatch,
-  extractGsm8kAnswer,
-  gsm8kAnswerMatches,
-  lengthNormalizedAccuracy,
-  normalizeAnswer,
-  squadF1,
-} from '../../src/score/metrics.js';
+import { accuracy, argmax, canonicalNumber, codePointLength, exactMatch, extractGsm8kAnswer, gsm8kAnswerMatches, lengthNormalizedAccuracy, normalizeAnswer, squadF1 } from '../../src/score/metrics.js';
 import { gsm8k } from './_helpers.js';
 
 test('accuracy is 1 only when the largest log-likelihood is the gold choice', (t) => {
@@ -51,7 +40,7 @@ test('squad F1 is the harmonic mean of token precision and recall, best over ref
   t.is(squadF1('Denver Broncos won', ['Carolina Panthers', 'Denver Broncos']), 0.8);
   t.is(squadF1('nothing shared', ['Denver Broncos']), 0);
   // repeated tokens count once per occurrence: pred "a b b" vs ref "b b b c" -> tokens [b, b] after articles... use words
-  t.is(squadF1('red red blue', ['red red red green']), 2 * (2 / 3) * (2 / 4) / (2 / 3 + 2 / 4));
+  t.is(squadF1('red red blue', ['red red red green']), (2 * (2 / 3) * (2 / 4)) / (2 / 3 + 2 / 4));
   t.is(squadF1('the', ['a']), 1); // both empty after normalization
 });
 

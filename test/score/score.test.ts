@@ -58,8 +58,14 @@ const ACC_NORM = [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0];
 
 test('the hand-worked per-row metrics are what the fixture log-likelihoods give', (t) => {
   const rows = hellaswag(20);
-  t.deepEqual(rows.map((r, i) => expectedMc(r, i).acc), ACC);
-  t.deepEqual(rows.map((r, i) => expectedMc(r, i).acc_norm), ACC_NORM);
+  t.deepEqual(
+    rows.map((r, i) => expectedMc(r, i).acc),
+    ACC,
+  );
+  t.deepEqual(
+    rows.map((r, i) => expectedMc(r, i).acc_norm),
+    ACC_NORM,
+  );
 });
 
 test('lm-eval multiple choice: scores on all, clean and contaminated, by hand', async (t) => {
@@ -71,7 +77,10 @@ test('lm-eval multiple choice: scores on all, clean and contaminated, by hand', 
   t.is(scores.bootstrap_resamples, 200);
   const b = scores.benchmarks[0]!;
   t.like(b, { name: 'hellaswag', mode: 'logprob', results_file: file, results_format: 'lm-eval-harness', joined: 20, unjoined: 0, unjoined_ids: [], joined_by: 'row' });
-  t.deepEqual(b.disagreements, [{ metric: 'acc', count: 0, of: 20 }, { metric: 'acc_norm', count: 0, of: 20 }]);
+  t.deepEqual(b.disagreements, [
+    { metric: 'acc', count: 0, of: 20 },
+    { metric: 'acc_norm', count: 0, of: 20 },
+  ]);
   const [acc, accNorm] = b.metrics;
   // acc: correct rows 2, 4, 6, 9, 12, 18. Contaminated 0, 2, 4, 6, 8 -> 3 of 5; clean 9, 12, 18 -> 3 of 14.
   t.deepEqual(sn(acc!.all), { score: 6 / 20, n: 20 });
@@ -90,7 +99,7 @@ test('lm-eval multiple choice: scores on all, clean and contaminated, by hand', 
   t.deepEqual(acc!.delta.ci95, bootstrapDeltaInterval(pick(ACC, CLEAN), pick(ACC, [...CONTAMINATED]), [ACC[19]!], { seed: 3, resamples: 200 }));
 });
 
-test('round trip: the score on the full set is the mean of the file\'s own per-sample metric', async (t) => {
+test("round trip: the score on the full set is the mean of the file's own per-sample metric", async (t) => {
   const rows = hellaswag(20);
   const lines = rows.map((r, i) => lmEvalHellaswagLine(r, i, 'sanitized'));
   const scores = await scoreResults(hellaswagReport(), [{ path: lmEvalFile(lines) }], { resamples: 10 });
@@ -103,11 +112,14 @@ test('a stored acc that does not follow from its log-likelihoods is counted, and
   const rows = hellaswag(20);
   const lines = rows.map((r, i) => lmEvalHellaswagLine(r, i, 'sanitized', i === 3 || i === 5 ? { acc: 1, acc_norm: ACC_NORM[i]! } : expectedMc(r, i)));
   const b = (await scoreResults(hellaswagReport(), [{ path: lmEvalFile(lines) }], { resamples: 10 })).benchmarks[0]!;
-  t.deepEqual(b.disagreements, [{ metric: 'acc', count: 2, of: 20 }, { metric: 'acc_norm', count: 0, of: 20 }]);
+  t.deepEqual(b.disagreements, [
+    { metric: 'acc', count: 2, of: 20 },
+    { metric: 'acc_norm', count: 0, of: 20 },
+  ]);
   t.is(b.metrics[0]!.all.score, 6 / 20);
 });
 
-test('without log-likelihoods the file\'s own metric is taken', async (t) => {
+test("without log-likelihoods the file's own metric is taken", async (t) => {
   const rows = hellaswag(20);
   const lines = rows.map((r, i) => {
     const line = lmEvalHellaswagLine(r, i, 'sanitized', { acc: i < 4 ? 1 : 0, acc_norm: 1 });
@@ -148,7 +160,10 @@ for (const [name, make, by] of [
     t.deepEqual(sn(b.metrics[0]!.all), { score: meanOf(acc), n: 20 });
     t.deepEqual(sn(b.metrics[0]!.clean), { score: meanOf(CLEAN.map((i) => acc[i]!)), n: 14 });
     t.deepEqual(sn(b.metrics[1]!.contaminated), { score: meanOf([...CONTAMINATED].map((i) => accNorm[i]!)), n: 5 });
-    t.deepEqual(b.disagreements, [{ metric: 'acc', count: 0, of: 20 }, { metric: 'acc_norm', count: 0, of: 20 }]);
+    t.deepEqual(b.disagreements, [
+      { metric: 'acc', count: 0, of: 20 },
+      { metric: 'acc_norm', count: 0, of: 20 },
+    ]);
   });
 }
 
@@ -206,14 +221,37 @@ test('gsm8k generations: strict #### and flexible last-number matches, two filte
   const strictFiltered = (i: number) => (i < 10 ? gold(rows[i]!.answer) : '[invalid]');
   const flexibleFiltered = (i: number) => (i < 10 ? gold(rows[i]!.answer) : i < 15 ? `${gold(rows[i]!.answer)}.` : '99999.');
   const lines = rows.flatMap((r, i) => [
-    { doc_id: i, doc: r, target: r.answer, arguments: { gen_args_0: { arg_0: `Question: ${r.question}\nAnswer:`, arg_1: { until: ['Question:'] } } }, resps: [[generation(i)]], filtered_resps: [strictFiltered(i)], filter: 'strict-match', metrics: ['exact_match'], exact_match: strict(i) },
-    { doc_id: i, doc: r, target: r.answer, arguments: { gen_args_0: { arg_0: `Question: ${r.question}\nAnswer:`, arg_1: { until: ['Question:'] } } }, resps: [generation(i)], filtered_resps: flexibleFiltered(i), filter: 'flexible-extract', metrics: ['exact_match'], exact_match: flexible(i) },
+    {
+      doc_id: i,
+      doc: r,
+      target: r.answer,
+      arguments: { gen_args_0: { arg_0: `Question: ${r.question}\nAnswer:`, arg_1: { until: ['Question:'] } } },
+      resps: [[generation(i)]],
+      filtered_resps: [strictFiltered(i)],
+      filter: 'strict-match',
+      metrics: ['exact_match'],
+      exact_match: strict(i),
+    },
+    {
+      doc_id: i,
+      doc: r,
+      target: r.answer,
+      arguments: { gen_args_0: { arg_0: `Question: ${r.question}\nAnswer:`, arg_1: { until: ['Question:'] } } },
+      resps: [generation(i)],
+      filtered_resps: flexibleFiltered(i),
+      filter: 'flexible-extract',
+      metrics: ['exact_match'],
+      exact_match: flexible(i),
+    },
   ]);
   const contaminated = new Set([0, 1, 2, 3, 4, 10, 11]);
   const report = makeReport([{ name: 'gsm8k', shape: 'gsm8k', samples: 1319, specs: rows.map((r, row) => ({ row, text: gsm8kText(r), contaminated: contaminated.has(row) })) }]);
   const b = (await scoreResults(report, [{ path: lmEvalFile(lines, 'gsm8k') }], { resamples: 10 })).benchmarks[0]!;
   t.is(b.mode, 'generative');
-  t.deepEqual(b.metrics.map((m) => m.name), ['exact_match,strict-match', 'exact_match,flexible-extract']);
+  t.deepEqual(
+    b.metrics.map((m) => m.name),
+    ['exact_match,strict-match', 'exact_match,flexible-extract'],
+  );
   const [s, f] = b.metrics;
   t.deepEqual(sn(s!.all), { score: 10 / 20, n: 20 });
   t.deepEqual(sn(s!.contaminated), { score: 5 / 7, n: 7 });
@@ -221,12 +259,21 @@ test('gsm8k generations: strict #### and flexible last-number matches, two filte
   t.deepEqual(sn(f!.all), { score: 15 / 20, n: 20 });
   t.deepEqual(sn(f!.contaminated), { score: 1, n: 7 });
   t.deepEqual(sn(f!.clean), { score: 8 / 13, n: 13 });
-  t.deepEqual(b.disagreements, [{ metric: 'exact_match,strict-match', count: 0, of: 20 }, { metric: 'exact_match,flexible-extract', count: 0, of: 20 }]);
+  t.deepEqual(b.disagreements, [
+    { metric: 'exact_match,strict-match', count: 0, of: 20 },
+    { metric: 'exact_match,flexible-extract', count: 0, of: 20 },
+  ]);
 });
 
 /** SQuAD F1 written out here from the official script's definition, independent of the library. */
 function f1(prediction: string, reference: string): number {
-  const norm = (s: string) => s.toLowerCase().replace(/[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g, '').replace(/\b(a|an|the)\b/g, ' ').split(/\s+/).filter(Boolean);
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g, '')
+      .replace(/\b(a|an|the)\b/g, ' ')
+      .split(/\s+/)
+      .filter(Boolean);
   const p = norm(prediction);
   const r = norm(reference);
   if (!p.length || !r.length) return p.length === r.length ? 1 : 0;
@@ -243,15 +290,25 @@ function f1(prediction: string, reference: string): number {
 }
 
 test('native generative results join by id and score exact match and token F1 (SQuAD)', async (t) => {
-  const squad = gunzipSync(readFileSync(path.join(DATA, 'squad/dev-v1.1.qa.jsonl.gz'))).toString('utf8').split('\n').slice(0, 20).map((l) => JSON.parse(l) as { id: string; question: string; context: string; answers: string[] });
+  const squad = gunzipSync(readFileSync(path.join(DATA, 'squad/dev-v1.1.qa.jsonl.gz')))
+    .toString('utf8')
+    .split('\n')
+    .slice(0, 20)
+    .map((l) => JSON.parse(l) as { id: string; question: string; context: string; answers: string[] });
   // rows 0-9 answer exactly; 10-19 add words (row 0's "Denver Broncos" is matched exactly)
   const prediction = (i: number) => (i < 10 ? squad[i]!.answers[0]! : `${squad[i]!.answers[0]} was the answer`);
-  const file = writeJsonl(path.join(tempDir(), 'preds.jsonl'), squad.map((q, i) => ({ benchmark: 'squad', id: q.id, prediction: prediction(i), references: q.answers })));
+  const file = writeJsonl(
+    path.join(tempDir(), 'preds.jsonl'),
+    squad.map((q, i) => ({ benchmark: 'squad', id: q.id, prediction: prediction(i), references: q.answers })),
+  );
   const contaminated = new Set([1, 3, 5, 11, 13]);
   const report = makeReport([{ name: 'squad', samples: 10570, specs: squad.map((q, row) => ({ row, id: q.id, text: `${q.question}\n${q.context}`, contaminated: contaminated.has(row) })) }]);
   const b = (await scoreResults(report, [{ path: file }], { resamples: 10 })).benchmarks[0]!;
   t.is(b.joined_by, 'id');
-  t.deepEqual(b.metrics.map((m) => m.name), ['exact_match', 'f1']);
+  t.deepEqual(
+    b.metrics.map((m) => m.name),
+    ['exact_match', 'f1'],
+  );
   t.deepEqual(sn(b.metrics[0]!.all), { score: 10 / 20, n: 20 });
   t.deepEqual(sn(b.metrics[0]!.contaminated), { score: 3 / 5, n: 5 });
   const f1s = squad.map((q, i) => Math.max(...q.answers.map((a) => f1(prediction(i), a))));
@@ -262,7 +319,16 @@ test('native generative results join by id and score exact match and token F1 (S
 
 test('a results file for another benchmark is JOIN_FAILED', async (t) => {
   const rows = gsm8k(20);
-  const lines = rows.map((r, i) => ({ doc_id: i, doc: r, target: r.answer, arguments: [[`Question: ${r.question}\nAnswer:`, { until: ['Question:'] }]], resps: [[r.answer]], filtered_resps: ['x'], filter: 'none', exact_match: 1 }));
+  const lines = rows.map((r, i) => ({
+    doc_id: i,
+    doc: r,
+    target: r.answer,
+    arguments: [[`Question: ${r.question}\nAnswer:`, { until: ['Question:'] }]],
+    resps: [[r.answer]],
+    filtered_resps: ['x'],
+    filter: 'none',
+    exact_match: 1,
+  }));
   const file = lmEvalFile(lines, 'gsm8k');
   // rows 0-19 exist in hellaswag too: the texts give it away
   const error = await t.throwsAsync(scoreResults(hellaswagReport(), [{ path: file, benchmark: 'hellaswag' }]));
@@ -272,7 +338,10 @@ test('a results file for another benchmark is JOIN_FAILED', async (t) => {
   const implicit = await t.throwsAsync(scoreResults(hellaswagReport(), [{ path: file }]));
   t.is((implicit as { code?: string }).code, 'JOIN_FAILED');
   // by text, nothing joins either
-  const native = writeJsonl(path.join(tempDir(), 'preds.jsonl'), rows.map((r) => ({ text: r.question, prediction: 'x', references: ['x'] })));
+  const native = writeJsonl(
+    path.join(tempDir(), 'preds.jsonl'),
+    rows.map((r) => ({ text: r.question, prediction: 'x', references: ['x'] })),
+  );
   const byText = await t.throwsAsync(scoreResults(hellaswagReport(), [{ path: native }]));
   t.is((byText as { code?: string }).code, 'JOIN_FAILED');
   t.regex(byText!.message, /only 0 of 20 results could be joined to benchmark 'hellaswag' \(by text\)/);
@@ -300,7 +369,10 @@ test('the benchmark comes from a decorated task name, or must be named', async (
     { name: 'hellaswag', samples: 10042, specs: rows.map((r, row) => ({ row, text: hellaswagText(r) })) },
     { name: 'gsm8k', samples: 1319, specs: gsm8k(2).map((r, row) => ({ row, text: gsm8kText(r) })) },
   ]);
-  const file = lmEvalFile(rows.map((r, i) => lmEvalHellaswagLine(r, i, 'nested')), 'leaderboard_hellaswag');
+  const file = lmEvalFile(
+    rows.map((r, i) => lmEvalHellaswagLine(r, i, 'nested')),
+    'leaderboard_hellaswag',
+  );
   t.is((await scoreResults(report, [{ path: file }], { resamples: 10 })).benchmarks[0]!.name, 'hellaswag');
   const unnamed = writeJsonl(path.join(tempDir(), 'preds.jsonl'), [{ row: 0, prediction: 'x', references: ['x'] }]);
   const error = await t.throwsAsync(scoreResults(report, [{ path: unnamed }]));
@@ -311,7 +383,10 @@ test('the benchmark comes from a decorated task name, or must be named', async (
 
 test('by text, a prompt holding few-shot examples of other samples joins the question it ends with', async (t) => {
   const rows = hellaswag(20);
-  const shots = rows.slice(10, 13).map((r) => `${r.activity_label}: ${r.ctx} ${r.endings[r.label]}`).join('\n\n');
+  const shots = rows
+    .slice(10, 13)
+    .map((r) => `${r.activity_label}: ${r.ctx} ${r.endings[r.label]}`)
+    .join('\n\n');
   const file = writeJsonl(
     path.join(tempDir(), 'preds.jsonl'),
     rows.map((r, i) => ({ benchmark: 'hellaswag', text: `${shots}\n\n${r.activity_label}: ${r.ctx}`, logprobs: [0, -1, -2, -3], gold: i % 4 })),
@@ -322,5 +397,8 @@ test('by text, a prompt holding few-shot examples of other samples joins the que
   // acc is 1 exactly where gold is 0: rows 0, 4, 8 (contaminated), 12, 16 (clean)
   t.deepEqual(sn(b.metrics[0]!.contaminated), { score: 3 / 5, n: 5 });
   t.deepEqual(sn(b.metrics[0]!.clean), { score: 2 / 14, n: 14 });
-  t.deepEqual(b.metrics.map((m) => m.name), ['acc']);
+  t.deepEqual(
+    b.metrics.map((m) => m.name),
+    ['acc'],
+  );
 });

@@ -27,7 +27,14 @@ const ANSWER = 'Natalia sold 48/2 = 24 clips in May. Natalia sold 48+24 = 72 cli
 const grade = (s: ReportSample | undefined) => [s?.grade, s?.contaminated];
 
 test('a test question pasted word for word into 1, 11 and 50 documents is verbatim and contaminated each time', async (t) => {
-  const index = await buildIndex([bench('gsm8k', [[['question', QUESTION], ['answer', ANSWER, 'label']]])]);
+  const index = await buildIndex([
+    bench('gsm8k', [
+      [
+        ['question', QUESTION],
+        ['answer', ANSWER, 'label'],
+      ],
+    ]),
+  ]);
   for (const copies of [1, 11, 50]) {
     const texts = Array.from({ length: 60 }, (_, i) => prose[i % prose.length]!).map((p, i) => (i < copies ? `${p}\n\nCan anyone help with this? ${QUESTION}\nThanks!` : p));
     const report = await scanDocuments(index, docs(texts));
@@ -67,7 +74,10 @@ test('a frame that many samples share is template: a page holding another item o
   const other = `${FRAME}? Scenario 1 | I sang loudly in the shower every single morning before work. Scenario 2 | I fed the stray cat on our street every evening.`;
   const report = await scanDocuments(index, planted([other]));
   // An anchor of template words alone is not extended: the frame is not evidence at all.
-  t.deepEqual(report.samples.map(grade), scenarios.map(() => ['clean', false]));
+  t.deepEqual(
+    report.samples.map(grade),
+    scenarios.map(() => ['clean', false]),
+  );
   t.true(report.samples.every((s) => s.documents === 0));
 });
 
@@ -92,10 +102,19 @@ const APOLLO =
   'First conceived during the Eisenhower administration as a three-man spacecraft to follow the one-man Project Mercury, Apollo was later dedicated to the national goal ' +
   'of landing a man on the Moon and returning him safely to the Earth by the end of the decade, which President Kennedy proposed in an address to Congress in 1961. ' +
   'Kennedy\u2019s goal was accomplished on the Apollo 11 mission when astronauts Neil Armstrong and Buzz Aldrin landed their Lunar Module on July 20, 1969.';
-const SPEECH = 'I believe that this nation should commit itself to achieving the goal, before this decade is out, of landing a man on the Moon and returning him safely to the Earth. No single space project in this period will be more impressive to mankind.';
+const SPEECH =
+  'I believe that this nation should commit itself to achieving the goal, before this decade is out, of landing a man on the Moon and returning him safely to the Earth. No single space project in this period will be more impressive to mankind.';
 
 test('a quotation inside a longer sample is incidental: the corpus holds the speech, not the paragraph', async (t) => {
-  const index = await buildIndex([bench('squad', [[['context', APOLLO], ['question', 'What program followed Project Mercury?'], ['answers', 'Apollo', 'label']]])]);
+  const index = await buildIndex([
+    bench('squad', [
+      [
+        ['context', APOLLO],
+        ['question', 'What program followed Project Mercury?'],
+        ['answers', 'Apollo', 'label'],
+      ],
+    ]),
+  ]);
   const report = await scanDocuments(index, planted([SPEECH]));
   const s = report.samples[0]!;
   t.deepEqual(grade(s), ['incidental', false]);
@@ -108,9 +127,20 @@ test('a quotation inside a longer sample is incidental: the corpus holds the spe
 });
 
 test('a long run of the sample convicts as partial even when it is a small share (a source passage quoted in full)', async (t) => {
-  const passage = prose.find((p) => p.split(/\s+/).length > 400)!.split(/\s+/).slice(50, 90).join(' ');
+  const passage = prose
+    .find((p) => p.split(/\s+/).length > 400)!
+    .split(/\s+/)
+    .slice(50, 90)
+    .join(' ');
   const long = `This question refers to the following information. ${passage} ${APOLLO} ${APOLLO.replace(/Apollo/g, 'Gemini')}`;
-  const index = await buildIndex([bench('mmlu', [[['question', long], ['choices[0]', 'It was about faith', 'label']]])]);
+  const index = await buildIndex([
+    bench('mmlu', [
+      [
+        ['question', long],
+        ['choices[0]', 'It was about faith', 'label'],
+      ],
+    ]),
+  ]);
   const report = await scanDocuments(index, planted([passage]));
   const s = report.samples[0]!;
   t.deepEqual(grade(s), ['partial', true]);
@@ -138,8 +168,15 @@ test('a short answer found without its question is incidental; a long worked ans
   const shortAnswer = 'the assassination of US President John F. Kennedy in Dallas';
   const index = await buildIndex([
     bench('qa', [
-      [['context', APOLLO], ['question', 'What delayed the first episode?'], ['answers', shortAnswer, 'label']],
-      [['question', QUESTION], ['answer', `${ANSWER} ${ANSWER.replace(/Natalia/g, 'She')} ${ANSWER.replace(/Natalia/g, 'The girl')}`, 'label']],
+      [
+        ['context', APOLLO],
+        ['question', 'What delayed the first episode?'],
+        ['answers', shortAnswer, 'label'],
+      ],
+      [
+        ['question', QUESTION],
+        ['answer', `${ANSWER} ${ANSWER.replace(/Natalia/g, 'She')} ${ANSWER.replace(/Natalia/g, 'The girl')}`, 'label'],
+      ],
     ]),
   ]);
   const report = await scanDocuments(index, planted([`News: ${shortAnswer} shocked the nation.`, `${ANSWER} ${ANSWER.replace(/Natalia/g, 'She')} ${ANSWER.replace(/Natalia/g, 'The girl')}`]));
@@ -201,13 +238,19 @@ test('one sentence of a document matching text that the sample repeats in three 
 });
 
 test('a passage three questions share is not template: a copy of it convicts all three as partial', async (t) => {
-  const passage = 'The 1980s have been born in turmoil, strife, and change. This is a time of challenge to our interests and our values and it is a time that tests our wisdom and our skills. At this time in Iran, 50 Americans are still held captive, innocent victims of terrorism and anarchy.';
-  const rows: Seg[][] = ['Which of the following best describes the speaker?', 'The speaker was most likely addressing which audience?', 'The passage was written in response to which event?'].map((q) => [
-    ['question', `This question refers to the following information. ${passage} ${q}`],
-    ['choices[0]', 'A foreign policy crisis in the Middle East', 'label'],
-  ]);
+  const passage =
+    'The 1980s have been born in turmoil, strife, and change. This is a time of challenge to our interests and our values and it is a time that tests our wisdom and our skills. At this time in Iran, 50 Americans are still held captive, innocent victims of terrorism and anarchy.';
+  const rows: Seg[][] = ['Which of the following best describes the speaker?', 'The speaker was most likely addressing which audience?', 'The passage was written in response to which event?'].map(
+    (q) => [
+      ['question', `This question refers to the following information. ${passage} ${q}`],
+      ['choices[0]', 'A foreign policy crisis in the Middle East', 'label'],
+    ],
+  );
   const index = await buildIndex([bench('mmlu', rows)]);
   const report = await scanDocuments(index, planted([passage]));
-  t.deepEqual(report.samples.map(grade), rows.map(() => ['partial', true]));
+  t.deepEqual(
+    report.samples.map(grade),
+    rows.map(() => ['partial', true]),
+  );
   t.true(report.samples.every((s) => s.verdict!.reason.startsWith('partial: a contiguous run of 49 informative words')));
 });

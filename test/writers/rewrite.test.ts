@@ -29,6 +29,10 @@ test('JSONL: kept lines byte for byte, pieces with text and id replaced in place
   const [part] = await planCorpusParts([input]);
   const output = path.join(tmp, 'out.jsonl');
   await rewriteJsonl(part!, output, decider, { columns: { text: 'text', id: 'id' }, pieces: true });
-  t.deepEqual(seen, [['keep me', 0], ['drop me', 0], ['one two', 0]]);
+  t.deepEqual(seen, [
+    ['keep me', 0],
+    ['drop me', 0],
+    ['one two', 0],
+  ]);
   t.is(readFileSync(output, 'utf8'), ['{"text":  "keep me", "id": "a", "extra": [1, 2]}', '{"meta":{"k":1},"text":"one","id":"c#0"}', '{"meta":{"k":1},"text":"two","id":"c#1"}', ''].join('\n'));
 });

@@ -9,7 +9,11 @@ import { JsonlWriter, zstdAvailable } from '../../src/writers/writers.js';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-writers-'));
 const docs = Array.from({ length: 3000 }, (_, i) => ({ id: `d${i}`, text: `document ${i} ${'é words '.repeat(i % 50)}` }));
 
-for (const [ext, compression] of [['jsonl', null], ['jsonl.gz', 'gzip'], ['jsonl.zst', 'zstd']] as const) {
+for (const [ext, compression] of [
+  ['jsonl', null],
+  ['jsonl.gz', 'gzip'],
+  ['jsonl.zst', 'zstd'],
+] as const) {
   test(`${ext}: records read back identically through the corpus reader`, async (t) => {
     if (compression === 'zstd' && !zstdAvailable()) return t.pass('zstd CLI not installed');
     const file = path.join(tmp, `out.${ext}`);

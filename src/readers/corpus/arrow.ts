@@ -239,7 +239,11 @@ function makeEmitter(part: CorpusPart, options: CorpusReadOptions, firstRow: num
         if (typeof text !== 'string') {
           if (text === null || text === undefined) text = '';
           else {
-            const error = new ContamError('BAD_VALUE', `the '${textColumn}' column holds ${describe(text)}, not text`, { file, where: `row ${row}`, hint: 'the text column must be a Utf8, LargeUtf8 or Dictionary<Utf8> column' });
+            const error = new ContamError('BAD_VALUE', `the '${textColumn}' column holds ${describe(text)}, not text`, {
+              file,
+              where: `row ${row}`,
+              hint: 'the text column must be a Utf8, LargeUtf8 or Dictionary<Utf8> column',
+            });
             if (!options.onBadDocument) throw error;
             options.onBadDocument(error);
             continue;

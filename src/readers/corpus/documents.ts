@@ -60,7 +60,8 @@ export async function planCorpusParts(files: string[], options: PlanOptions = {}
     const { format, compression } = corpusFormatOf(file);
     if (format === 'parquet') parts.push(...(await (await parquetReader()).planParquetParts(file)));
     else if (format === 'arrow') parts.push(...(await (await arrowReader()).planArrowParts(file)));
-    else if (format === 'jsonl' && compression === null && options.jsonlPartBytes) parts.push(...(await planJsonlParts(file, await sizeOf(file), options.jsonlPartBytes, options.countLines, options.signal, options.onCounting)));
+    else if (format === 'jsonl' && compression === null && options.jsonlPartBytes)
+      parts.push(...(await planJsonlParts(file, await sizeOf(file), options.jsonlPartBytes, options.countLines, options.signal, options.onCounting)));
     else parts.push({ file, format, compression, index: 0, rowStart: 0, rows: null, bytes: await sizeOf(file) });
   }
   return parts;

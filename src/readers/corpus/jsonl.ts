@@ -96,11 +96,13 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
       return;
     }
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-      bad(new ContamError('BAD_JSON', `expected a JSON object, got ${record === null ? 'null' : Array.isArray(record) ? 'an array' : `a ${typeof record}`}`, {
-        file,
-        where: `line ${line}`,
-        hint: 'each line of a JSONL file must be one JSON object',
-      }));
+      bad(
+        new ContamError('BAD_JSON', `expected a JSON object, got ${record === null ? 'null' : Array.isArray(record) ? 'an array' : `a ${typeof record}`}`, {
+          file,
+          where: `line ${line}`,
+          hint: 'each line of a JSONL file must be one JSON object',
+        }),
+      );
       row++;
       return;
     }
@@ -109,11 +111,13 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
     if (typeof text !== 'string') {
       if (text === null) text = '';
       else if (text === undefined) {
-        bad(new ContamError('MISSING_COLUMN', `no '${textColumn}' field; the record has: ${Object.keys(fields).join(', ') || '(no fields)'}`, {
-          file,
-          where: `line ${line}`,
-          hint: 'name the text field with the columns.text option',
-        }));
+        bad(
+          new ContamError('MISSING_COLUMN', `no '${textColumn}' field; the record has: ${Object.keys(fields).join(', ') || '(no fields)'}`, {
+            file,
+            where: `line ${line}`,
+            hint: 'name the text field with the columns.text option',
+          }),
+        );
         row++;
         return;
       } else {

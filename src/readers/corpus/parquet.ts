@@ -199,14 +199,28 @@ export async function readParquetRowGroup(part: CorpusPart, columnNames: CorpusR
   const read = async (column: string, lazy: boolean): Promise<unknown[]> => {
     const chunks: ColumnData[] = [];
     try {
-      await parquetRead({ file: buffer, metadata: single, columns: [column], rowStart: 0, rowEnd: rows, compressors, parsers: (lazy ? lazyTextParsers : parsers) as unknown as typeof parsers, onChunk: (chunk) => chunks.push(chunk) });
+      await parquetRead({
+        file: buffer,
+        metadata: single,
+        columns: [column],
+        rowStart: 0,
+        rowEnd: rows,
+        compressors,
+        parsers: (lazy ? lazyTextParsers : parsers) as unknown as typeof parsers,
+        onChunk: (chunk) => chunks.push(chunk),
+      });
       return assemble(chunks, 0, rows);
     } catch (error) {
       if (error instanceof ContamError) throw error;
       if (error instanceof BadUtf8) {
         throw new ContamError('BAD_UTF8', `the '${column}' column holds invalid UTF-8`, { file, where: `row group ${part.index}`, cause: error, hint: 'rewrite the column as UTF-8' });
       }
-      throw new ContamError('BAD_PARQUET', `cannot read column '${column}': ${(error as Error).message}`, { file, where: `row group ${part.index}`, cause: error, hint: 'the file may be truncated or corrupt' });
+      throw new ContamError('BAD_PARQUET', `cannot read column '${column}': ${(error as Error).message}`, {
+        file,
+        where: `row group ${part.index}`,
+        cause: error,
+        hint: 'the file may be truncated or corrupt',
+      });
     }
   };
   const texts = await read(columnNames.text, true);
@@ -258,7 +272,11 @@ export async function* readParquetDocuments(part: CorpusPart, options: CorpusRea
       if (typeof text !== 'string') {
         if (text === null || text === undefined) text = '';
         else {
-          const error = new ContamError('BAD_VALUE', `the '${options.columns.text}' column holds ${describe(text)}, not text`, { file, where: `row ${row}`, hint: 'the text column must be a string column' });
+          const error = new ContamError('BAD_VALUE', `the '${options.columns.text}' column holds ${describe(text)}, not text`, {
+            file,
+            where: `row ${row}`,
+            hint: 'the text column must be a string column',
+          });
           if (!options.onBadDocument) throw error;
           options.onBadDocument(error);
           continue;

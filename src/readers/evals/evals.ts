@@ -259,10 +259,14 @@ function parseJsonRows(text: string, file: string): unknown[] {
   if (value !== null && typeof value === 'object') {
     const arrays = Object.entries(value).filter(([, v]) => Array.isArray(v));
     if (arrays.length === 1) return arrays[0]![1] as unknown[];
-    throw new ContamError('BAD_JSON', arrays.length === 0 ? 'the JSON object holds no array of rows' : `the JSON object holds ${arrays.length} arrays (${arrays.map(([k]) => k).join(', ')}); cannot tell which are the rows`, {
-      file,
-      hint: 'give an array of rows, or an object with exactly one array of rows',
-    });
+    throw new ContamError(
+      'BAD_JSON',
+      arrays.length === 0 ? 'the JSON object holds no array of rows' : `the JSON object holds ${arrays.length} arrays (${arrays.map(([k]) => k).join(', ')}); cannot tell which are the rows`,
+      {
+        file,
+        hint: 'give an array of rows, or an object with exactly one array of rows',
+      },
+    );
   }
   throw new ContamError('BAD_JSON', `expected an array of rows, got ${describe(value)}`, { file, hint: 'a .json benchmark is an array of rows' });
 }

@@ -84,7 +84,7 @@ function storedMetrics(value: unknown): Record<string, number> {
 
 function strings(value: unknown): string[] | null {
   const list = asList(value);
-  return list && list.every((s) => typeof s === 'string') ? (list as string[]) : null;
+  return list?.every((s) => typeof s === 'string') ? (list as string[]) : null;
 }
 
 function fillScores(file: string, record: ResultRecord, choices: string[] | null, gold: number | null, logprobs: number[] | null, texts: string[] | null, golds: string[] | null): void {
@@ -117,7 +117,7 @@ function readNew(file: string, row: Record<string, unknown>, index: number): Res
   const record = newRecord(where, null, id, query, storedMetrics(row.metric));
   const lp = asList(response.logprobs);
   const logprobs = lp ? lp.map(toNumber) : null;
-  if (logprobs && logprobs.some((v) => v === null)) throw badResults(file, 'model_response.logprobs holds a value that is not a number', where);
+  if (logprobs?.some((v) => v === null)) throw badResults(file, 'model_response.logprobs holds a value that is not a number', where);
   fillScores(file, record, strings(doc.choices), goldIndex(doc.gold_index), logprobs as number[] | null, strings(response.text), null);
   return record;
 }
@@ -169,7 +169,12 @@ export async function readLightevalDetails(file: string): Promise<ResultsFile> {
   const modern = columns.has('doc') && columns.has('model_response');
   const legacy = columns.has('predictions') && (columns.has('example') || columns.has('choices') || columns.has('gold'));
   if (rows.length > 0 && !modern && !legacy) {
-    throw badResults(file, `not a lighteval details file: columns are ${[...columns].join(', ')}`, undefined, "expected 'doc' and 'model_response' (lighteval 0.11+) or 'example' and 'predictions' (up to 0.10)");
+    throw badResults(
+      file,
+      `not a lighteval details file: columns are ${[...columns].join(', ')}`,
+      undefined,
+      "expected 'doc' and 'model_response' (lighteval 0.11+) or 'example' and 'predictions' (up to 0.10)",
+    );
   }
   const records = rows.map((row, i) => (modern ? readNew(file, row, i) : readLegacy(file, row, i)));
   return { path: file, format: modern ? 'lighteval' : 'lighteval-legacy', benchmark: lightevalTaskFromFileName(file), records };

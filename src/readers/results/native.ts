@@ -21,7 +21,8 @@ import { badResults, newRecord, parseJsonLines, readResultsText, toMetric, type 
 
 function readLine(file: string, lineNo: number, line: Record<string, unknown>): { benchmark: string | null; record: ResultRecord } {
   const where = `line ${lineNo}`;
-  const fail = (message: string) => badResults(file, message, where, 'a native line is {"benchmark", "row" or "id", "logprobs": [...], "gold"} or {"benchmark", "row" or "id", "prediction", "references": [...]}');
+  const fail = (message: string) =>
+    badResults(file, message, where, 'a native line is {"benchmark", "row" or "id", "logprobs": [...], "gold"} or {"benchmark", "row" or "id", "prediction", "references": [...]}');
   const benchmark = line.benchmark === undefined || line.benchmark === null ? null : line.benchmark;
   if (benchmark !== null && typeof benchmark !== 'string') throw fail(`expected 'benchmark' to be a string, got ${JSON.stringify(benchmark)}`);
   const row = line.row === undefined || line.row === null ? null : line.row;
