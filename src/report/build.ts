@@ -53,7 +53,7 @@ export function buildReport(input: ReportInput): Report {
     const { contaminated, tooShort, evidence } = verdict;
     const overlap = tally ? ratio(tally.maxShingles, total) : 0;
     const containment = tally ? Math.round(tally.maxContainment * 1e6) / 1e6 : 0;
-    const nearFired = tally !== undefined && index.near !== null && tally.maxContainment >= index.near.config.minContainment;
+    const nearFired = tally !== undefined && index.minhash !== null && tally.maxContainment >= index.minhash.config.minContainment;
     const b = index.samples.benchmark[s]!;
     if (contaminated) counts[b]!.contaminated++;
     if (tooShort) counts[b]!.tooShort++;
@@ -75,7 +75,7 @@ export function buildReport(input: ReportInput): Report {
       coverage: { fraction: verdict.coverage, subsets: llama2Subsets(verdict.coverage) },
       rules: {
         ngram: { fired: verdict.ngramFired, overlap, longest: tally?.longest ?? 0 },
-        ...(index.near ? { minhash: { fired: nearFired, containment } } : {}),
+        ...(index.minhash ? { minhash: { fired: nearFired, containment } } : {}),
       },
       documents: tally?.documents ?? 0,
       leaked: contaminated && hasLabels[b] ? (tally!.inLabel ? (tally!.inInput ? 'input+label' : 'label') : 'input') : null,
@@ -128,12 +128,12 @@ export function buildReport(input: ReportInput): Report {
       id_column: input.columns.id,
       max_matches: accumulator.maxMatches,
       max_doc_freq: maxDocFreq > 0 ? maxDocFreq : null,
-      minhash: config.near
-        ? { shingle: config.near.shingle, bands: config.near.bands, rows: config.near.rows, jaccard_threshold: Number(lshThreshold(config.near.bands, config.near.rows).toFixed(4)), min_containment: config.near.minContainment }
+      minhash: config.minhash
+        ? { shingle: config.minhash.shingle, bands: config.minhash.bands, rows: config.minhash.rows, jaccard_threshold: Number(lshThreshold(config.minhash.bands, config.minhash.rows).toFixed(4)), min_containment: config.minhash.minContainment }
         : null,
       index: {
         format_version: INDEX_FORMAT_VERSION,
-        shingles: index.entries.segment.length,
+        shingles: index.entries.count,
         bloom_bits: index.bloom.size,
         bloom_hashes: index.bloom.hashes,
         bloom_fpr: Number(index.bloom.expectedFpr(index.keys).toPrecision(6)),

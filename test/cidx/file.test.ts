@@ -1,6 +1,7 @@
 import test from 'ava';
 import { buildIndex } from '../../src/cidx/build.js';
 import { decodeIndex, encodeIndex } from '../../src/cidx/file.js';
+import type { ContamError } from '../../src/errors.js';
 import { gsm8kSamples } from '../helpers/samples.js';
 
 test('an index survives a round trip through its file format unchanged', async (t) => {
@@ -12,10 +13,16 @@ test('an index survives a round trip through its file format unchanged', async (
   t.deepEqual(Array.from(back.words.bytes), Array.from(index.words.bytes));
   t.deepEqual(Array.from(back.words.offsets), Array.from(index.words.offsets));
   t.deepEqual(Array.from(back.words.hash), Array.from(index.words.hash));
-  t.deepEqual(Array.from(back.entries.position), Array.from(index.entries.position));
+  t.deepEqual(Array.from(back.words.segmentBlock), Array.from(index.words.segmentBlock));
+  t.deepEqual(Array.from(back.samples.entryStart), Array.from(index.samples.entryStart));
+  t.deepEqual(Array.from(back.segments.entryStart), Array.from(index.segments.entryStart));
+  t.is(back.entries.count, index.entries.count);
   t.deepEqual(Array.from(back.bloom.bits), Array.from(index.bloom.bits));
-  t.deepEqual(Array.from(back.table.postings), Array.from(index.table.postings));
-  t.deepEqual(back.widths, index.widths);
+  t.deepEqual(Array.from(back.table.bucketStart), Array.from(index.table.bucketStart));
+  t.deepEqual(Array.from(back.table.tag), Array.from(index.table.tag));
+  t.deepEqual(Array.from(back.table.anchor), Array.from(index.table.anchor));
+  t.deepEqual(back.probe, index.probe);
+  t.is(back.keys, index.keys);
   t.true(back.bloom.bits.buffer instanceof SharedArrayBuffer);
 });
 
@@ -28,7 +35,15 @@ test('a damaged, truncated, foreign or future index file is refused with BAD_IND
   t.throws(() => decodeIndex(new TextEncoder().encode('{"not": "an index"}'), 'x.cidx'), { code: 'BAD_INDEX', message: /magic/ } as never);
   const future = Uint8Array.from(bytes);
   new DataView(future.buffer).setUint32(4, 99, true);
-  t.throws(() => decodeIndex(future, 'x.cidx'), { code: 'BAD_INDEX', message: /version 99 is not supported/ } as never);
+  t.throws(() => decodeIndex(future, 'x.cidx'), { code: 'BAD_INDEX', message: /version 99 is not supported: a newer contam wrote it/ } as never);
+});
+
+test('an index of the previous format version is refused in one line that says to rebuild it', async (t) => {
+  const old = Uint8Array.from(encodeIndex(await buildIndex([gsm8kSamples(5)])));
+  new DataView(old.buffer).setUint32(4, 3, true);
+  const error = t.throws(() => decodeIndex(old, 'x.cidx')) as ContamError;
+  t.is(error.code, 'BAD_INDEX');
+  t.is(error.toLine(), 'x.cidx: index format version 3 is not supported: an older contam wrote it, this one reads version 4 (rebuild it with `contam index`)');
 });
 
 test('one flipped bit anywhere in the file, the header and its padding included, is refused with BAD_INDEX', async (t) => {

@@ -85,18 +85,36 @@ test('a hash collision between two different words is rejected by verification',
   t.is(scanner.scan(words.join(' ')).length, 1);
 });
 
+/**
+ * Every entry as [sample, first index word, length], from the layout as documented: entry e of a
+ * segment is its position e - entryStart[g], or of the sample's words when it is shingled whole,
+ * and the entries of a range of m words are its (m - length + 1) windows.
+ */
+function listEntries(index: Awaited<ReturnType<typeof buildIndex>>): [number, number, number][] {
+  const { samples, segments } = index;
+  const out: [number, number, number][] = [];
+  for (let s = 0; s + 1 < samples.entryStart.length; s++) {
+    const g0 = samples.segmentStart[s]!;
+    for (let g = g0; g < samples.segmentStart[s + 1]!; g++) {
+      const whole = samples.whole[s] === 1;
+      const from = segments.wordStart[g]!;
+      const words = whole ? segments.wordStart[samples.segmentStart[s + 1]!]! - from : segments.wordStart[g + 1]! - from;
+      const count = segments.entryStart[g + 1]! - segments.entryStart[g]!;
+      for (let q = 0; q < count; q++) out.push([s, from + q, words - count + 1]);
+    }
+  }
+  return out;
+}
+
 /** Every (document position, entry) pair whose units are equal, found by comparing every pair. */
 function exhaustiveHits(index: Awaited<ReturnType<typeof buildIndex>>, docWords: string[]): string[] {
-  const { entries, segments } = index;
   const wordText = (w: number) => new TextDecoder().decode(index.words.bytes.subarray(index.words.offsets[w]!, index.words.offsets[w + 1]!));
   const out: string[] = [];
-  for (let e = 0; e < entries.segment.length; e++) {
-    const base = segments.wordStart[entries.segment[e]!]! + entries.position[e]!;
-    const len = entries.length[e]!;
+  for (const [e, [sample, base, len]] of listEntries(index).entries()) {
     for (let p = 0; p + len <= docWords.length; p++) {
       let ok = true;
       for (let t = 0; ok && t < len; t++) ok = docWords[p + t] === wordText(base + t);
-      if (ok) out.push(`${segments.sample[entries.segment[e]!]}:${e}@${p}+${len}`);
+      if (ok) out.push(`${sample}:${e}@${p}+${len}`);
     }
   }
   return out.sort();
