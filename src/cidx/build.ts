@@ -27,6 +27,7 @@ import { indexEntries, SEGMENT_BLOCK, type ContamIndex } from './contam-index.js
 import { buildMinhashIndex, MINHASH_DEFAULTS } from './minhash-index.js';
 import { ROLE_DISTRACTOR, ROLE_INPUT, ROLE_LABEL } from './contam-index.js';
 import { AnchorTable, distinctKeys } from './anchor-table.js';
+import { encodeTexts } from './sample-text.js';
 import { templateWords } from './template.js';
 
 export const INDEX_FORMAT_VERSION = 4;
@@ -136,7 +137,6 @@ class Column<T extends Uint32Array | Int32Array> {
 }
 
 const u32 = () => new Column(Uint32Array);
-const i32 = () => new Column(Int32Array);
 
 /** Index the samples of several benchmarks under one configuration. */
 export async function buildIndex(
@@ -159,15 +159,8 @@ export async function buildIndex(
   const wholeSample: number[] = [];
   const segField: string[] = [];
   let wordCount = 0;
-  // Normalized words back to back; a segment's words are encoded in one call, joined by spaces
-  // (no word holds one), and copied here without them.
-  let wordBytes = new Uint8Array(1 << 20);
-  let wordByteLength = 0;
-  const wordOffsets = u32();
-  const encoder = new TextEncoder();
   const wordHash = u32();
-  const wordStart = i32();
-  const wordEnd = i32();
+  const segTextStart = u32();
   let entries = 0;
 
   const perBenchmarkNgram: number[] = [];
@@ -193,23 +186,11 @@ export async function buildIndex(
         segWordStart.push(wordCount);
         segRole.push(segment.label ? ROLE_LABEL : segment.distractor ? ROLE_DISTRACTOR : ROLE_INPUT);
         segField.push(segment.field);
-        const { units: u, texts } = units.extractWithText(segment.text);
-        const joined = encoder.encode(texts.join(' '));
-        if (wordByteLength + joined.length > wordBytes.length) {
-          const grown = new Uint8Array(Math.max(wordBytes.length * 2, wordByteLength + joined.length));
-          grown.set(wordBytes.subarray(0, wordByteLength));
-          wordBytes = grown;
-        }
-        let at = 0;
-        for (let k = 0; k < u.count; k++) {
-          wordOffsets.push(wordByteLength);
-          while (at < joined.length && joined[at] !== 32) wordBytes[wordByteLength++] = joined[at++]!;
-          at++;
-          wordCount++;
-          wordHash.push(u.hashes[k]!);
-          wordStart.push(u.starts[k]! + offset);
-          wordEnd.push(u.ends[k]! + offset);
-        }
+        segTextStart.push(offset);
+        // Only the hashes are kept: a scan re-derives the rest from the text (sample-text.ts).
+        const u = units.extract(segment.text);
+        for (let k = 0; k < u.count; k++) wordHash.push(u.hashes[k]!);
+        wordCount += u.count;
         length += u.count;
         parts.push(segment.text);
         offset += segment.text.length + 1;
@@ -286,10 +267,6 @@ export async function buildIndex(
       anchorWord.push(first + q);
     }
   }
-  wordOffsets.push(wordByteLength);
-  const allWordBytes = new Uint8Array(new SharedArrayBuffer(Math.max(wordByteLength, 1))).subarray(0, wordByteLength);
-  allWordBytes.set(wordBytes.subarray(0, wordByteLength));
-
   // Post only the anchors with a word that is not template: the scan extends no other (an anchor
   // of template words alone is no evidence, and a run through it is met from its other anchors).
   // Every key goes into the Bloom filter, sized for all of them.
@@ -316,6 +293,7 @@ export async function buildIndex(
     return out;
   };
 
+  const texts = encodeTexts(sampleTexts);
   return {
     formatVersion: INDEX_FORMAT_VERSION,
     config,
@@ -325,12 +303,14 @@ export async function buildIndex(
       row: sampleRow.shared(),
       id: sampleIds,
       text: sampleTexts,
+      textBytes: texts.bytes,
+      textStart: texts.start,
       segmentStart: shared.segmentStart,
       entryStart: entryStart.shared(),
       whole: sharedBytes(wholeSample),
     },
-    segments: { sample: segSample.shared(), wordStart: shared.segWordStart, entryStart: segEntryStart.shared(), role: sharedBytes(segRole), field: segField },
-    words: { bytes: allWordBytes, offsets: wordOffsets.shared(), hash: shared.wordHash, start: wordStart.shared(), end: wordEnd.shared(), segmentBlock, template },
+    segments: { sample: segSample.shared(), wordStart: shared.segWordStart, entryStart: segEntryStart.shared(), role: sharedBytes(segRole), textStart: segTextStart.shared(), field: segField },
+    words: { hash: shared.wordHash, segmentBlock, template },
     entries: indexEntries(entries),
     table,
     bloom,

@@ -4,8 +4,8 @@
  *
  * Layout (all typed arrays, so they can live in SharedArrayBuffers and be read
  * by scan workers without copies):
- *   samples  -> segments (one per field value)  -> words (normalized, with hashes
- *   and offsets into the sample's text); the AnchorTable maps probe-window keys
+ *   samples (with their texts, as UTF-8)  -> segments (one per field value)  ->
+ *   words (their hashes, and template flags); the AnchorTable maps probe-window keys
  *   to anchors (the index of the window's first word) and the BloomFilter
  *   screens keys before the table is touched.
  *
@@ -16,6 +16,8 @@
  * its entries plus one (entryLength). A sample shingled whole has its entries
  * on its first segment at sample positions, the same way over the sample's
  * words. A word's segment is found from `words.segmentBlock` (wordSegment).
+ * Nor are words' normalized bytes and text offsets: the scan re-derives them
+ * from the sample's text for the samples a document matches (sample-text.ts).
  *
  * Invariants: a sample's segments and entries are contiguous and in sample
  * order; so are a segment's entries; every window of `probe.width` words of a
@@ -34,8 +36,11 @@ export interface IndexSamples {
   benchmark: Uint32Array;
   row: Uint32Array;
   id: string[];
-  /** The sample's segments joined by "\n". */
+  /** The sample's segments joined by "\n" (empty in scan workers: see sampleText). */
   text: string[];
+  /** The same texts as UTF-8, back to back: text s is textBytes[textStart[s], textStart[s + 1]). */
+  textBytes: Uint8Array;
+  textStart: Uint32Array;
   /** Segment range of sample s: [segmentStart[s], segmentStart[s + 1]). */
   segmentStart: Uint32Array;
   /** Entry (shingle) range of sample s: [entryStart[s], entryStart[s + 1]). */
@@ -60,19 +65,15 @@ export interface IndexSegments {
   entryStart: Uint32Array;
   /** ROLE_INPUT, ROLE_LABEL (an answer field, a gold choice) or ROLE_DISTRACTOR (a wrong choice or answer). */
   role: Uint8Array;
+  /** Where segment g starts in its sample's text (UTF-16 units); it ends one before the next, or with the text. */
+  textStart: Uint32Array;
   /** Field path of each segment (`question`, `choices[2]`). */
   field: string[];
 }
 
 export interface IndexWords {
-  /** Normalized words as UTF-8, back to back (token ids in decimal, for token units). */
-  bytes: Uint8Array;
-  /** Word w is bytes[offsets[w], offsets[w + 1]). */
-  offsets: Uint32Array;
+  /** The unit's 32-bit value: XXH32 of a word's normalized UTF-8, or a token id. */
   hash: Uint32Array;
-  /** [start, end) offsets of the word in its sample's text. */
-  start: Int32Array;
-  end: Int32Array;
   /**
    * The segment holding word k * SEGMENT_BLOCK, for each k: a word's segment is found from
    * its block's by stepping over the few segments that start inside the block (wordSegment).
@@ -141,23 +142,6 @@ export function entryLength(index: ContamIndex, s: number, g: number): number {
   return segments.wordStart[g + 1]! - segments.wordStart[g]! - (segments.entryStart[g + 1]! - segments.entryStart[g]!) + 1;
 }
 
-const utf8 = new TextDecoder();
-
-/** The normalized text of word `w`. */
-export function indexWord(index: ContamIndex, w: number): string {
-  return utf8.decode(index.words.bytes.subarray(index.words.offsets[w]!, index.words.offsets[w + 1]!));
-}
-
-/** Does word `w` of the index have exactly these UTF-8 bytes? */
-export function indexWordEquals(index: ContamIndex, w: number, bytes: Uint8Array): boolean {
-  const start = index.words.offsets[w]!;
-  const end = index.words.offsets[w + 1]!;
-  if (end - start !== bytes.length) return false;
-  const all = index.words.bytes;
-  for (let i = 0; i < bytes.length; i++) if (all[start + i] !== bytes[i]) return false;
-  return true;
-}
-
 type IndexArray = Uint32Array | Int32Array | Uint16Array | Uint8Array;
 type ArrayType = 'u32' | 'i32' | 'u16' | 'u8';
 
@@ -168,15 +152,14 @@ export const INDEX_ARRAYS: Record<string, ArrayType> = {
   'samples.segmentStart': 'u32',
   'samples.entryStart': 'u32',
   'samples.whole': 'u8',
+  'samples.textBytes': 'u8',
+  'samples.textStart': 'u32',
   'segments.sample': 'u32',
   'segments.wordStart': 'u32',
   'segments.entryStart': 'u32',
   'segments.role': 'u8',
-  'words.bytes': 'u8',
-  'words.offsets': 'u32',
+  'segments.textStart': 'u32',
   'words.hash': 'u32',
-  'words.start': 'i32',
-  'words.end': 'i32',
   'words.segmentBlock': 'u32',
   'words.template': 'u8',
   'table.bucketStart': 'u32',
@@ -208,15 +191,14 @@ export function indexArrays(index: ContamIndex): Record<string, IndexArray> {
     'samples.segmentStart': index.samples.segmentStart,
     'samples.entryStart': index.samples.entryStart,
     'samples.whole': index.samples.whole,
+    'samples.textBytes': index.samples.textBytes,
+    'samples.textStart': index.samples.textStart,
     'segments.sample': index.segments.sample,
     'segments.wordStart': index.segments.wordStart,
     'segments.entryStart': index.segments.entryStart,
     'segments.role': index.segments.role,
-    'words.bytes': index.words.bytes,
-    'words.offsets': index.words.offsets,
+    'segments.textStart': index.segments.textStart,
     'words.hash': index.words.hash,
-    'words.start': index.words.start,
-    'words.end': index.words.end,
     'words.segmentBlock': index.words.segmentBlock,
     'words.template': index.words.template,
     'table.bucketStart': index.table.bucketStart,
@@ -273,8 +255,9 @@ export function indexMeta(index: ContamIndex): IndexMeta {
 
 /**
  * Put an index together from its parts: one path for the file reader and for
- * scan workers. `strings` (sample ids and texts, segment fields) are only
- * needed to write a report; workers go without them.
+ * scan workers. `strings` (sample ids, decoded texts, segment fields) are
+ * only needed to write a report; workers go without them (a scan re-derives
+ * the texts it needs from samples.textBytes).
  */
 export function assembleIndex(meta: IndexMeta, array: (name: string) => IndexArray, strings: { ids: string[]; texts: string[]; fields: string[] } = { ids: [], texts: [], fields: [] }): ContamIndex {
   const u32 = (name: string) => array(name) as Uint32Array;
@@ -284,9 +267,19 @@ export function assembleIndex(meta: IndexMeta, array: (name: string) => IndexArr
     formatVersion: meta.formatVersion,
     config: meta.config,
     benchmarks: meta.benchmarks,
-    samples: { benchmark: u32('samples.benchmark'), row: u32('samples.row'), id: strings.ids, text: strings.texts, segmentStart: u32('samples.segmentStart'), entryStart: u32('samples.entryStart'), whole: u8('samples.whole') },
-    segments: { sample: u32('segments.sample'), wordStart: u32('segments.wordStart'), entryStart: u32('segments.entryStart'), role: u8('segments.role'), field: strings.fields },
-    words: { bytes: u8('words.bytes'), offsets: u32('words.offsets'), hash: u32('words.hash'), start: array('words.start') as Int32Array, end: array('words.end') as Int32Array, segmentBlock: u32('words.segmentBlock'), template: u8('words.template') },
+    samples: {
+      benchmark: u32('samples.benchmark'),
+      row: u32('samples.row'),
+      id: strings.ids,
+      text: strings.texts,
+      textBytes: u8('samples.textBytes'),
+      textStart: u32('samples.textStart'),
+      segmentStart: u32('samples.segmentStart'),
+      entryStart: u32('samples.entryStart'),
+      whole: u8('samples.whole'),
+    },
+    segments: { sample: u32('segments.sample'), wordStart: u32('segments.wordStart'), entryStart: u32('segments.entryStart'), role: u8('segments.role'), textStart: u32('segments.textStart'), field: strings.fields },
+    words: { hash: u32('words.hash'), segmentBlock: u32('words.segmentBlock'), template: u8('words.template') },
     entries: indexEntries(meta.entries),
     table: new AnchorTable(u32('table.bucketStart'), array('table.tag') as Uint16Array, u32('table.anchor')),
     bloom: new BloomFilter(u32('bloom.bits'), meta.bloomHashes),

@@ -27,6 +27,7 @@ import { xxh32 } from '../text/xxhash32.js';
 import type { BenchmarkSource, ShingleConfig } from '../types.js';
 import { VERSION } from '../version.js';
 import { INDEX_FORMAT_VERSION, type Probe } from './build.js';
+import { decodeTexts } from './sample-text.js';
 import { assembleIndex, INDEX_ARRAYS, indexArrays, MINHASH_ARRAYS, type ContamIndex, type IndexMeta } from './contam-index.js';
 
 const MAGIC = 'CIDX';
@@ -60,11 +61,8 @@ function pad8(n: number): number {
 /** Serialize an index to bytes. */
 export function encodeIndex(index: ContamIndex): Uint8Array {
   if (os.endianness() !== 'LE') throw new Error('contam index files are little-endian; this machine is not');
-  const strings = {
-    ids: index.samples.id,
-    texts: index.samples.text,
-    fields: index.segments.field,
-  };
+  // Texts are a section of bytes (samples.textBytes), which scan workers share.
+  const strings = { ids: index.samples.id, fields: index.segments.field };
   const typed: [string, SectionType, Uint8Array][] = [];
   const types: Record<string, SectionType> = { ...INDEX_ARRAYS, ...MINHASH_ARRAYS };
   for (const [name, array] of Object.entries(indexArrays(index))) {
@@ -218,7 +216,7 @@ function assembleFromSections(bytes: Uint8Array, header: IndexHeader, bodyStart:
     if (type === 'u16') return new Uint16Array(buffer, 0, raw.byteLength / 2);
     return new Uint8Array(buffer, 0, raw.byteLength);
   };
-  const strings = JSON.parse(new TextDecoder().decode(section('strings'))) as { ids: string[]; texts: string[]; fields: string[] };
+  const strings = JSON.parse(new TextDecoder().decode(section('strings'))) as { ids: string[]; fields: string[] };
   const types = { ...INDEX_ARRAYS, ...MINHASH_ARRAYS };
   const meta: IndexMeta = {
     formatVersion: header.format_version,
@@ -231,7 +229,9 @@ function assembleFromSections(bytes: Uint8Array, header: IndexHeader, bodyStart:
     minhashBuckets: header.minhash_buckets,
     minhashBloomHashes: header.minhash_bloom_hashes,
   };
-  return assembleIndex(meta, (name) => shared(name, types[name]!), strings);
+  const index = assembleIndex(meta, (name) => shared(name, types[name]!), { ...strings, texts: [] });
+  index.samples.text = decodeTexts(index.samples.textBytes, index.samples.textStart);
+  return index;
 }
 
 /** Read and verify an index file. */

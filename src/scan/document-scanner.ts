@@ -14,7 +14,8 @@
  *
  * Hot path: typed arrays reused across documents; no per-window allocation.
  */
-import { entryLength, indexWordEquals, wordSegment, type ContamIndex } from '../cidx/contam-index.js';
+import { entryLength, wordSegment, type ContamIndex } from '../cidx/contam-index.js';
+import { SampleWords } from '../cidx/sample-text.js';
 import { BASE_A, BASE_B } from '../text/shingle.js';
 import { WordUnits, type UnitExtractor } from '../text/units.js';
 import { ROLE_INPUT, ROLE_LABEL } from '../cidx/contam-index.js';
@@ -86,6 +87,8 @@ export class DocumentScanner {
   private readonly units: UnitExtractor;
   /** A second extractor for re-normalizing single words during verification. */
   private readonly verifier: WordUnits;
+  /** Matched samples' units re-derived from their texts: their bytes to verify, their offsets for spans. */
+  private readonly sampleWords: SampleWords;
   private hitEntry = new Uint32Array(256);
   private hitSample = new Uint32Array(256);
   /** Keys of the current document's probed windows. */
@@ -111,6 +114,9 @@ export class DocumentScanner {
     this.index = index;
     this.units = units;
     this.verifier = new WordUnits(index.config.seed);
+    // Token units are never verified byte by byte, only located: the document's extractor serves,
+    // once the document is done with its buffer (see group).
+    this.sampleWords = new SampleWords(index, units.exact ? units : this.verifier);
     this.minhash = index.minhash ? new MinhashScanner(index.minhash) : null;
     this.minRun = index.probe.width + index.probe.stride - 1;
   }
@@ -155,25 +161,26 @@ export class DocumentScanner {
     const units = this.units.extract(text);
     const count = units.count;
     this.counters.units += count;
-    const exact = this.scanExact(text, units.hashes, units.starts, units.ends, count);
-    if (!this.minhash) return exact;
+    if (!this.minhash) return this.scanExact(text, units.hashes, units.starts, units.ends, count);
+    // MinHash first: the exact scan's last step may reuse the unit buffer (see group).
     const w0 = this.minhash.windows;
     const c0 = this.minhash.candidates;
     const found = this.minhash.scan(units.hashes, units.starts, units.ends, count);
     this.counters.nearWindows += this.minhash.windows - w0;
     this.counters.nearCandidates += this.minhash.candidates - c0;
     this.counters.nearMatches += found.length;
+    const exact = this.scanExact(text, units.hashes, units.starts, units.ends, count);
     if (found.length === 0) return exact;
     return this.combine(exact, found);
   }
 
   /** Fold MinHash matches into the exact ones: one record per sample, spans united. */
   private combine(exact: SampleDocMatch[], found: MinhashMatch[]): SampleDocMatch[] {
-    const { words, segments } = this.index;
+    const { segments } = this.index;
     const bySample = new Map(exact.map((m) => [m.sample, m]));
     const n = this.index.minhash!.config.shingle;
     for (const m of found) {
-      const sampleSpans = m.sampleWords.map((w) => [words.start[w]!, words.end[w + n - 1]!] as [number, number]);
+      const sampleSpans = m.sampleWords.map((w) => this.sampleWords.span(m.sample, w, w + n));
       const current = bySample.get(m.sample);
       // Which fields the MinHash copy touches: the segment of each matched shingle's first word.
       let inLabel = false;
@@ -327,7 +334,7 @@ export class DocumentScanner {
     while (a < p1) {
       let b = a;
       if (this.units.exact) b = p1;
-      else while (b < p1 && indexWordEquals(index, first + b - diagonal, this.docWord(text, starts, ends, b))) b++;
+      else while (b < p1 && this.sampleWords.wordEquals(sample, first + b - diagonal, this.docWord(text, starts, ends, b))) b++;
       if (b === a) {
         this.counters.rejected++;
         a++;
@@ -391,13 +398,16 @@ export class DocumentScanner {
       if (list) list.push(h);
       else hitsOf.set(s, [h]);
     }
-    return [...runsOf.keys()].sort((x, y) => x - y).map((s) => this.summarize(s, runsOf.get(s)!, hitsOf.get(s) ?? [], starts, ends));
+    const matches = [...runsOf.keys()].sort((x, y) => x - y).map((s) => this.summarize(s, runsOf.get(s)!, hitsOf.get(s) ?? [], starts, ends));
+    // Sample spans last, once the document's offsets are read: re-deriving a sample's token units
+    // reuses the document's unit buffer.
+    for (const m of matches) m.sampleSpans = mergeIntervals(runsOf.get(m.sample)!.map((r) => this.sampleWords.span(m.sample, this.runWord[r]!, this.runWord[r]! + this.runLength[r]!)));
+    return matches;
   }
 
   private summarize(sample: number, runs: number[], group: number[], starts: Int32Array, ends: Int32Array): SampleDocMatch {
-    const { segments, words } = this.index;
+    const { segments } = this.index;
     const spans: [number, number][] = [];
-    const sampleSpans: [number, number][] = [];
     const covered: [number, number][] = [];
     let longest = 0;
     let inLabel = false;
@@ -407,7 +417,6 @@ export class DocumentScanner {
       const p = this.runPos[r]!;
       const len = this.runLength[r]!;
       spans.push([starts[p]!, ends[p + len - 1]!]);
-      sampleSpans.push([words.start[w]!, words.end[w + len - 1]!]);
       covered.push([w, w + len]);
       if (len > longest) longest = len;
       for (let g = wordSegment(this.index, w), last = wordSegment(this.index, w + len - 1); g <= last; g++) {
@@ -428,7 +437,7 @@ export class DocumentScanner {
       containment: 0,
       longest,
       spans: mergeIntervals(spans),
-      sampleSpans: mergeIntervals(sampleSpans),
+      sampleSpans: [],
       inLabel,
       inInput,
       entries: distinct,

@@ -1,6 +1,8 @@
 import test from 'ava';
 import { buildIndex, shingleConfig } from '../../src/cidx/build.js';
 import { entryLength, type ContamIndex } from '../../src/cidx/contam-index.js';
+import { SampleWords } from '../../src/cidx/sample-text.js';
+import { WordUnits } from '../../src/text/units.js';
 import type { BenchmarkSource, EvalSample } from '../../src/types.js';
 
 const words = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`).join(' ');
@@ -36,10 +38,13 @@ test('shingles are cut per field: n - 12 for long fields, one for 8-12 word fiel
   t.deepEqual(entryLengths(index), [13, 13, 13, 13, 13, 13, 13, 13, 10, 13]);
   // The shortest entry is the 10-word field: 5-word windows every 6th position (a copy of it holds 6).
   t.deepEqual(index.probe, { width: 5, stride: 6 });
-  // The sample text is the segments joined by newlines, and word offsets point into it.
+  // The sample text is the segments joined by newlines, and word offsets re-derived from it point into it.
   const text = index.samples.text[0]!;
+  t.is(text, `${words(20, 'a')}\n${words(10, 'b')}\n${words(7, 'c')}`);
+  t.deepEqual(Array.from(index.segments.textStart.subarray(0, 3)), [0, text.indexOf('b0'), text.indexOf('c0')]);
   const first = index.segments.wordStart[1]!;
-  t.is(text.slice(index.words.start[first]!, index.words.end[first]!), 'b0');
+  const [start, end] = new SampleWords(index, new WordUnits(0)).span(0, first, first + 2);
+  t.is(text.slice(start, end), 'b0 b1');
 });
 
 test('a sample whose fields are each too short but together reach min-words is shingled whole, its entries on its first segment', async (t) => {

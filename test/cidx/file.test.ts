@@ -1,6 +1,8 @@
 import test from 'ava';
 import { buildIndex } from '../../src/cidx/build.js';
 import { decodeIndex, encodeIndex } from '../../src/cidx/file.js';
+import { indexFromShared, shareIndex } from '../../src/cidx/contam-index.js';
+import { sampleText } from '../../src/cidx/sample-text.js';
 import type { ContamError } from '../../src/errors.js';
 import { gsm8kSamples } from '../helpers/samples.js';
 
@@ -10,8 +12,11 @@ test('an index survives a round trip through its file format unchanged', async (
   t.deepEqual(back.config, index.config);
   t.deepEqual(back.benchmarks, index.benchmarks);
   t.deepEqual(back.samples.id, index.samples.id);
-  t.deepEqual(Array.from(back.words.bytes), Array.from(index.words.bytes));
-  t.deepEqual(Array.from(back.words.offsets), Array.from(index.words.offsets));
+  t.deepEqual(back.samples.text, index.samples.text);
+  t.deepEqual(Array.from(back.samples.textBytes), Array.from(index.samples.textBytes));
+  t.deepEqual(Array.from(back.samples.textStart), Array.from(index.samples.textStart));
+  t.deepEqual(Array.from(back.segments.textStart), Array.from(index.segments.textStart));
+  t.deepEqual(back.segments.field, index.segments.field);
   t.deepEqual(Array.from(back.words.hash), Array.from(index.words.hash));
   t.deepEqual(Array.from(back.words.segmentBlock), Array.from(index.words.segmentBlock));
   t.deepEqual(Array.from(back.samples.entryStart), Array.from(index.samples.entryStart));
@@ -73,4 +78,15 @@ test('a byte added at the end is refused', async (t) => {
   const longer = new Uint8Array(bytes.length + 8);
   longer.set(bytes);
   t.throws(() => decodeIndex(longer, 'x.cidx'), { code: 'BAD_INDEX' } as never);
+});
+
+test('sample texts come back as written, lone surrogates and astral characters too, and scan workers re-derive them from bytes', async (t) => {
+  const texts = ['plain words here and there', 'a lone \ud800 surrogate and an emoji \u{1F600} here', 'caf\u00e9 na\u00efve \u4e2d\u6587'];
+  const samples = texts.map((text, row) => ({ benchmark: 'b', row, id: String(row), segments: [{ field: 'text', text }] }));
+  const index = await buildIndex([{ source: { name: 'b', path: 'b.jsonl', format: 'jsonl', shape: null, fields: [], idField: null, samples: samples.length }, samples }]);
+  const back = decodeIndex(encodeIndex(index));
+  t.deepEqual(back.samples.text, texts);
+  const worker = indexFromShared(shareIndex(back));
+  t.deepEqual(worker.samples.text, []);
+  t.deepEqual(texts.map((_, s) => sampleText(worker, s)), texts);
 });

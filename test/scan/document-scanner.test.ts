@@ -107,8 +107,8 @@ function listEntries(index: Awaited<ReturnType<typeof buildIndex>>): [number, nu
 }
 
 /** Every (document position, entry) pair whose units are equal, found by comparing every pair. */
-function exhaustiveHits(index: Awaited<ReturnType<typeof buildIndex>>, docWords: string[]): string[] {
-  const wordText = (w: number) => new TextDecoder().decode(index.words.bytes.subarray(index.words.offsets[w]!, index.words.offsets[w + 1]!));
+function exhaustiveHits(index: Awaited<ReturnType<typeof buildIndex>>, indexWords: string[], docWords: string[]): string[] {
+  const wordText = (w: number) => indexWords[w];
   const out: string[] = [];
   for (const [e, [sample, base, len]] of listEntries(index).entries()) {
     for (let p = 0; p + len <= docWords.length; p++) {
@@ -121,8 +121,8 @@ function exhaustiveHits(index: Awaited<ReturnType<typeof buildIndex>>, docWords:
 }
 
 /** Per sample with entries, every maximal run [document position, length] of equal words on one diagonal, at least minRun long. */
-function exhaustiveRuns(index: Awaited<ReturnType<typeof buildIndex>>, docWords: string[]): Map<number, [number, number][]> {
-  const wordText = (w: number) => new TextDecoder().decode(index.words.bytes.subarray(index.words.offsets[w]!, index.words.offsets[w + 1]!));
+function exhaustiveRuns(index: Awaited<ReturnType<typeof buildIndex>>, indexWords: string[], docWords: string[]): Map<number, [number, number][]> {
+  const wordText = (w: number) => indexWords[w];
   const minRun = index.probe.width + index.probe.stride - 1;
   const out = new Map<number, [number, number][]>();
   for (let s = 0; s + 1 < index.samples.entryStart.length; s++) {
@@ -155,6 +155,9 @@ test('strided probes find exactly the (position, entry) pairs and the evidence r
   const phrase = (n: number) => Array.from({ length: n }, () => vocab[rand(vocab.length)]).join(' ');
   const samples = Array.from({ length: 40 }, () => [phrase(8 + rand(20)), phrase(3 + rand(12))]);
   const index = await buildIndex([bench(samples, [false, true])], { minhash: false });
+  // The index's words, in index order: the samples' words as written (the vocabulary is normalized already).
+  const indexWords = samples.flat().flatMap((text) => text.split(' '));
+  t.is(indexWords.length, index.words.hash.length);
   const scanner = new DocumentScanner(index, new WordUnits(0));
   let matched = 0;
   for (let d = 0; d < 300; d++) {
@@ -168,13 +171,13 @@ test('strided probes find exactly the (position, entry) pairs and the evidence r
     const doc = pieces.filter(Boolean).join(' ');
     const words = doc.split(' ');
     const startOf = words.map((_, i) => words.slice(0, i).join(' ').length + (i > 0 ? 1 : 0));
-    const expected = exhaustiveHits(index, words);
+    const expected = exhaustiveHits(index, indexWords, words);
     const matches = scanner.scan(doc);
     // Distinct entries per sample, and the document spans their copies cover (merged).
     t.deepEqual(matches.flatMap((m) => m.entries.map((e) => `${m.sample}:${e}`)).sort(), [...new Set(expected.map((h) => h.split('@')[0]!))].sort(), doc);
     // Evidence runs: every maximal run of equal words on a diagonal of a sample (its fields joined)
     // at least minRun long, the length the strided probe always finds.
-    const runs = exhaustiveRuns(index, words);
+    const runs = exhaustiveRuns(index, indexWords, words);
     t.deepEqual(matches.map((m) => m.sample), [...runs.keys()].sort((x, y) => x - y), doc);
     for (const m of matches) {
       const spans = runs
