@@ -9,8 +9,10 @@
  *              sections              (raw little-endian typed arrays and one JSON blob), each padded to 8
  *
  * The header records the shingling configuration; scanning asks for the same
- * configuration and a mismatch is an error, never a silent miss. Sections are
- * copied into SharedArrayBuffers on load, so scan workers share one copy.
+ * configuration and a mismatch is an error, never a silent miss. A file is
+ * read in one pass into one SharedArrayBuffer and its sections are views of
+ * it (each starts at a multiple of 8), so loading copies nothing and scan
+ * workers share the one copy.
  *
  * Invariant: the checksum covers every byte of the file but its own four (the
  * magic, version, header length, the header JSON with the settings and every
@@ -188,8 +190,13 @@ function checkSections(header: IndexHeader, bodyLength: number, file: string): v
   if (end !== bodyLength) throw corrupt(file, `${bodyLength < end ? 'truncated' : 'trailing bytes'} (${bodyLength} bytes of sections, expected ${end})`);
 }
 
-/** Decode an index from bytes, verifying its checksum. */
+/** Decode an index from bytes, verifying its checksum; its arrays are views of `bytes`, copied first into a SharedArrayBuffer unless they are in one. */
 export function decodeIndex(bytes: Uint8Array, file = 'index'): ContamIndex {
+  if (!(bytes.buffer instanceof SharedArrayBuffer) || bytes.byteOffset % 8 !== 0) {
+    const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+    copy.set(bytes);
+    bytes = copy;
+  }
   const { header, bodyStart } = decodeIndexHeader(bytes, file);
   try {
     return assembleFromSections(bytes, header, bodyStart, file);
@@ -209,12 +216,11 @@ function assembleFromSections(bytes: Uint8Array, header: IndexHeader, bodyStart:
   };
   const shared = (name: string, type: 'u32' | 'i32' | 'u16' | 'u8') => {
     const raw = section(name);
-    const buffer = new SharedArrayBuffer(Math.max(raw.byteLength, 8));
-    new Uint8Array(buffer).set(raw);
-    if (type === 'u32') return new Uint32Array(buffer, 0, raw.byteLength / 4);
-    if (type === 'i32') return new Int32Array(buffer, 0, raw.byteLength / 4);
-    if (type === 'u16') return new Uint16Array(buffer, 0, raw.byteLength / 2);
-    return new Uint8Array(buffer, 0, raw.byteLength);
+    const { buffer, byteOffset } = raw;
+    if (type === 'u32') return new Uint32Array(buffer, byteOffset, raw.byteLength / 4);
+    if (type === 'i32') return new Int32Array(buffer, byteOffset, raw.byteLength / 4);
+    if (type === 'u16') return new Uint16Array(buffer, byteOffset, raw.byteLength / 2);
+    return new Uint8Array(buffer, byteOffset, raw.byteLength);
   };
   const strings = JSON.parse(new TextDecoder().decode(section('strings'))) as { ids: string[]; fields: string[] };
   const types = { ...INDEX_ARRAYS, ...MINHASH_ARRAYS };
@@ -234,11 +240,29 @@ function assembleFromSections(bytes: Uint8Array, header: IndexHeader, bodyStart:
   return index;
 }
 
+/** The bytes of `file`, read in one pass into a SharedArrayBuffer. */
+async function readShared(file: string): Promise<Uint8Array> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(bytes, at, size - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return bytes.subarray(0, at);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Read and verify an index file. */
 export async function readIndexFile(file: string): Promise<ContamIndex> {
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(file);
+    bytes = await readShared(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
