@@ -62,37 +62,37 @@ export function shingleConfig(options: IndexOptions = {}): ShingleConfig {
   const ngramAuto = options.ngram === 'auto';
   const ngram = options.ngram === 'auto' || options.ngram === undefined ? 13 : options.ngram;
   if (!Number.isInteger(ngram) || ngram < 1 || ngram > 1000) {
-    throw new ContamError('BAD_ARGUMENT', `expected --ngram to be a whole number from 1 to 1000, got ${ngram}`);
+    throw new ContamError('BAD_ARGUMENT', `expected ngram to be a whole number from 1 to 1000, got ${ngram}`);
   }
   // Below MIN_UNITS, shingles are common phrases met in nearly every document, and the work per
   // document grows with every one of them (--ngram 1: a 78 KB corpus, 3 benchmarks, 4.0 s and
   // 260 MB, against 1.0 s and 77 MB from 3 to 13).
   if (ngram < MIN_UNITS) {
-    throw new ContamError('BAD_ARGUMENT', `expected --ngram to be at least ${MIN_UNITS}, got ${ngram}: shorter n-grams are common phrases, found in nearly every document`, { hint: 'published rules use 8 to 13 (--ngram auto chooses in that range)' });
+    throw new ContamError('BAD_ARGUMENT', `expected --ngram to be at least ${MIN_UNITS}, got ${ngram}: shorter n-grams are common phrases, found in nearly every document`, { hint: "published rules use 8 to 13 (ngram 'auto' chooses in that range)" });
   }
   const minWords = Math.min(options.minWords ?? 8, ngram);
   if (!Number.isInteger(minWords) || minWords < 1) {
-    throw new ContamError('BAD_ARGUMENT', `expected --min-words to be a whole number from 1 up, got ${options.minWords}`);
+    throw new ContamError('BAD_ARGUMENT', `expected minWords to be a whole number from 1 up, got ${options.minWords}`);
   }
   if (minWords < MIN_UNITS) {
     throw new ContamError('BAD_ARGUMENT', `expected --min-words to be at least ${MIN_UNITS}, got ${minWords}: a field of fewer words, matched whole, is found in nearly every document`, { hint: 'the default is 8' });
   }
   if (unit !== 'word' && unit !== 'token') {
-    throw new ContamError('BAD_ARGUMENT', `expected --unit to be word or token, got ${String(unit)}`);
+    throw new ContamError('BAD_ARGUMENT', `expected unit to be 'word' or 'token', got ${String(unit)}`);
   }
   const encoding = unit === 'token' ? (options.encoding ?? 'cl100k_base') : null;
   if (encoding !== null && encoding !== 'cl100k_base' && encoding !== 'o200k_base') {
-    throw new ContamError('BAD_ARGUMENT', `expected --encoding to be cl100k_base or o200k_base, got ${String(encoding)}`);
+    throw new ContamError('BAD_ARGUMENT', `expected encoding to be 'cl100k_base' or 'o200k_base', got ${String(encoding)}`);
   }
   let minhash: MinhashConfig | null = null;
   if (options.minhash !== undefined && options.minhash !== false) {
     minhash = { ...MINHASH_DEFAULTS, ...(typeof options.minhash === 'object' ? options.minhash : {}) };
     const { shingle, bands, rows, minContainment } = minhash;
-    for (const [name, v, max] of [['--minhash-ngram', shingle, 100], ['--bands', bands, 1000], ['--rows', rows, 100]] as const) {
+    for (const [name, v, max] of [['minhash.shingle', shingle, 100], ['minhash.bands', bands, 1000], ['minhash.rows', rows, 100]] as const) {
       if (!Number.isInteger(v) || v < 1 || v > max) throw new ContamError('BAD_ARGUMENT', `expected ${name} to be a whole number from 1 to ${max}, got ${v}`);
     }
-    if (bands * rows > 4096) throw new ContamError('BAD_ARGUMENT', `expected --bands x --rows to be at most 4096, got ${bands * rows}`);
-    if (!(minContainment > 0 && minContainment <= 1)) throw new ContamError('BAD_ARGUMENT', `expected --min-containment to be above 0 and at most 1, got ${minContainment}`);
+    if (bands * rows > 4096) throw new ContamError('BAD_ARGUMENT', `expected minhash.bands x minhash.rows to be at most 4096, got ${bands * rows}`);
+    if (!(minContainment > 0 && minContainment <= 1)) throw new ContamError('BAD_ARGUMENT', `expected minhash.minContainment to be above 0 and at most 1, got ${minContainment}`);
   }
   return { unit, ngram, ngramAuto, minWords, encoding, normalization: NORMALIZATION, seed: options.seed ?? 0, templates: options.templates ?? true, minhash };
 }

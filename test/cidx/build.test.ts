@@ -72,7 +72,9 @@ test('the probe leaves a stride that no copy of the shortest entry can fall betw
 });
 
 test('the configuration is validated with messages that say what was expected', (t) => {
-  t.throws(() => shingleConfig({ ngram: 0 }), { code: 'BAD_ARGUMENT', message: /expected --ngram to be a whole number from 1 to 1000, got 0/ } as never);
+  t.throws(() => shingleConfig({ ngram: 0 }), { code: 'BAD_ARGUMENT', message: /^expected ngram to be a whole number from 1 to 1000, got 0$/ } as never);
+  t.throws(() => shingleConfig({ minhash: { bands: 100, rows: 50 } }), { code: 'BAD_ARGUMENT', message: /^expected minhash.bands x minhash.rows to be at most 4096, got 5000$/ } as never);
+  t.throws(() => shingleConfig({ encoding: 'p50k' as never, unit: 'token' }), { code: 'BAD_ARGUMENT', message: /^expected encoding to be 'cl100k_base' or 'o200k_base', got p50k$/ } as never);
   t.is(shingleConfig({ ngram: 5 }).minWords, 5);
   t.is(shingleConfig({ unit: 'token' }).encoding, 'cl100k_base');
   t.is(shingleConfig({}).encoding, null);
