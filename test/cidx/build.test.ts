@@ -1,6 +1,6 @@
 import test from 'ava';
 import { buildIndex, shingleConfig } from '../../src/cidx/build.js';
-import { entryLength, type ContamIndex } from '../../src/cidx/contam-index.js';
+import { entryLength, wordSegment, type ContamIndex } from '../../src/cidx/contam-index.js';
 import { SampleWords } from '../../src/cidx/sample-text.js';
 import { WordUnits } from '../../src/text/units.js';
 import type { BenchmarkSource, EvalSample } from '../../src/types.js';
@@ -53,6 +53,15 @@ test('a sample whose fields are each too short but together reach min-words is s
   t.deepEqual(Array.from(index.samples.whole), [1, 1]);
   t.deepEqual(Array.from(index.segments.entryStart), [0, 2, 2, 3, 3]);
   t.deepEqual(entryLengths(index), [13, 13, 9]);
+});
+
+test("a word's segment is found past empty fields and across blocks of words", async (t) => {
+  // Fields of 20, 0, 10, 0, 0 and 17 words, then a sample of 3: words 0-19, 20-29, 30-46, 47-49.
+  const index = await buildIndex([bench([[words(20, 'a'), '', words(10, 'b'), '', '', words(17, 'c')], [words(3, 'd')]])]);
+  t.deepEqual(Array.from(index.segments.wordStart), [0, 20, 20, 30, 30, 30, 47, 50]);
+  const expected = [...Array(20).fill(0), ...Array(10).fill(2), ...Array(17).fill(5), 6, 6, 6];
+  t.deepEqual(Array.from({ length: 50 }, (_, w) => wordSegment(index, w)), expected);
+  t.deepEqual(entryLengths(index), [...Array(8).fill(13), 10, ...Array(5).fill(13)]);
 });
 
 test('the probe leaves a stride that no copy of the shortest entry can fall between', async (t) => {
