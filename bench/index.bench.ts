@@ -56,10 +56,17 @@ async function realSamples(): Promise<string[]> {
   return texts;
 }
 
-/** Write `n` samples as `{id, text}` JSONL (reused when there). */
-async function evalFile(n: number, real: string[]): Promise<string> {
-  const file = path.join(out, `index-bench-${n}.jsonl`);
-  if (existsSync(file)) return file;
+/**
+ * Samples per eval file: the eval reader decodes a file as one string, and V8's strings stop
+ * at 2^29 - 24 UTF-16 units (a 700 MB file of 1M samples was refused as "not valid UTF-8").
+ */
+const PART = 250_000;
+
+/** Write `n` samples as `{id, text}` JSONL, PART samples a file (reused when there); their paths. */
+async function evalFiles(n: number, real: string[]): Promise<string[]> {
+  const parts = Math.ceil(n / PART);
+  const files = Array.from({ length: parts }, (_, k) => path.join(out, parts === 1 ? `index-bench-${n}.jsonl` : `index-bench-${n}-part${k}.jsonl`));
+  if (files.every((f) => existsSync(f))) return files;
   const prose = sourceDocuments()
     .map((d) => d.text)
     .join(' ');
@@ -78,9 +85,12 @@ async function evalFile(n: number, real: string[]): Promise<string> {
     }
     return words.join(' ');
   };
-  const tmp = `${file}.tmp`;
-  const stream = createWriteStream(tmp);
+  let stream = createWriteStream(`${files[0]}.tmp`);
   for (let i = 0; i < n; i++) {
+    if (i > 0 && i % PART === 0) {
+      await new Promise((resolve) => stream.end(resolve));
+      stream = createWriteStream(`${files[i / PART]}.tmp`);
+    }
     let text: string;
     if (n <= real.length) text = real[Math.floor((i * real.length) / n)]!;
     else if (i < real.length) text = real[i]!;
@@ -97,8 +107,8 @@ async function evalFile(n: number, real: string[]): Promise<string> {
     if (!stream.write(`${JSON.stringify({ id: `s${i}`, text })}\n`)) await new Promise((resolve) => stream.once('drain', resolve));
   }
   await new Promise((resolve) => stream.end(resolve));
-  renameSync(tmp, file);
-  return file;
+  for (const file of files) renameSync(`${file}.tmp`, file);
+  return files;
 }
 
 /**
@@ -183,8 +193,8 @@ for (const n of sizes) {
     console.log(`${n} samples: skipped (--skip-index-1m)`);
     continue;
   }
-  const evals = await evalFile(n, real);
-  const r = buildAndLoad(n, String(n), [`bench=${evals}#text`]);
+  const evals = await evalFiles(n, real);
+  const r = buildAndLoad(n, String(n), evals.map((file, k) => `${evals.length === 1 ? 'bench' : `bench${k}`}=${file}#text`));
   results.push(r);
   report(`${n} samples`, r);
 }
