@@ -59,7 +59,10 @@ function legacyBytes(index, headerBytes) {
   }
   let capacity = 16;
   while (capacity < anchors * 2) capacity *= 2;
-  const strings = Buffer.byteLength(JSON.stringify({ ids: index.samples.id, texts: index.samples.text, fields: index.segments.field }));
+  // The JSON {"ids":[...],"texts":[...],"fields":[...]}, counted piece by piece: past about 512 MB
+  // it is longer than a V8 string can be (format 3 could not write 1M samples' texts at all).
+  const array = (list) => 2 + Math.max(0, list.length - 1) + list.reduce((sum, x) => sum + Buffer.byteLength(JSON.stringify(x)), 0);
+  const strings = '{"ids":,"texts":,"fields":}'.length + array(index.samples.id) + array(index.samples.text) + array(index.segments.field);
   const sections = [
     ...[4 * n, 4 * n, 4 * (n + 1), 4 * (n + 1), n],
     ...[4 * segments, 4 * (segments + 1), 4 * (segments + 1), segments],
