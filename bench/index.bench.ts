@@ -17,12 +17,18 @@
  * the time to read the bytes; and the growth from size to size, which is
  * linear when the ratios match the sizes'.
  *
+ * Before: the same index's bytes in format 3 (the layout before index format
+ * 4), counted in the same run from the loaded index (bench/index-load.mjs);
+ * build time, peak RSS and load time of format 3 cannot run in this checkout,
+ * so they are printed as measured by this bench on this machine before the
+ * change (BEFORE), labelled so.
+ *
  * The 1M case is skipped when the 10k and 100k builds predict, by linear
  * growth, more than --index-minutes or more than 80% of the machine's memory
  * (the prediction is printed), or when --skip-index-1m is given.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseEvalArgument, readEvalSamples } from '../src/readers/evals/evals.js';
@@ -39,6 +45,7 @@ const sizes = (option('sizes') ?? '10000,100000,1000000').split(',').map(Number)
 const skip1m = args.includes('--skip-index-1m');
 const budgetMinutes = Number(option('index-minutes') ?? 10);
 const out = path.resolve(import.meta.dirname, 'out');
+mkdirSync(out, { recursive: true });
 const cli = path.resolve(import.meta.dirname, '../dist/src/cli/main.js');
 
 /** The texts of the 7 benchmarks' samples, their segments joined by newlines, benchmark by benchmark. */
@@ -49,10 +56,17 @@ async function realSamples(): Promise<string[]> {
   return texts;
 }
 
-/** Write `n` samples as `{id, text}` JSONL (reused when there). */
-async function evalFile(n: number, real: string[]): Promise<string> {
-  const file = path.join(out, `index-bench-${n}.jsonl`);
-  if (existsSync(file)) return file;
+/**
+ * Samples per eval file: the eval reader decodes a file as one string, and V8's strings stop
+ * at 2^29 - 24 UTF-16 units (a 700 MB file of 1M samples was refused as "not valid UTF-8").
+ */
+const PART = 250_000;
+
+/** Write `n` samples as `{id, text}` JSONL, PART samples a file (reused when there); their paths. */
+async function evalFiles(n: number, real: string[]): Promise<string[]> {
+  const parts = Math.ceil(n / PART);
+  const files = Array.from({ length: parts }, (_, k) => path.join(out, parts === 1 ? `index-bench-${n}.jsonl` : `index-bench-${n}-part${k}.jsonl`));
+  if (files.every((f) => existsSync(f))) return files;
   const prose = sourceDocuments()
     .map((d) => d.text)
     .join(' ');
@@ -71,9 +85,12 @@ async function evalFile(n: number, real: string[]): Promise<string> {
     }
     return words.join(' ');
   };
-  const tmp = `${file}.tmp`;
-  const stream = createWriteStream(tmp);
+  let stream = createWriteStream(`${files[0]}.tmp`);
   for (let i = 0; i < n; i++) {
+    if (i > 0 && i % PART === 0) {
+      await new Promise((resolve) => stream.end(resolve));
+      stream = createWriteStream(`${files[i / PART]}.tmp`);
+    }
     let text: string;
     if (n <= real.length) text = real[Math.floor((i * real.length) / n)]!;
     else if (i < real.length) text = real[i]!;
@@ -90,14 +107,28 @@ async function evalFile(n: number, real: string[]): Promise<string> {
     if (!stream.write(`${JSON.stringify({ id: `s${i}`, text })}\n`)) await new Promise((resolve) => stream.once('drain', resolve));
   }
   await new Promise((resolve) => stream.end(resolve));
-  renameSync(tmp, file);
-  return file;
+  for (const file of files) renameSync(`${file}.tmp`, file);
+  return files;
 }
 
+/**
+ * Format 3 as this bench measured it on this machine (2 cores shared, load average about 12),
+ * 2026-11-30, at commit 3f08b51: bytes per shingle, build seconds, build peak RSS MB, load seconds.
+ */
+const BEFORE: Record<string, { perShingle: number; buildSeconds: number; rssMb: number; loadSeconds: number }> = {
+  '7-benchmarks': { perShingle: 136.7, buildSeconds: 35.5, rssMb: 967, loadSeconds: 7.44 },
+  '10000': { perShingle: 99.6, buildSeconds: 11.6, rssMb: 344, loadSeconds: 2.09 },
+  '100000': { perShingle: 127.4, buildSeconds: 306.1, rssMb: 2570, loadSeconds: 52.18 },
+};
+const BEFORE_1M = 'skipped by this bench before: predicted 51 min to build, peak RSS 24.2 GB';
+
 interface Built {
+  name: string;
   samples: number;
   shingles: number;
   bytes: number;
+  /** The same index in format 3, counted in-process. */
+  format3Bytes: number;
   buildSeconds: number;
   rssMb: number;
   readSeconds: number;
@@ -121,17 +152,25 @@ function buildAndLoad(n: number, name: string, evalArgs: string[]): Built {
   const info = JSON.parse(build.stdout) as { shingles: number };
   const load = spawnSync(process.execPath, [path.join(import.meta.dirname, 'index-load.mjs'), index], { encoding: 'utf8' });
   if (load.status !== 0) throw new Error(`loading ${index} failed: ${load.stderr}`);
-  const l = JSON.parse(load.stdout.trim()) as { bytes: number; read_s: number; load_s: number; rss_mb: number };
-  return { samples: n, shingles: info.shingles, bytes: statSync(index).size, buildSeconds, rssMb: Number(readFileSync(rssFile, 'utf8')), readSeconds: l.read_s, loadSeconds: l.load_s, loadRssMb: l.rss_mb };
+  const l = JSON.parse(load.stdout.trim()) as { bytes: number; read_s: number; load_s: number; rss_mb: number; format3_bytes: number };
+  return { name, samples: n, shingles: info.shingles, bytes: statSync(index).size, format3Bytes: l.format3_bytes, buildSeconds, rssMb: Number(readFileSync(rssFile, 'utf8')), readSeconds: l.read_s, loadSeconds: l.load_s, loadRssMb: l.rss_mb };
 }
 
 console.log(`# index growth (node ${process.version}, ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; contam index defaults, 13-grams)`);
 const real = await realSamples();
 console.log(`real samples of the 7 benchmarks: ${real.length}; past them, synthetic samples from ../shared/data/corpus prose`);
-const report = (label: string, r: Built) =>
+const report = (label: string, r: Built) => {
   console.log(
     `${label}: ${r.shingles} shingles, ${(r.bytes / 1e6).toFixed(1)} MB on disk = ${(r.bytes / r.shingles).toFixed(1)} bytes per shingle (target: at most 24); build ${r.buildSeconds.toFixed(1)} s, peak RSS ${r.rssMb} MB; load ${r.loadSeconds.toFixed(2)} s (${(r.bytes / 1e6 / r.loadSeconds).toFixed(0)} MB/s) against ${r.readSeconds.toFixed(2)} s to read its bytes (${(r.loadSeconds / r.readSeconds).toFixed(1)}x), peak RSS ${r.loadRssMb} MB`,
   );
+  const before = BEFORE[r.name];
+  const measured = before
+    ? `; measured before the change (format 3, this machine, not this run): ${before.perShingle} bytes per shingle, build ${before.buildSeconds} s, peak RSS ${before.rssMb} MB, load ${before.loadSeconds} s`
+    : r.samples >= 1_000_000
+      ? `; ${BEFORE_1M}`
+      : '';
+  console.log(`  before, format 3: the same index counted in this run ${(r.format3Bytes / 1e6).toFixed(1)} MB = ${(r.format3Bytes / r.shingles).toFixed(1)} bytes per shingle (${(r.format3Bytes / r.bytes).toFixed(1)}x the bytes now)${measured}`);
+};
 {
   const seven = [...benchmarkArguments(), `squad=${SHARED_DATA}/squad/dev-v1.1.qa.jsonl.gz`];
   const r = buildAndLoad(real.length, '7-benchmarks', seven);
@@ -154,8 +193,8 @@ for (const n of sizes) {
     console.log(`${n} samples: skipped (--skip-index-1m)`);
     continue;
   }
-  const evals = await evalFile(n, real);
-  const r = buildAndLoad(n, String(n), [`bench=${evals}#text`]);
+  const evals = await evalFiles(n, real);
+  const r = buildAndLoad(n, String(n), evals.map((file, k) => `${evals.length === 1 ? 'bench' : `bench${k}`}=${file}#text`));
   results.push(r);
   report(`${n} samples`, r);
 }

@@ -148,7 +148,7 @@ const { index } = await indexBenchmarks(evals, { templates: false });
 const indexFile = path.join(out, 'bench.cidx');
 mkdirSync(out, { recursive: true });
 await writeIndexFile(index, indexFile);
-console.log(`index: ${index.samples.row.length} samples of 6 benchmarks, ${index.entries.segment.length} 13-gram shingles, built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(`index: ${index.samples.row.length} samples of 6 benchmarks, ${index.entries.count} 13-gram shingles, built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 // `check`'s defaults: the graded verdict's index (template words discounted; near-duplicates are its evidence runs).
 const defaultsFile = path.join(out, 'bench-defaults.cidx');
 await writeIndexFile((await indexBenchmarks(evals)).index, defaultsFile);

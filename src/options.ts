@@ -12,7 +12,7 @@
 import os from 'node:os';
 import { MIN_FPR } from './cidx/bloom.js';
 import type { IndexOptions } from './cidx/build.js';
-import { NEAR_DEFAULTS } from './cidx/minhash-index.js';
+import { MINHASH_DEFAULTS } from './cidx/minhash-index.js';
 import { JSONL_PART_BYTES } from './readers/corpus/jsonl.js';
 import type { ScanStateOptions } from './scan/scan.js';
 import { ContamError } from './errors.js';
@@ -29,7 +29,7 @@ export const DEFAULTS = {
   minWords: 8,
   fpr: 0.001,
   templates: true,
-  minhash: NEAR_DEFAULTS,
+  minhash: MINHASH_DEFAULTS,
   columns: { text: 'text', id: 'id' },
   rule: { name: 'graded', minOverlap: 0 },
   /** The fraction a PaLM-style rule (`min-overlap`) needs; `idf-overlap`'s is 0.5. */

@@ -131,11 +131,11 @@ export interface ShingleConfig {
   /** Whether template words (shared by many samples, index/template.ts) are discounted. @default true */
   templates: boolean;
   /** MinHash/LSH near-duplicate detection, or null when off. */
-  near: NearDuplicateConfig | null;
+  minhash: MinhashConfig | null;
 }
 
-/** Near-duplicate (MinHash/LSH) settings, recorded in the index. */
-export interface NearDuplicateConfig {
+/** MinHash/LSH near-duplicate settings, recorded in the index. */
+export interface MinhashConfig {
   /** Shingle length in units. @default 5 */
   shingle: number;
   /** LSH bands. @default 20 */

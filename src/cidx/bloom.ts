@@ -61,13 +61,13 @@ export class BloomFilter {
   /** A filter sized for `keys` keys at false-positive rate `fpr` or better. */
   static forCapacity(keys: number, fpr: number): BloomFilter {
     if (!(fpr >= MIN_FPR && fpr < 1)) {
-      throw new ContamError('BAD_ARGUMENT', `expected --fpr to be a number from ${MIN_FPR} to below 1, got ${fpr}`, { hint: 'Bloom hits are verified, so a lower rate only costs memory; the default is 0.001' });
+      throw new ContamError('BAD_ARGUMENT', `expected fpr to be a number from ${MIN_FPR} to below 1, got ${fpr}`, { hint: 'Bloom hits are verified, so a lower rate only costs memory; the default is 0.001' });
     }
     const n = Math.max(keys, 1);
     // Start from the size a standard Bloom filter would need; blocking only ever needs more.
     const ideal = (-n * Math.log(fpr)) / (Math.LN2 * Math.LN2);
     if (ideal > MAX_BITS) {
-      throw new ContamError('BAD_ARGUMENT', `a Bloom filter of ${n} keys at --fpr ${fpr} needs ${(ideal / 8 / 2 ** 30).toFixed(1)} GiB, over the ${MAX_BITS / 8 / 2 ** 30} GiB contam allows`, { hint: 'raise --fpr, or index fewer benchmarks at once' });
+      throw new ContamError('BAD_ARGUMENT', `a Bloom filter of ${n} keys at fpr ${fpr} needs ${(ideal / 8 / 2 ** 30).toFixed(1)} GiB, over the ${MAX_BITS / 8 / 2 ** 30} GiB contam allows`, { hint: 'raise fpr, or index fewer benchmarks at once' });
     }
     let m = BLOCK_BITS;
     while (m * 2 <= ideal) m *= 2;

@@ -13,20 +13,24 @@
  * (m - w + 1)-th window of a document to meet one of them; from that anchor it
  * extends the match along the diagonal, word by word, and reads off every entry
  * the verified run covers (the bff-style stride). See `probeFor`.
+ *
+ * Entries are counted, not listed (see contam-index.ts): a segment's entries
+ * are numbered from its first, one per position.
  */
 import { ContamError } from '../errors.js';
 import { NORMALIZATION } from '../text/normalize.js';
 import { shingleKey } from '../text/shingle.js';
 import { createUnitExtractor } from '../text/units.js';
-import type { BenchmarkSource, EvalSample, NearDuplicateConfig, ShingleConfig, ShingleUnit, TokenEncoding } from '../types.js';
+import type { BenchmarkSource, EvalSample, MinhashConfig, ShingleConfig, ShingleUnit, TokenEncoding } from '../types.js';
 import { BloomFilter } from './bloom.js';
-import type { ContamIndex } from './contam-index.js';
-import { buildNearIndex, NEAR_DEFAULTS } from './minhash-index.js';
+import { indexEntries, SEGMENT_BLOCK, type ContamIndex } from './contam-index.js';
+import { buildMinhashIndex, MINHASH_DEFAULTS } from './minhash-index.js';
 import { ROLE_DISTRACTOR, ROLE_INPUT, ROLE_LABEL } from './contam-index.js';
-import { ShingleTable } from './shingle-table.js';
+import { AnchorTable, distinctKeys } from './anchor-table.js';
+import { encodeTexts } from './sample-text.js';
 import { templateWords } from './template.js';
 
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 export interface IndexOptions {
   /** @default 'word' */
@@ -47,7 +51,7 @@ export interface IndexOptions {
    * MinHash/LSH near-duplicates over sliding document windows: true or settings to turn on.
    * The graded verdict finds near-duplicates from the exact scan's anchors without it. @default off
    */
-  minhash?: boolean | Partial<NearDuplicateConfig>;
+  minhash?: boolean | Partial<MinhashConfig>;
 }
 
 /** The shingle configuration that `options` stand for, validated. */
@@ -58,39 +62,39 @@ export function shingleConfig(options: IndexOptions = {}): ShingleConfig {
   const ngramAuto = options.ngram === 'auto';
   const ngram = options.ngram === 'auto' || options.ngram === undefined ? 13 : options.ngram;
   if (!Number.isInteger(ngram) || ngram < 1 || ngram > 1000) {
-    throw new ContamError('BAD_ARGUMENT', `expected --ngram to be a whole number from 1 to 1000, got ${ngram}`);
+    throw new ContamError('BAD_ARGUMENT', `expected ngram to be a whole number from 1 to 1000, got ${ngram}`);
   }
   // Below MIN_UNITS, shingles are common phrases met in nearly every document, and the work per
   // document grows with every one of them (--ngram 1: a 78 KB corpus, 3 benchmarks, 4.0 s and
   // 260 MB, against 1.0 s and 77 MB from 3 to 13).
   if (ngram < MIN_UNITS) {
-    throw new ContamError('BAD_ARGUMENT', `expected --ngram to be at least ${MIN_UNITS}, got ${ngram}: shorter n-grams are common phrases, found in nearly every document`, { hint: 'published rules use 8 to 13 (--ngram auto chooses in that range)' });
+    throw new ContamError('BAD_ARGUMENT', `expected --ngram to be at least ${MIN_UNITS}, got ${ngram}: shorter n-grams are common phrases, found in nearly every document`, { hint: "published rules use 8 to 13 (ngram 'auto' chooses in that range)" });
   }
   const minWords = Math.min(options.minWords ?? 8, ngram);
   if (!Number.isInteger(minWords) || minWords < 1) {
-    throw new ContamError('BAD_ARGUMENT', `expected --min-words to be a whole number from 1 up, got ${options.minWords}`);
+    throw new ContamError('BAD_ARGUMENT', `expected minWords to be a whole number from 1 up, got ${options.minWords}`);
   }
   if (minWords < MIN_UNITS) {
     throw new ContamError('BAD_ARGUMENT', `expected --min-words to be at least ${MIN_UNITS}, got ${minWords}: a field of fewer words, matched whole, is found in nearly every document`, { hint: 'the default is 8' });
   }
   if (unit !== 'word' && unit !== 'token') {
-    throw new ContamError('BAD_ARGUMENT', `expected --unit to be word or token, got ${String(unit)}`);
+    throw new ContamError('BAD_ARGUMENT', `expected unit to be 'word' or 'token', got ${String(unit)}`);
   }
   const encoding = unit === 'token' ? (options.encoding ?? 'cl100k_base') : null;
   if (encoding !== null && encoding !== 'cl100k_base' && encoding !== 'o200k_base') {
-    throw new ContamError('BAD_ARGUMENT', `expected --encoding to be cl100k_base or o200k_base, got ${String(encoding)}`);
+    throw new ContamError('BAD_ARGUMENT', `expected encoding to be 'cl100k_base' or 'o200k_base', got ${String(encoding)}`);
   }
-  let near: NearDuplicateConfig | null = null;
+  let minhash: MinhashConfig | null = null;
   if (options.minhash !== undefined && options.minhash !== false) {
-    near = { ...NEAR_DEFAULTS, ...(typeof options.minhash === 'object' ? options.minhash : {}) };
-    const { shingle, bands, rows, minContainment } = near;
-    for (const [name, v, max] of [['--minhash-ngram', shingle, 100], ['--bands', bands, 1000], ['--rows', rows, 100]] as const) {
+    minhash = { ...MINHASH_DEFAULTS, ...(typeof options.minhash === 'object' ? options.minhash : {}) };
+    const { shingle, bands, rows, minContainment } = minhash;
+    for (const [name, v, max] of [['minhash.shingle', shingle, 100], ['minhash.bands', bands, 1000], ['minhash.rows', rows, 100]] as const) {
       if (!Number.isInteger(v) || v < 1 || v > max) throw new ContamError('BAD_ARGUMENT', `expected ${name} to be a whole number from 1 to ${max}, got ${v}`);
     }
-    if (bands * rows > 4096) throw new ContamError('BAD_ARGUMENT', `expected --bands x --rows to be at most 4096, got ${bands * rows}`);
-    if (!(minContainment > 0 && minContainment <= 1)) throw new ContamError('BAD_ARGUMENT', `expected --min-containment to be above 0 and at most 1, got ${minContainment}`);
+    if (bands * rows > 4096) throw new ContamError('BAD_ARGUMENT', `expected minhash.bands x minhash.rows to be at most 4096, got ${bands * rows}`);
+    if (!(minContainment > 0 && minContainment <= 1)) throw new ContamError('BAD_ARGUMENT', `expected minhash.minContainment to be above 0 and at most 1, got ${minContainment}`);
   }
-  return { unit, ngram, ngramAuto, minWords, encoding, normalization: NORMALIZATION, seed: options.seed ?? 0, templates: options.templates ?? true, near };
+  return { unit, ngram, ngramAuto, minWords, encoding, normalization: NORMALIZATION, seed: options.seed ?? 0, templates: options.templates ?? true, minhash };
 }
 
 /**
@@ -133,7 +137,6 @@ class Column<T extends Uint32Array | Int32Array> {
 }
 
 const u32 = () => new Column(Uint32Array);
-const i32 = () => new Column(Int32Array);
 
 /** Index the samples of several benchmarks under one configuration. */
 export async function buildIndex(
@@ -156,18 +159,9 @@ export async function buildIndex(
   const wholeSample: number[] = [];
   const segField: string[] = [];
   let wordCount = 0;
-  // Normalized words back to back; a segment's words are encoded in one call, joined by spaces
-  // (no word holds one), and copied here without them.
-  let wordBytes = new Uint8Array(1 << 20);
-  let wordByteLength = 0;
-  const wordOffsets = u32();
-  const encoder = new TextEncoder();
   const wordHash = u32();
-  const wordStart = i32();
-  const wordEnd = i32();
-  const entrySegment = u32();
-  const entryPosition = u32();
-  const entryLength = u32();
+  const segTextStart = u32();
+  let entries = 0;
 
   const perBenchmarkNgram: number[] = [];
   const segEntryStart = u32();
@@ -192,23 +186,13 @@ export async function buildIndex(
         segWordStart.push(wordCount);
         segRole.push(segment.label ? ROLE_LABEL : segment.distractor ? ROLE_DISTRACTOR : ROLE_INPUT);
         segField.push(segment.field);
-        const { units: u, texts } = units.extractWithText(segment.text);
-        const joined = encoder.encode(texts.join(' '));
-        if (wordByteLength + joined.length > wordBytes.length) {
-          const grown = new Uint8Array(Math.max(wordBytes.length * 2, wordByteLength + joined.length));
-          grown.set(wordBytes.subarray(0, wordByteLength));
-          wordBytes = grown;
-        }
-        let at = 0;
-        for (let k = 0; k < u.count; k++) {
-          wordOffsets.push(wordByteLength);
-          while (at < joined.length && joined[at] !== 32) wordBytes[wordByteLength++] = joined[at++]!;
-          at++;
-          wordCount++;
-          wordHash.push(u.hashes[k]!);
-          wordStart.push(u.starts[k]! + offset);
-          wordEnd.push(u.ends[k]! + offset);
-        }
+        segTextStart.push(offset);
+        // Only the hashes are kept: a scan re-derives the rest from the text (sample-text.ts). With
+        // extract() here, a scan later in the same process normalized at half the speed (V8 tunes
+        // the normalizer to its first callers); extractWithText leaves it tuned as before.
+        const u = units.extractWithText(segment.text).units;
+        for (let k = 0; k < u.count; k++) wordHash.push(u.hashes[k]!);
+        wordCount += u.count;
         length += u.count;
         parts.push(segment.text);
         offset += segment.text.length + 1;
@@ -222,55 +206,48 @@ export async function buildIndex(
     // Pass 2: shingles, per segment so none spans two fields; a sample with none whose
     // fields together reach minWords (a short multiple-choice item) is shingled whole.
     for (let s = firstSample; s < sampleIds.length; s++) {
-      entryStart.push(entrySegment.length);
+      entryStart.push(entries);
       const segFirst = segmentStart.data[s]!;
       const segEnd = s + 1 < sampleIds.length ? segmentStart.data[s + 1]! : segSample.length;
       for (let g = segFirst; g < segEnd; g++) {
         const first = segWordStart.data[g]!;
         const count = (g + 1 < segSample.length ? segWordStart.data[g + 1]! : wordCount) - first;
-        segEntryStart.push(entrySegment.length);
+        segEntryStart.push(entries);
         if (count >= ngram) {
-          for (let p = 0; p + ngram <= count; p++) {
-            entrySegment.push(g);
-            entryPosition.push(p);
-            entryLength.push(ngram);
-          }
+          entries += count - ngram + 1;
           if (ngram < shortest) shortest = ngram;
         } else if (count >= minWords) {
-          entrySegment.push(g);
-          entryPosition.push(0);
-          entryLength.push(count);
+          entries += 1;
           if (count < shortest) shortest = count;
         }
       }
       const sampleFirst = segFirst < segEnd ? segWordStart.data[segFirst]! : wordCount;
       const sampleEnd = segEnd < segSample.length ? segWordStart.data[segEnd]! : wordCount;
       const total = sampleEnd - sampleFirst;
-      if (entrySegment.length === entryStart.data[s]! && segEnd > segFirst && total >= minWords) {
+      if (entries === entryStart.data[s]! && segEnd > segFirst && total >= minWords) {
         // Entries of the whole sample belong to its first segment, at sample positions
         // (the segment starts the sample, so its positions are the sample's).
         wholeSample[s] = 1;
         const length = Math.min(ngram, total);
-        for (let p = 0; p + length <= total; p++) {
-          entrySegment.push(segFirst);
-          entryPosition.push(p);
-          entryLength.push(length);
-        }
-        for (let g = segFirst + 1; g < segEnd; g++) segEntryStart.data[g] = entrySegment.length;
+        entries += total - length + 1;
+        for (let g = segFirst + 1; g < segEnd; g++) segEntryStart.data[g] = entries;
         if (length < shortest) shortest = length;
       }
     }
   });
   segmentStart.push(segSample.length);
-  entryStart.push(entrySegment.length);
-  segEntryStart.push(entrySegment.length);
+  entryStart.push(entries);
+  segEntryStart.push(entries);
   segWordStart.push(wordCount);
 
   // Anchors: every window of the probe width over each sample that has entries, across
-  // its fields (a copy joins them). Every anchor is posted: the table serves every rule.
+  // its fields (a copy joins them).
   const probe = probeFor(Number.isFinite(shortest) ? shortest : config.minWords);
-  const wordSegment = new Uint32Array(new SharedArrayBuffer(Math.max(wordCount, 1) * 4)).subarray(0, wordCount);
+  // Each word's segment, for template detection; the index keeps one per block of words.
+  const wordSegment = new Uint32Array(wordCount);
   for (let g = 0; g < segSample.length; g++) wordSegment.fill(g, segWordStart.data[g]!, segWordStart.data[g + 1]!);
+  const segmentBlock = new Uint32Array(new SharedArrayBuffer(Math.max(Math.ceil(wordCount / SEGMENT_BLOCK), 1) * 4)).subarray(0, Math.ceil(wordCount / SEGMENT_BLOCK));
+  for (let k = 0; k < segmentBlock.length; k++) segmentBlock[k] = wordSegment[k * SEGMENT_BLOCK]!;
   const sampleWordStart = Array.from({ length: sampleIds.length + 1 }, (_, s) => segWordStart.data[segmentStart.data[s]!]!);
   const template = config.templates
     ? templateWords(wordHash.data.subarray(0, wordCount), sampleWordStart, sampleIds.length, segWordStart.data.subarray(0, segSample.length + 1), wordSegment)
@@ -292,39 +269,25 @@ export async function buildIndex(
       anchorWord.push(first + q);
     }
   }
-  wordOffsets.push(wordByteLength);
-  const allWordBytes = new Uint8Array(new SharedArrayBuffer(Math.max(wordByteLength, 1))).subarray(0, wordByteLength);
-  allWordBytes.set(wordBytes.subarray(0, wordByteLength));
-
-  const built = ShingleTable.build(keysA.data.subarray(0, keysA.length), keysB.data.subarray(0, keysB.length));
-  // Post each key's anchors as the global index of the anchor's first word, those with a
-  // word that is not template first: `live` counts them, and the graded scan reads no further.
-  const postings = built.postings;
-  const live = new Uint32Array(new SharedArrayBuffer(Math.max(built.count.length, 1) * 4));
+  // Post only the anchors with a word that is not template: the scan extends no other (an anchor
+  // of template words alone is no evidence, and a run through it is met from its other anchors).
+  // Every key goes into the Bloom filter, sized for all of them.
   const isTemplateAnchor = (w: number) => {
     for (let t = w; t < w + probe.width; t++) if (template[t] === 0) return false;
     return true;
   };
-  for (let slot = 0; slot < built.count.length; slot++) {
-    const from = built.start[slot]!;
-    const to = from + built.count[slot]!;
-    if (to === from) continue;
-    const words = Array.from(postings.subarray(from, to), (k) => anchorWord.data[k]!);
-    const alive = words.filter((w) => !isTemplateAnchor(w));
-    live[slot] = alive.length;
-    postings.set(alive.length === words.length ? words : [...alive, ...words.filter(isTemplateAnchor)], from);
-  }
-  const table = new ShingleTable(built.keyA, built.keyB, built.start, built.count, postings, live);
-  const keys = table.keys;
+  const anchors = keysA.length;
+  const table = AnchorTable.build(keysA.data, keysB.data, anchorWord.data, anchors, (i) => !isTemplateAnchor(anchorWord.data[i]!));
+  const keys = distinctKeys(keysA.data, keysB.data, anchors);
   const bloom = BloomFilter.forCapacity(keys, fpr);
-  for (let i = 0; i < keysA.length; i++) bloom.add(keysA.data[i]!, keysB.data[i]!);
+  for (let i = 0; i < anchors; i++) bloom.add(keysA.data[i]!, keysB.data[i]!);
 
   const shared = {
     segmentStart: segmentStart.shared(),
     segWordStart: segWordStart.shared(),
     wordHash: wordHash.shared(),
   };
-  const near = config.near ? buildNearIndex(config.near, samplesCount, shared.segmentStart, shared.segWordStart, shared.wordHash) : null;
+  const minhash = config.minhash ? buildMinhashIndex(config.minhash, samplesCount, shared.segmentStart, shared.segWordStart, shared.wordHash) : null;
 
   const sharedBytes = (values: number[]) => {
     const out = new Uint8Array(new SharedArrayBuffer(Math.max(values.length, 1))).subarray(0, values.length);
@@ -332,6 +295,7 @@ export async function buildIndex(
     return out;
   };
 
+  const texts = encodeTexts(sampleTexts);
   return {
     formatVersion: INDEX_FORMAT_VERSION,
     config,
@@ -341,18 +305,20 @@ export async function buildIndex(
       row: sampleRow.shared(),
       id: sampleIds,
       text: sampleTexts,
+      textBytes: texts.bytes,
+      textStart: texts.start,
       segmentStart: shared.segmentStart,
       entryStart: entryStart.shared(),
       whole: sharedBytes(wholeSample),
     },
-    segments: { sample: segSample.shared(), wordStart: shared.segWordStart, entryStart: segEntryStart.shared(), role: sharedBytes(segRole), field: segField },
-    words: { bytes: allWordBytes, offsets: wordOffsets.shared(), hash: shared.wordHash, start: wordStart.shared(), end: wordEnd.shared(), segment: wordSegment, template },
-    entries: { segment: entrySegment.shared(), position: entryPosition.shared(), length: entryLength.shared() },
+    segments: { sample: segSample.shared(), wordStart: shared.segWordStart, entryStart: segEntryStart.shared(), role: sharedBytes(segRole), textStart: segTextStart.shared(), field: segField },
+    words: { hash: shared.wordHash, segmentBlock, template },
+    entries: indexEntries(entries),
     table,
     bloom,
     keys,
     probe,
-    near,
+    minhash,
   };
 }
 

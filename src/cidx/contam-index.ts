@@ -4,21 +4,31 @@
  *
  * Layout (all typed arrays, so they can live in SharedArrayBuffers and be read
  * by scan workers without copies):
- *   samples  -> segments (one per field value)  -> words (normalized, with hashes
- *   and offsets into the sample's text) ; entries (shingles) point at a segment,
- *   a word position and a length; the ShingleTable maps probe-window keys to
- *   anchors (the index of the window's first word) and the BloomFilter screens
- *   keys before the table is touched.
+ *   samples (with their texts, as UTF-8)  -> segments (one per field value)  ->
+ *   words (their hashes, and template flags); the AnchorTable maps probe-window keys
+ *   to anchors (the index of the window's first word) and the BloomFilter
+ *   screens keys before the table is touched.
+ *
+ * Entries (shingles) are not stored: they are numbered, not listed. A
+ * segment's entries are one per word position from 0 (n-grams) or a single
+ * one at 0 covering the whole field (a short field), so entry e of segment g
+ * is position e - entryStart[g], and its length is the segment's words minus
+ * its entries plus one (entryLength). A sample shingled whole has its entries
+ * on its first segment at sample positions, the same way over the sample's
+ * words. A word's segment is found from `words.segmentBlock` (wordSegment).
+ * Nor are words' normalized bytes and text offsets: the scan re-derives them
+ * from the sample's text for the samples a document matches (sample-text.ts).
  *
  * Invariants: a sample's segments and entries are contiguous and in sample
- * order; so are a segment's entries, one per position from 0 (an n-gram) or a
- * single one at 0 covering the whole field (a short field); every window of
- * `probe.width` words of a segment with entries is posted in the table.
+ * order; so are a segment's entries; every window of `probe.width` words of a
+ * sample with entries that is not made of template words alone is posted in
+ * the table (the scan extends no other), and every one is in the Bloom filter.
  */
 import type { BenchmarkSource, ShingleConfig } from '../types.js';
 import { BloomFilter } from './bloom.js';
 import type { Probe } from './build.js';
-import type { NearIndex } from './minhash-index.js';
+import type { MinhashIndex } from './minhash-index.js';
+import { AnchorTable } from './anchor-table.js';
 import { ShingleTable } from './shingle-table.js';
 
 export interface IndexSamples {
@@ -26,8 +36,11 @@ export interface IndexSamples {
   benchmark: Uint32Array;
   row: Uint32Array;
   id: string[];
-  /** The sample's segments joined by "\n". */
+  /** The sample's segments joined by "\n" (empty in scan workers: see sampleText). */
   text: string[];
+  /** The same texts as UTF-8, back to back: text s is textBytes[textStart[s], textStart[s + 1]). */
+  textBytes: Uint8Array;
+  textStart: Uint32Array;
   /** Segment range of sample s: [segmentStart[s], segmentStart[s + 1]). */
   segmentStart: Uint32Array;
   /** Entry (shingle) range of sample s: [entryStart[s], entryStart[s + 1]). */
@@ -52,31 +65,34 @@ export interface IndexSegments {
   entryStart: Uint32Array;
   /** ROLE_INPUT, ROLE_LABEL (an answer field, a gold choice) or ROLE_DISTRACTOR (a wrong choice or answer). */
   role: Uint8Array;
+  /** Where segment g starts in its sample's text (UTF-16 units); it ends one before the next, or with the text. */
+  textStart: Uint32Array;
   /** Field path of each segment (`question`, `choices[2]`). */
   field: string[];
 }
 
 export interface IndexWords {
-  /** Normalized words as UTF-8, back to back (token ids in decimal, for token units). */
-  bytes: Uint8Array;
-  /** Word w is bytes[offsets[w], offsets[w + 1]). */
-  offsets: Uint32Array;
+  /** The unit's 32-bit value: XXH32 of a word's normalized UTF-8, or a token id. */
   hash: Uint32Array;
-  /** [start, end) offsets of the word in its sample's text. */
-  start: Int32Array;
-  end: Int32Array;
-  /** The segment each word belongs to (the table posts anchors as word indexes). */
-  segment: Uint32Array;
+  /**
+   * The segment holding word k * SEGMENT_BLOCK, for each k: a word's segment is found from
+   * its block's by stepping over the few segments that start inside the block (wordSegment).
+   */
+  segmentBlock: Uint32Array;
   /** 1 for a template word, shared by many samples (see template.ts). */
   template: Uint8Array;
 }
 
+/** Entries are derived (see the header): only their number is kept. */
 export interface IndexEntries {
-  segment: Uint32Array;
-  /** Position of the entry's first word within its segment. */
-  position: Uint32Array;
-  /** Number of words the entry covers. */
-  length: Uint32Array;
+  count: number;
+}
+
+/** Words per block of `words.segmentBlock`. */
+export const SEGMENT_BLOCK = 16;
+
+export function indexEntries(count: number): IndexEntries {
+  return { count };
 }
 
 export interface ContamIndex {
@@ -87,14 +103,14 @@ export interface ContamIndex {
   segments: IndexSegments;
   words: IndexWords;
   entries: IndexEntries;
-  table: ShingleTable;
+  table: AnchorTable;
   bloom: BloomFilter;
   /** Distinct keys inserted into the Bloom filter. */
   keys: number;
   /** The window width the scan probes, every `stride` windows (see probeFor in build.ts). */
   probe: Probe;
-  /** The MinHash/LSH index, when config.near is set. */
-  near: NearIndex | null;
+  /** The MinHash/LSH index, when config.minhash is set. */
+  minhash: MinhashIndex | null;
   /** Where the index was read from, and its checksum (for merges and checkpoints). */
   source?: { path: string; checksum: number };
 }
@@ -103,71 +119,69 @@ export function sampleCount(index: ContamIndex): number {
   return index.samples.row.length;
 }
 
-const utf8 = new TextDecoder();
-
-/** The normalized text of word `w`. */
-export function indexWord(index: ContamIndex, w: number): string {
-  return utf8.decode(index.words.bytes.subarray(index.words.offsets[w]!, index.words.offsets[w + 1]!));
+/** The segment holding index word `w`. */
+export function wordSegment(index: ContamIndex, w: number): number {
+  const wordStart = index.segments.wordStart;
+  let g = index.words.segmentBlock[Math.floor(w / SEGMENT_BLOCK)]!;
+  while (wordStart[g + 1]! <= w) g++;
+  return g;
 }
 
-/** Does word `w` of the index have exactly these UTF-8 bytes? */
-export function indexWordEquals(index: ContamIndex, w: number, bytes: Uint8Array): boolean {
-  const start = index.words.offsets[w]!;
-  const end = index.words.offsets[w + 1]!;
-  if (end - start !== bytes.length) return false;
-  const all = index.words.bytes;
-  for (let i = 0; i < bytes.length; i++) if (all[start + i] !== bytes[i]) return false;
-  return true;
+/**
+ * The words of the entries of segment `g` of sample `s`, when the segment has any: the
+ * segment's, or the sample's when it is shingled whole (its entries are then all on its first segment).
+ */
+export function entryLength(index: ContamIndex, s: number, g: number): number {
+  const { samples, segments } = index;
+  if (samples.whole[s]) {
+    const words = segments.wordStart[samples.segmentStart[s + 1]!]! - segments.wordStart[samples.segmentStart[s]!]!;
+    return words - (samples.entryStart[s + 1]! - samples.entryStart[s]!) + 1;
+  }
+  return segments.wordStart[g + 1]! - segments.wordStart[g]! - (segments.entryStart[g + 1]! - segments.entryStart[g]!) + 1;
 }
 
-type IndexArray = Uint32Array | Int32Array | Uint8Array;
+type IndexArray = Uint32Array | Int32Array | Uint16Array | Uint8Array;
+type ArrayType = 'u32' | 'i32' | 'u16' | 'u8';
 
 /** Every typed array of an index, by the name it has in the .cidx file and in worker messages. */
-export const INDEX_ARRAYS: Record<string, 'u32' | 'i32' | 'u8'> = {
+export const INDEX_ARRAYS: Record<string, ArrayType> = {
   'samples.benchmark': 'u32',
   'samples.row': 'u32',
   'samples.segmentStart': 'u32',
   'samples.entryStart': 'u32',
   'samples.whole': 'u8',
+  'samples.textBytes': 'u8',
+  'samples.textStart': 'u32',
   'segments.sample': 'u32',
   'segments.wordStart': 'u32',
   'segments.entryStart': 'u32',
   'segments.role': 'u8',
-  'words.bytes': 'u8',
-  'words.offsets': 'u32',
+  'segments.textStart': 'u32',
   'words.hash': 'u32',
-  'words.start': 'i32',
-  'words.end': 'i32',
-  'words.segment': 'u32',
+  'words.segmentBlock': 'u32',
   'words.template': 'u8',
-  'entries.segment': 'u32',
-  'entries.position': 'u32',
-  'entries.length': 'u32',
-  'table.keyA': 'u32',
-  'table.keyB': 'u32',
-  'table.start': 'u32',
-  'table.count': 'u32',
-  'table.postings': 'u32',
-  'table.live': 'u32',
+  'table.bucketStart': 'u32',
+  'table.tag': 'u16',
+  'table.anchor': 'u32',
   'bloom.bits': 'u32',
 };
 
 /** The MinHash arrays, present when the index has near-duplicate detection. */
-export const NEAR_ARRAYS: Record<string, 'u32' | 'u8'> = {
-  'near.sampleBucket': 'u8',
-  'near.keyStart': 'u32',
-  'near.keyA': 'u32',
-  'near.keyB': 'u32',
-  'near.keyWord': 'u32',
-  'near.lsh.keyA': 'u32',
-  'near.lsh.keyB': 'u32',
-  'near.lsh.start': 'u32',
-  'near.lsh.count': 'u32',
-  'near.lsh.postings': 'u32',
-  'near.lshBloom': 'u32',
+export const MINHASH_ARRAYS: Record<string, ArrayType> = {
+  'minhash.sampleBucket': 'u8',
+  'minhash.keyStart': 'u32',
+  'minhash.keyA': 'u32',
+  'minhash.keyB': 'u32',
+  'minhash.keyWord': 'u32',
+  'minhash.lsh.keyA': 'u32',
+  'minhash.lsh.keyB': 'u32',
+  'minhash.lsh.start': 'u32',
+  'minhash.lsh.count': 'u32',
+  'minhash.lsh.postings': 'u32',
+  'minhash.lshBloom': 'u32',
 };
 
-/** The typed arrays of an index by name (see INDEX_ARRAYS and NEAR_ARRAYS). */
+/** The typed arrays of an index by name (see INDEX_ARRAYS and MINHASH_ARRAYS). */
 export function indexArrays(index: ContamIndex): Record<string, IndexArray> {
   const arrays: Record<string, IndexArray> = {
     'samples.benchmark': index.samples.benchmark,
@@ -175,42 +189,35 @@ export function indexArrays(index: ContamIndex): Record<string, IndexArray> {
     'samples.segmentStart': index.samples.segmentStart,
     'samples.entryStart': index.samples.entryStart,
     'samples.whole': index.samples.whole,
+    'samples.textBytes': index.samples.textBytes,
+    'samples.textStart': index.samples.textStart,
     'segments.sample': index.segments.sample,
     'segments.wordStart': index.segments.wordStart,
     'segments.entryStart': index.segments.entryStart,
     'segments.role': index.segments.role,
-    'words.bytes': index.words.bytes,
-    'words.offsets': index.words.offsets,
+    'segments.textStart': index.segments.textStart,
     'words.hash': index.words.hash,
-    'words.start': index.words.start,
-    'words.end': index.words.end,
-    'words.segment': index.words.segment,
+    'words.segmentBlock': index.words.segmentBlock,
     'words.template': index.words.template,
-    'entries.segment': index.entries.segment,
-    'entries.position': index.entries.position,
-    'entries.length': index.entries.length,
-    'table.keyA': index.table.keyA,
-    'table.keyB': index.table.keyB,
-    'table.start': index.table.start,
-    'table.count': index.table.count,
-    'table.postings': index.table.postings,
-    'table.live': index.table.live,
+    'table.bucketStart': index.table.bucketStart,
+    'table.tag': index.table.tag,
+    'table.anchor': index.table.anchor,
     'bloom.bits': index.bloom.bits,
   };
-  const near = index.near;
-  if (near) {
+  const minhash = index.minhash;
+  if (minhash) {
     Object.assign(arrays, {
-      'near.sampleBucket': near.sampleBucket,
-      'near.keyStart': near.keyStart,
-      'near.keyA': near.keyA,
-      'near.keyB': near.keyB,
-      'near.keyWord': near.keyWord,
-      'near.lsh.keyA': near.lsh.keyA,
-      'near.lsh.keyB': near.lsh.keyB,
-      'near.lsh.start': near.lsh.start,
-      'near.lsh.count': near.lsh.count,
-      'near.lsh.postings': near.lsh.postings,
-      'near.lshBloom': near.lshBloom.bits,
+      'minhash.sampleBucket': minhash.sampleBucket,
+      'minhash.keyStart': minhash.keyStart,
+      'minhash.keyA': minhash.keyA,
+      'minhash.keyB': minhash.keyB,
+      'minhash.keyWord': minhash.keyWord,
+      'minhash.lsh.keyA': minhash.lsh.keyA,
+      'minhash.lsh.keyB': minhash.lsh.keyB,
+      'minhash.lsh.start': minhash.lsh.start,
+      'minhash.lsh.count': minhash.lsh.count,
+      'minhash.lsh.postings': minhash.lsh.postings,
+      'minhash.lshBloom': minhash.lshBloom.bits,
     });
   }
   return arrays;
@@ -222,10 +229,12 @@ export interface IndexMeta {
   config: ShingleConfig;
   benchmarks: BenchmarkSource[];
   keys: number;
+  /** Entries (shingles) in the index. */
+  entries: number;
   probe: Probe;
   bloomHashes: number;
-  nearBuckets: number[];
-  nearBloomHashes: number;
+  minhashBuckets: number[];
+  minhashBloomHashes: number;
 }
 
 export function indexMeta(index: ContamIndex): IndexMeta {
@@ -234,49 +243,61 @@ export function indexMeta(index: ContamIndex): IndexMeta {
     config: index.config,
     benchmarks: index.benchmarks,
     keys: index.keys,
+    entries: index.entries.count,
     probe: index.probe,
     bloomHashes: index.bloom.hashes,
-    nearBuckets: index.near?.buckets ?? [],
-    nearBloomHashes: index.near?.lshBloom.hashes ?? 0,
+    minhashBuckets: index.minhash?.buckets ?? [],
+    minhashBloomHashes: index.minhash?.lshBloom.hashes ?? 0,
   };
 }
 
 /**
  * Put an index together from its parts: one path for the file reader and for
- * scan workers. `strings` (sample ids and texts, segment fields) are only
- * needed to write a report; workers go without them.
+ * scan workers. `strings` (sample ids, decoded texts, segment fields) are
+ * only needed to write a report; workers go without them (a scan re-derives
+ * the texts it needs from samples.textBytes).
  */
 export function assembleIndex(meta: IndexMeta, array: (name: string) => IndexArray, strings: { ids: string[]; texts: string[]; fields: string[] } = { ids: [], texts: [], fields: [] }): ContamIndex {
   const u32 = (name: string) => array(name) as Uint32Array;
-  const near = meta.config.near;
+  const u8 = (name: string) => array(name) as Uint8Array;
+  const minhash = meta.config.minhash;
   return {
     formatVersion: meta.formatVersion,
     config: meta.config,
     benchmarks: meta.benchmarks,
-    samples: { benchmark: u32('samples.benchmark'), row: u32('samples.row'), id: strings.ids, text: strings.texts, segmentStart: u32('samples.segmentStart'), entryStart: u32('samples.entryStart'), whole: array('samples.whole') as Uint8Array },
-    segments: { sample: u32('segments.sample'), wordStart: u32('segments.wordStart'), entryStart: u32('segments.entryStart'), role: array('segments.role') as Uint8Array, field: strings.fields },
-    words: { bytes: array('words.bytes') as Uint8Array, offsets: u32('words.offsets'), hash: u32('words.hash'), start: array('words.start') as Int32Array, end: array('words.end') as Int32Array, segment: u32('words.segment'), template: array('words.template') as Uint8Array },
-    entries: { segment: u32('entries.segment'), position: u32('entries.position'), length: u32('entries.length') },
-    table: new ShingleTable(u32('table.keyA'), u32('table.keyB'), u32('table.start'), u32('table.count'), u32('table.postings'), u32('table.live')),
+    samples: {
+      benchmark: u32('samples.benchmark'),
+      row: u32('samples.row'),
+      id: strings.ids,
+      text: strings.texts,
+      textBytes: u8('samples.textBytes'),
+      textStart: u32('samples.textStart'),
+      segmentStart: u32('samples.segmentStart'),
+      entryStart: u32('samples.entryStart'),
+      whole: u8('samples.whole'),
+    },
+    segments: { sample: u32('segments.sample'), wordStart: u32('segments.wordStart'), entryStart: u32('segments.entryStart'), role: u8('segments.role'), textStart: u32('segments.textStart'), field: strings.fields },
+    words: { hash: u32('words.hash'), segmentBlock: u32('words.segmentBlock'), template: u8('words.template') },
+    entries: indexEntries(meta.entries),
+    table: new AnchorTable(u32('table.bucketStart'), array('table.tag') as Uint16Array, u32('table.anchor')),
     bloom: new BloomFilter(u32('bloom.bits'), meta.bloomHashes),
     keys: meta.keys,
     probe: meta.probe,
-    near: near
+    minhash: minhash
       ? {
-          config: near,
-          sampleBucket: array('near.sampleBucket') as Uint8Array,
-          keyStart: u32('near.keyStart'),
-          keyA: u32('near.keyA'),
-          keyB: u32('near.keyB'),
-          keyWord: u32('near.keyWord'),
-          lsh: new ShingleTable(u32('near.lsh.keyA'), u32('near.lsh.keyB'), u32('near.lsh.start'), u32('near.lsh.count'), u32('near.lsh.postings')),
-          lshBloom: new BloomFilter(u32('near.lshBloom'), meta.nearBloomHashes),
-          buckets: meta.nearBuckets,
+          config: minhash,
+          sampleBucket: u8('minhash.sampleBucket'),
+          keyStart: u32('minhash.keyStart'),
+          keyA: u32('minhash.keyA'),
+          keyB: u32('minhash.keyB'),
+          keyWord: u32('minhash.keyWord'),
+          lsh: new ShingleTable(u32('minhash.lsh.keyA'), u32('minhash.lsh.keyB'), u32('minhash.lsh.start'), u32('minhash.lsh.count'), u32('minhash.lsh.postings')),
+          lshBloom: new BloomFilter(u32('minhash.lshBloom'), meta.minhashBloomHashes),
+          buckets: meta.minhashBuckets,
         }
       : null,
   };
 }
-
 /**
  * What scan workers need of an index: its meta and every typed array
  * (SharedArrayBuffer-backed, so posting them shares rather than copies); not

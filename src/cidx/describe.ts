@@ -21,7 +21,7 @@ export function describeIndex(index: ContamIndex): IndexDescription {
     const n = index.samples.entryStart[s + 1]! - index.samples.entryStart[s]!;
     const b = perBenchmark[index.samples.benchmark[s]!]!;
     b.shingles += n;
-    const signed = index.near !== null && index.near.sampleBucket[s] !== 255;
+    const signed = index.minhash !== null && index.minhash.sampleBucket[s] !== 255;
     if (signed) b.minhash++;
     if (n === 0 && !signed) b.tooShort++;
   }
@@ -40,13 +40,13 @@ export function describeIndex(index: ContamIndex): IndexDescription {
       too_short: perBenchmark[i]!.tooShort,
       minhash_samples: perBenchmark[i]!.minhash,
     })),
-    shingles: index.entries.segment.length,
+    shingles: index.entries.count,
     keys: index.keys,
     bloom_bytes: index.bloom.size / 8,
     bloom_hashes: index.bloom.hashes,
     bloom_fpr: index.bloom.expectedFpr(index.keys),
-    minhash: index.config.near
-      ? { ...index.config.near, jaccard_threshold: lshThreshold(index.config.near.bands, index.config.near.rows), min_containment: index.config.near.minContainment }
+    minhash: index.config.minhash
+      ? { ...index.config.minhash, jaccard_threshold: lshThreshold(index.config.minhash.bands, index.config.minhash.rows), min_containment: index.config.minhash.minContainment }
       : null,
   };
 }

@@ -9,8 +9,10 @@
  *              sections              (raw little-endian typed arrays and one JSON blob), each padded to 8
  *
  * The header records the shingling configuration; scanning asks for the same
- * configuration and a mismatch is an error, never a silent miss. Sections are
- * copied into SharedArrayBuffers on load, so scan workers share one copy.
+ * configuration and a mismatch is an error, never a silent miss. A file is
+ * read in one pass into one SharedArrayBuffer and its sections are views of
+ * it (each starts at a multiple of 8), so loading copies nothing and scan
+ * workers share the one copy.
  *
  * Invariant: the checksum covers every byte of the file but its own four (the
  * magic, version, header length, the header JSON with the settings and every
@@ -27,11 +29,12 @@ import { xxh32 } from '../text/xxhash32.js';
 import type { BenchmarkSource, ShingleConfig } from '../types.js';
 import { VERSION } from '../version.js';
 import { INDEX_FORMAT_VERSION, type Probe } from './build.js';
-import { assembleIndex, INDEX_ARRAYS, indexArrays, NEAR_ARRAYS, type ContamIndex, type IndexMeta } from './contam-index.js';
+import { decodeTexts } from './sample-text.js';
+import { assembleIndex, INDEX_ARRAYS, indexArrays, MINHASH_ARRAYS, type ContamIndex, type IndexMeta } from './contam-index.js';
 
 const MAGIC = 'CIDX';
 
-type SectionType = 'u32' | 'i32' | 'u8' | 'json';
+type SectionType = 'u32' | 'i32' | 'u16' | 'u8' | 'json';
 
 interface SectionEntry {
   name: string;
@@ -48,8 +51,8 @@ export interface IndexHeader {
   counts: { samples: number; segments: number; words: number; shingles: number; keys: number };
   bloom: { bits: number; hashes: number; fpr: number };
   probe: Probe;
-  near_buckets: number[];
-  near_bloom_hashes: number;
+  minhash_buckets: number[];
+  minhash_bloom_hashes: number;
   sections: SectionEntry[];
 }
 
@@ -60,13 +63,10 @@ function pad8(n: number): number {
 /** Serialize an index to bytes. */
 export function encodeIndex(index: ContamIndex): Uint8Array {
   if (os.endianness() !== 'LE') throw new Error('contam index files are little-endian; this machine is not');
-  const strings = {
-    ids: index.samples.id,
-    texts: index.samples.text,
-    fields: index.segments.field,
-  };
+  // Texts are a section of bytes (samples.textBytes), which scan workers share.
+  const strings = { ids: index.samples.id, fields: index.segments.field };
   const typed: [string, SectionType, Uint8Array][] = [];
-  const types: Record<string, SectionType> = { ...INDEX_ARRAYS, ...NEAR_ARRAYS };
+  const types: Record<string, SectionType> = { ...INDEX_ARRAYS, ...MINHASH_ARRAYS };
   for (const [name, array] of Object.entries(indexArrays(index))) {
     typed.push([name, types[name]!, new Uint8Array(array.buffer, array.byteOffset, array.byteLength)]);
   }
@@ -88,13 +88,13 @@ export function encodeIndex(index: ContamIndex): Uint8Array {
       samples: index.samples.row.length,
       segments: index.segments.sample.length,
       words: index.words.hash.length,
-      shingles: index.entries.segment.length,
+      shingles: index.entries.count,
       keys: index.keys,
     },
     bloom: { bits: index.bloom.size, hashes: index.bloom.hashes, fpr: index.bloom.expectedFpr(index.keys) },
     probe: index.probe,
-    near_buckets: index.near?.buckets ?? [],
-    near_bloom_hashes: index.near?.lshBloom.hashes ?? 0,
+    minhash_buckets: index.minhash?.buckets ?? [],
+    minhash_bloom_hashes: index.minhash?.lshBloom.hashes ?? 0,
     sections,
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
@@ -136,9 +136,10 @@ export function decodeIndexHeader(bytes: Uint8Array, file = 'index'): { header: 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(4, true);
   if (version !== INDEX_FORMAT_VERSION) {
-    throw new ContamError('BAD_INDEX', `index format version ${version} is not supported (this contam reads version ${INDEX_FORMAT_VERSION})`, {
+    const age = version < INDEX_FORMAT_VERSION ? 'an older' : 'a newer';
+    throw new ContamError('BAD_INDEX', `index format version ${version} is not supported: ${age} contam wrote it, this one reads version ${INDEX_FORMAT_VERSION}`, {
       file,
-      hint: 'rebuild the index with this version of contam',
+      hint: 'rebuild it with `contam index`',
     });
   }
   const headerLength = view.getUint32(8, true);
@@ -183,13 +184,19 @@ function checkSections(header: IndexHeader, bodyLength: number, file: string): v
       throw corrupt(file, `section ${String(s?.name)} is out of place`);
     }
     if ((s.type === 'u32' || s.type === 'i32') && s.bytes % 4 !== 0) throw corrupt(file, `section ${s.name} is not a whole number of 4-byte values`);
+    if (s.type === 'u16' && s.bytes % 2 !== 0) throw corrupt(file, `section ${s.name} is not a whole number of 2-byte values`);
     end = pad8(s.offset + s.bytes);
   }
   if (end !== bodyLength) throw corrupt(file, `${bodyLength < end ? 'truncated' : 'trailing bytes'} (${bodyLength} bytes of sections, expected ${end})`);
 }
 
-/** Decode an index from bytes, verifying its checksum. */
+/** Decode an index from bytes, verifying its checksum; its arrays are views of `bytes`, copied first into a SharedArrayBuffer unless they are in one. */
 export function decodeIndex(bytes: Uint8Array, file = 'index'): ContamIndex {
+  if (!(bytes.buffer instanceof SharedArrayBuffer) || bytes.byteOffset % 8 !== 0) {
+    const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+    copy.set(bytes);
+    bytes = copy;
+  }
   const { header, bodyStart } = decodeIndexHeader(bytes, file);
   try {
     return assembleFromSections(bytes, header, bodyStart, file);
@@ -207,35 +214,55 @@ function assembleFromSections(bytes: Uint8Array, header: IndexHeader, bodyStart:
     if (!entry) throw corrupt(file, `missing section ${name}`);
     return bytes.subarray(bodyStart + entry.offset, bodyStart + entry.offset + entry.bytes);
   };
-  const shared = (name: string, type: 'u32' | 'i32' | 'u8') => {
+  const shared = (name: string, type: 'u32' | 'i32' | 'u16' | 'u8') => {
     const raw = section(name);
-    const buffer = new SharedArrayBuffer(Math.max(raw.byteLength, 8));
-    new Uint8Array(buffer).set(raw);
-    const n = type === 'u8' ? raw.byteLength : raw.byteLength / 4;
-    if (type === 'u32') return new Uint32Array(buffer, 0, n);
-    if (type === 'i32') return new Int32Array(buffer, 0, n);
-    return new Uint8Array(buffer, 0, n);
+    const { buffer, byteOffset } = raw;
+    if (type === 'u32') return new Uint32Array(buffer, byteOffset, raw.byteLength / 4);
+    if (type === 'i32') return new Int32Array(buffer, byteOffset, raw.byteLength / 4);
+    if (type === 'u16') return new Uint16Array(buffer, byteOffset, raw.byteLength / 2);
+    return new Uint8Array(buffer, byteOffset, raw.byteLength);
   };
-  const strings = JSON.parse(new TextDecoder().decode(section('strings'))) as { ids: string[]; texts: string[]; fields: string[] };
-  const types: Record<string, 'u32' | 'i32' | 'u8'> = { ...INDEX_ARRAYS, ...NEAR_ARRAYS };
+  const strings = JSON.parse(new TextDecoder().decode(section('strings'))) as { ids: string[]; fields: string[] };
+  const types = { ...INDEX_ARRAYS, ...MINHASH_ARRAYS };
   const meta: IndexMeta = {
     formatVersion: header.format_version,
     config: header.config,
     benchmarks: header.benchmarks,
     keys: header.counts.keys,
+    entries: header.counts.shingles,
     probe: header.probe,
     bloomHashes: header.bloom.hashes,
-    nearBuckets: header.near_buckets,
-    nearBloomHashes: header.near_bloom_hashes,
+    minhashBuckets: header.minhash_buckets,
+    minhashBloomHashes: header.minhash_bloom_hashes,
   };
-  return assembleIndex(meta, (name) => shared(name, types[name]!), strings);
+  const index = assembleIndex(meta, (name) => shared(name, types[name]!), { ...strings, texts: [] });
+  index.samples.text = decodeTexts(index.samples.textBytes, index.samples.textStart);
+  return index;
+}
+
+/** The bytes of `file`, read in one pass into a SharedArrayBuffer. */
+async function readShared(file: string): Promise<Uint8Array> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(bytes, at, size - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return bytes.subarray(0, at);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Read and verify an index file. */
 export async function readIndexFile(file: string): Promise<ContamIndex> {
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(file);
+    bytes = await readShared(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {

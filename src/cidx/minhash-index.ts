@@ -1,5 +1,5 @@
 /**
- * The near-duplicate index: for each eval sample long enough to have a
+ * The MinHash index (near-duplicates): for each eval sample long enough to have a
  * meaningful signature, its distinct short-shingle keys (sorted, for exact
  * containment) and a MinHash signature split into LSH bands.
  *
@@ -10,32 +10,22 @@
  * compared only with samples of its own size class.
  */
 import { shingleKey } from '../text/shingle.js';
+import type { MinhashConfig } from '../types.js';
 import { bandHash, lshThreshold, minhashSignature } from './minhash.js';
 import { BloomFilter } from './bloom.js';
 import { ShingleTable } from './shingle-table.js';
 
-export interface NearConfig {
-  /** Shingle length in units for MinHash. @default 5 */
-  shingle: number;
-  /** LSH bands. @default 20 */
-  bands: number;
-  /** Rows per band. @default 3 */
-  rows: number;
-  /** Containment a candidate must verify at to count. @default 0.4 */
-  minContainment: number;
-}
-
-export const NEAR_DEFAULTS: NearConfig = { shingle: 5, bands: 20, rows: 3, minContainment: 0.4 };
+export const MINHASH_DEFAULTS: MinhashConfig = { shingle: 5, bands: 20, rows: 3, minContainment: 0.4 };
 
 /** Samples shorter than this many units get no signature. */
-export const NEAR_MIN_UNITS = 8;
+export const MINHASH_MIN_UNITS = 8;
 /** Nor do samples with fewer distinct shingles than this: a signature of one or two shingles says nothing. */
-export const NEAR_MIN_SHINGLES = 4;
+export const MINHASH_MIN_SHINGLES = 4;
 /** Window length of each length bucket: bucket b holds samples of 8 * 2^b to 8 * 2^(b+1) - 1 units. */
-export const NEAR_WINDOWS = [12, 24, 48, 96, 192, 384];
+export const MINHASH_WINDOWS = [12, 24, 48, 96, 192, 384];
 
-export interface NearIndex {
-  config: NearConfig;
+export interface MinhashIndex {
+  config: MinhashConfig;
   /** Bucket of each sample, 255 when the sample has no signature. */
   sampleBucket: Uint8Array;
   /** Keys of sample s: [keyStart[s], keyStart[s + 1]). Sorted by (A, B), distinct. */
@@ -52,14 +42,14 @@ export interface NearIndex {
   buckets: number[];
 }
 
-export function nearThreshold(config: NearConfig): number {
+export function minhashThreshold(config: MinhashConfig): number {
   return lshThreshold(config.bands, config.rows);
 }
 
 export function bucketOf(units: number): number {
-  if (units < NEAR_MIN_UNITS) return 255;
+  if (units < MINHASH_MIN_UNITS) return 255;
   let b = 0;
-  while (b < NEAR_WINDOWS.length - 1 && units >= NEAR_MIN_UNITS * 2 ** (b + 1)) b++;
+  while (b < MINHASH_WINDOWS.length - 1 && units >= MINHASH_MIN_UNITS * 2 ** (b + 1)) b++;
   return b;
 }
 
@@ -69,13 +59,13 @@ const shared32 = (n: number) => new Uint32Array(new SharedArrayBuffer(Math.max(n
  * Build from the index's words: `segmentStart`/`segWordStart` describe each
  * sample's segments and their ranges in `hashes` (index-wide word hashes).
  */
-export function buildNearIndex(
-  config: NearConfig,
+export function buildMinhashIndex(
+  config: MinhashConfig,
   samples: number,
   segmentStart: Uint32Array,
   segWordStart: Uint32Array,
   hashes: Uint32Array,
-): NearIndex {
+): MinhashIndex {
   const n = config.shingle;
   const k = config.bands * config.rows;
   const sampleBucket = new Uint8Array(new SharedArrayBuffer(Math.max(samples, 1))).subarray(0, samples);
@@ -109,7 +99,7 @@ export function buildNearIndex(
       keysWord.push(p);
     }
     const bucket = bucketOf(units);
-    sampleBucket[s] = distinct.length < NEAR_MIN_SHINGLES ? 255 : bucket;
+    sampleBucket[s] = distinct.length < MINHASH_MIN_SHINGLES ? 255 : bucket;
     if (sampleBucket[s] === 255) continue;
     present.add(bucket);
     const a = Uint32Array.from(distinct, (x) => x[0]);

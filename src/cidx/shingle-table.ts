@@ -1,6 +1,6 @@
 /**
- * The exact table behind the Bloom filter: from a 64-bit shingle key to the
- * shingles (entries) of eval samples that have it. Open addressing with linear
+ * An exact table from a 64-bit key to the numbers posted under it (the MinHash
+ * index's LSH bands, to the samples that have them). Open addressing with linear
  * probing over typed arrays; the entries of one key are contiguous in
  * `postings`, so a lookup yields a range. Built in two passes (count, then
  * place) so building is linear, with no sort and no per-key object.
@@ -13,20 +13,14 @@ export class ShingleTable {
   readonly start: Uint32Array;
   readonly count: Uint32Array;
   readonly postings: Uint32Array;
-  /**
-   * Per slot, how many of its postings come first as the live ones (for the index, anchors
-   * not made of template words alone); equal to `count` when the builder ranks none.
-   */
-  readonly live: Uint32Array;
   private readonly mask: number;
 
-  constructor(keyA: Uint32Array, keyB: Uint32Array, start: Uint32Array, count: Uint32Array, postings: Uint32Array, live: Uint32Array = count) {
+  constructor(keyA: Uint32Array, keyB: Uint32Array, start: Uint32Array, count: Uint32Array, postings: Uint32Array) {
     this.keyA = keyA;
     this.keyB = keyB;
     this.start = start;
     this.count = count;
     this.postings = postings;
-    this.live = live;
     this.mask = keyA.length - 1;
   }
 

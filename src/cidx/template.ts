@@ -23,6 +23,7 @@
  * a window look more frequent, which makes a verdict more cautious, not wrong.
  */
 import { rollingShingleKeys, shingleKey } from '../text/shingle.js';
+import { KeySet } from './key-set.js';
 
 export const TEMPLATE_WIDTH = 5;
 /** Texts a window must occur in to be a template, unless it lies in a shared passage. */
@@ -79,12 +80,8 @@ export function templateWords(hashes: Uint32Array, sampleStart: ArrayLike<number
     windows += Math.max(0, sampleStart[g + 1]! - sampleStart[g]! - w + 1);
   }
   windowStart[samples] = windows;
-  let capacity = 16;
-  while (capacity < windows * 2) capacity *= 2;
-  const mask = capacity - 1;
-  const slotA = new Uint32Array(capacity);
-  const slotB = new Uint32Array(capacity);
-  const used = new Uint8Array(capacity);
+  const set = new KeySet(windows);
+  const capacity = set.capacity;
   const slotOf = new Uint32Array(windows);
   const keysA = new Uint32Array(1024);
   const keysB = new Uint32Array(1024);
@@ -94,16 +91,7 @@ export function templateWords(hashes: Uint32Array, sampleStart: ArrayLike<number
     const base = windowStart[g]!;
     for (let q = 0; q + w <= count; q += 1024) {
       const n = rollingShingleKeys(hashes.subarray(from + q, from + Math.min(count, q + 1024 + w - 1)), Math.min(count - q, 1024 + w - 1), w, keysA, keysB);
-      for (let k = 0; k < n; k++) {
-        const a = keysA[k]!;
-        const b = keysB[k]!;
-        let slot = a & mask;
-        while (used[slot] === 1 && (slotA[slot] !== a || slotB[slot] !== b)) slot = (slot + 1) & mask;
-        used[slot] = 1;
-        slotA[slot] = a;
-        slotB[slot] = b;
-        slotOf[base + q + k] = slot;
-      }
+      for (let k = 0; k < n; k++) slotOf[base + q + k] = set.add(keysA[k]!, keysB[k]!);
     }
   }
   // Places holding each window: distinct field texts it lies inside, plus distinct samples in which it

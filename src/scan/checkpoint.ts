@@ -53,7 +53,7 @@ async function fingerprint(index: ContamIndex, files: string[], parts: CorpusPar
     index: {
       config: index.config,
       samples: index.samples.row.length,
-      entries: index.entries.segment.length,
+      entries: index.entries.count,
       bloom: xxh32(new Uint8Array(bloom.buffer, bloom.byteOffset, bloom.byteLength), 0, bloom.byteLength, 0),
     },
     files: stats,

@@ -14,12 +14,13 @@
  *
  * Hot path: typed arrays reused across documents; no per-window allocation.
  */
-import { indexWordEquals, type ContamIndex } from '../cidx/contam-index.js';
+import { entryLength, wordSegment, type ContamIndex } from '../cidx/contam-index.js';
+import { SampleWords } from '../cidx/sample-text.js';
 import { BASE_A, BASE_B } from '../text/shingle.js';
 import { WordUnits, type UnitExtractor } from '../text/units.js';
 import { ROLE_INPUT, ROLE_LABEL } from '../cidx/contam-index.js';
 import { judgeCopy, type CopyEvidence } from '../verdict/evidence.js';
-import { NearScanner, type NearMatch } from './minhash-scanner.js';
+import { MinhashScanner, type MinhashMatch } from './minhash-scanner.js';
 
 /** What one document holds of one sample. */
 export interface SampleDocMatch {
@@ -86,11 +87,14 @@ export class DocumentScanner {
   private readonly units: UnitExtractor;
   /** A second extractor for re-normalizing single words during verification. */
   private readonly verifier: WordUnits;
+  /** Matched samples' units re-derived from their texts: their bytes to verify, their offsets for spans. */
+  private readonly sampleWords: SampleWords;
   private hitEntry = new Uint32Array(256);
+  private hitSample = new Uint32Array(256);
   /** Keys of the current document's probed windows. */
   private keyA = new Uint32Array(1024);
   private keyB = new Uint32Array(1024);
-  private readonly near: NearScanner | null;
+  private readonly minhash: MinhashScanner | null;
   /** Documents each entry was verified in (sparse), for the boilerplate guard. */
   readonly docFreq = new Map<number, number>();
   /** Runs found in the current document, per "segment:diagonal": [start, end) pairs of document positions. */
@@ -110,7 +114,10 @@ export class DocumentScanner {
     this.index = index;
     this.units = units;
     this.verifier = new WordUnits(index.config.seed);
-    this.near = index.near ? new NearScanner(index.near) : null;
+    // Token units are never verified byte by byte, only located: the document's extractor serves,
+    // once the document is done with its buffer (see group).
+    this.sampleWords = new SampleWords(index, units.exact ? units : this.verifier);
+    this.minhash = index.minhash ? new MinhashScanner(index.minhash) : null;
     this.minRun = index.probe.width + index.probe.stride - 1;
   }
 
@@ -134,14 +141,18 @@ export class DocumentScanner {
     this.runCount = n + 1;
   }
 
-  /** Record that entry `entry` was verified in the document (its positions live in the runs). */
-  private pushHit(n: number, entry: number): number {
+  /** Record that entry `entry` of `sample` was verified in the document (its positions live in the runs). */
+  private pushHit(n: number, entry: number, sample: number): number {
     if (n === this.hitEntry.length) {
       const e = new Uint32Array(n * 2);
       e.set(this.hitEntry);
       this.hitEntry = e;
+      const s = new Uint32Array(n * 2);
+      s.set(this.hitSample);
+      this.hitSample = s;
     }
     this.hitEntry[n] = entry;
+    this.hitSample[n] = sample;
     return n + 1;
   }
 
@@ -150,27 +161,28 @@ export class DocumentScanner {
     const units = this.units.extract(text);
     const count = units.count;
     this.counters.units += count;
+    if (!this.minhash) return this.scanExact(text, units.hashes, units.starts, units.ends, count);
+    // MinHash first: the exact scan's last step may reuse the unit buffer (see group).
+    const w0 = this.minhash.windows;
+    const c0 = this.minhash.candidates;
+    const found = this.minhash.scan(units.hashes, units.starts, units.ends, count);
+    this.counters.nearWindows += this.minhash.windows - w0;
+    this.counters.nearCandidates += this.minhash.candidates - c0;
+    this.counters.nearMatches += found.length;
     const exact = this.scanExact(text, units.hashes, units.starts, units.ends, count);
-    if (!this.near) return exact;
-    const w0 = this.near.windows;
-    const c0 = this.near.candidates;
-    const near = this.near.scan(units.hashes, units.starts, units.ends, count);
-    this.counters.nearWindows += this.near.windows - w0;
-    this.counters.nearCandidates += this.near.candidates - c0;
-    this.counters.nearMatches += near.length;
-    if (near.length === 0) return exact;
-    return this.combine(exact, near);
+    if (found.length === 0) return exact;
+    return this.combine(exact, found);
   }
 
   /** Fold MinHash matches into the exact ones: one record per sample, spans united. */
-  private combine(exact: SampleDocMatch[], near: NearMatch[]): SampleDocMatch[] {
-    const { words, segments } = this.index;
+  private combine(exact: SampleDocMatch[], found: MinhashMatch[]): SampleDocMatch[] {
+    const { segments } = this.index;
     const bySample = new Map(exact.map((m) => [m.sample, m]));
-    const n = this.index.near!.config.shingle;
-    for (const m of near) {
-      const sampleSpans = m.sampleWords.map((w) => [words.start[w]!, words.end[w + n - 1]!] as [number, number]);
+    const n = this.index.minhash!.config.shingle;
+    for (const m of found) {
+      const sampleSpans = m.sampleWords.map((w) => this.sampleWords.span(m.sample, w, w + n));
       const current = bySample.get(m.sample);
-      // Which fields the near copy touches: the segment of each matched shingle's first word.
+      // Which fields the MinHash copy touches: the segment of each matched shingle's first word.
       let inLabel = false;
       let inInput = false;
       for (const w of m.sampleWords) {
@@ -179,9 +191,9 @@ export class DocumentScanner {
         if (segments.role[g] === ROLE_LABEL) inLabel = true;
         else if (segments.role[g] === ROLE_INPUT) inInput = true;
       }
-      const nearUnits = mergeIntervals(m.sampleWords.map((w) => [w, w + n] as [number, number]));
+      const minhashUnits = mergeIntervals(m.sampleWords.map((w) => [w, w + n] as [number, number]));
       if (current) {
-        current.units = mergeIntervals([...current.units, ...nearUnits]);
+        current.units = mergeIntervals([...current.units, ...minhashUnits]);
         current.evidence = judgeCopy(this.index, m.sample, current.units);
         current.containment = m.containment;
         current.spans = mergeIntervals([...current.spans, ...m.spans]);
@@ -189,7 +201,7 @@ export class DocumentScanner {
         current.inLabel ||= inLabel;
         current.inInput ||= inInput;
       } else {
-        bySample.set(m.sample, { sample: m.sample, shingles: 0, containment: m.containment, longest: 0, spans: m.spans, sampleSpans: mergeIntervals(sampleSpans), inLabel, inInput, entries: [], units: nearUnits, evidence: judgeCopy(this.index, m.sample, nearUnits) });
+        bySample.set(m.sample, { sample: m.sample, shingles: 0, containment: m.containment, longest: 0, spans: m.spans, sampleSpans: mergeIntervals(sampleSpans), inLabel, inInput, entries: [], units: minhashUnits, evidence: judgeCopy(this.index, m.sample, minhashUnits) });
       }
     }
     return [...bySample.values()].sort((x, y) => x.sample - y.sample);
@@ -208,7 +220,7 @@ export class DocumentScanner {
   private scanExact(text: string, hashes: Uint32Array, starts: Int32Array, ends: Int32Array, count: number): SampleDocMatch[] {
     const index = this.index;
     const bloom = index.bloom;
-    const table = index.table;
+    const { bucketStart, tag: tags, anchor: anchors, mask } = index.table;
     this.runs.clear();
     this.docWords.clear();
     this.runCount = 0;
@@ -259,13 +271,16 @@ export class DocumentScanner {
         const b = keyB[w]!;
         if (!bloom.has(a, b)) continue;
         bloomHits++;
-        const slot = table.find(a, b);
-        if (slot < 0) continue;
+        // The key's bucket: extend the postings whose tag matches (see cidx/anchor-table.ts).
+        const bucket = a & mask;
+        const end = bucketStart[bucket + 1]!;
+        const tag = b >>> 16;
         const p = w * stride;
-        const start = table.start[slot]!;
-        const end = start + table.live[slot]!;
-        postings += end - start;
-        for (let k = start; k < end; k++) hits = this.extend(hits, text, hashes, starts, ends, count, p, width, table.postings[k]!);
+        for (let k = bucketStart[bucket]!; k < end; k++) {
+          if (tags[k] !== tag) continue;
+          postings++;
+          hits = this.extend(hits, text, hashes, starts, ends, count, p, width, anchors[k]!);
+        }
       }
     }
     // Counters are summed per document: a per-window increment of a property that outgrows
@@ -288,7 +303,7 @@ export class DocumentScanner {
   private extend(hits: number, text: string, hashes: Uint32Array, starts: Int32Array, ends: Int32Array, count: number, p: number, width: number, anchor: number): number {
     const index = this.index;
     const wordHash = index.words.hash;
-    const sample = index.segments.sample[index.words.segment[anchor]!]!;
+    const sample = index.segments.sample[wordSegment(index, anchor)]!;
     const first = index.segments.wordStart[index.samples.segmentStart[sample]!]!;
     const length = index.segments.wordStart[index.samples.segmentStart[sample + 1]!]! - first;
     const q = anchor - first;
@@ -319,7 +334,7 @@ export class DocumentScanner {
     while (a < p1) {
       let b = a;
       if (this.units.exact) b = p1;
-      else while (b < p1 && indexWordEquals(index, first + b - diagonal, this.docWord(text, starts, ends, b))) b++;
+      else while (b < p1 && this.sampleWords.wordEquals(sample, first + b - diagonal, this.docWord(text, starts, ends, b))) b++;
       if (b === a) {
         this.counters.rejected++;
         a++;
@@ -329,7 +344,7 @@ export class DocumentScanner {
         this.pushRun(sample, first + a - diagonal, a, b - a);
         for (let t = a; t < b; t++) {
           const e = this.entryAt(sample, first, t - diagonal);
-          if (e >= 0 && t + index.entries.length[e]! <= b) hits = this.pushHit(hits, e);
+          if (e >= 0 && t + this.atLength <= b) hits = this.pushHit(hits, e, sample);
         }
       }
       a = b;
@@ -337,17 +352,24 @@ export class DocumentScanner {
     return hits;
   }
 
-  /** The entry that starts at position `q` of sample `sample` (whose first word is `first`), or -1. */
+  /** Words of the entry entryAt last found. */
+  private atLength = 0;
+
+  /** The entry that starts at position `q` of sample `sample` (whose first word is `first`), or -1; its length in atLength. */
   private entryAt(sample: number, first: number, q: number): number {
     const index = this.index;
     if (index.samples.whole[sample]) {
       const e = index.samples.entryStart[sample]! + q;
-      return e < index.samples.entryStart[sample + 1]! ? e : -1;
+      if (e >= index.samples.entryStart[sample + 1]!) return -1;
+      this.atLength = entryLength(index, sample, index.samples.segmentStart[sample]!);
+      return e;
     }
-    const g = index.words.segment[first + q]!;
+    const g = wordSegment(index, first + q);
     const local = first + q - index.segments.wordStart[g]!;
     const e0 = index.segments.entryStart[g]!;
-    return local < index.segments.entryStart[g + 1]! - e0 ? e0 + local : -1;
+    if (local >= index.segments.entryStart[g + 1]! - e0) return -1;
+    this.atLength = entryLength(index, sample, g);
+    return e0 + local;
   }
 
   /** The normalized UTF-8 bytes of document word `i`, re-derived from its offsets (cached per document). */
@@ -362,7 +384,6 @@ export class DocumentScanner {
 
   /** Group the document's verified runs and entry hits by sample into one match each, in sample order. */
   private group(hits: number, starts: Int32Array, ends: Int32Array): SampleDocMatch[] {
-    const { entries, segments } = this.index;
     const runsOf = new Map<number, number[]>();
     for (let r = 0; r < this.runCount; r++) {
       const s = this.runSample[r]!;
@@ -372,18 +393,21 @@ export class DocumentScanner {
     }
     const hitsOf = new Map<number, number[]>();
     for (let h = 0; h < hits; h++) {
-      const s = segments.sample[entries.segment[this.hitEntry[h]!]!]!;
+      const s = this.hitSample[h]!;
       const list = hitsOf.get(s);
       if (list) list.push(h);
       else hitsOf.set(s, [h]);
     }
-    return [...runsOf.keys()].sort((x, y) => x - y).map((s) => this.summarize(s, runsOf.get(s)!, hitsOf.get(s) ?? [], starts, ends));
+    const matches = [...runsOf.keys()].sort((x, y) => x - y).map((s) => this.summarize(s, runsOf.get(s)!, hitsOf.get(s) ?? [], starts, ends));
+    // Sample spans last, once the document's offsets are read: re-deriving a sample's token units
+    // reuses the document's unit buffer.
+    for (const m of matches) m.sampleSpans = mergeIntervals(runsOf.get(m.sample)!.map((r) => this.sampleWords.span(m.sample, this.runWord[r]!, this.runWord[r]! + this.runLength[r]!)));
+    return matches;
   }
 
   private summarize(sample: number, runs: number[], group: number[], starts: Int32Array, ends: Int32Array): SampleDocMatch {
-    const { segments, words } = this.index;
+    const { segments } = this.index;
     const spans: [number, number][] = [];
-    const sampleSpans: [number, number][] = [];
     const covered: [number, number][] = [];
     let longest = 0;
     let inLabel = false;
@@ -393,10 +417,9 @@ export class DocumentScanner {
       const p = this.runPos[r]!;
       const len = this.runLength[r]!;
       spans.push([starts[p]!, ends[p + len - 1]!]);
-      sampleSpans.push([words.start[w]!, words.end[w + len - 1]!]);
       covered.push([w, w + len]);
       if (len > longest) longest = len;
-      for (let g = words.segment[w]!; g <= words.segment[w + len - 1]!; g++) {
+      for (let g = wordSegment(this.index, w), last = wordSegment(this.index, w + len - 1); g <= last; g++) {
         if (segments.role[g] === ROLE_LABEL) inLabel = true;
         else if (segments.role[g] === ROLE_INPUT) inInput = true;
       }
@@ -414,7 +437,7 @@ export class DocumentScanner {
       containment: 0,
       longest,
       spans: mergeIntervals(spans),
-      sampleSpans: mergeIntervals(sampleSpans),
+      sampleSpans: [],
       inLabel,
       inInput,
       entries: distinct,

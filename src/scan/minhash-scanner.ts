@@ -7,12 +7,12 @@
  * straddles two windows is still seen whole). Only candidates whose
  * containment reaches the threshold are returned.
  */
-import type { NearIndex } from '../cidx/minhash-index.js';
-import { NEAR_WINDOWS } from '../cidx/minhash-index.js';
+import type { MinhashIndex } from '../cidx/minhash-index.js';
+import { MINHASH_WINDOWS } from '../cidx/minhash-index.js';
 import { bandHash, minhashSignatureFromBins } from '../cidx/minhash.js';
 import { rollingShingleKeys } from '../text/shingle.js';
 
-export interface NearMatch {
+export interface MinhashMatch {
   sample: number;
   /** Fraction of the sample's distinct shingles found in the region. */
   containment: number;
@@ -34,8 +34,8 @@ function merge(list: [number, number][]): [number, number][] {
   return out;
 }
 
-export class NearScanner {
-  private readonly near: NearIndex;
+export class MinhashScanner {
+  private readonly minhash: MinhashIndex;
   private keysA = new Uint32Array(4096);
   private keysB = new Uint32Array(4096);
   private bins = new Uint16Array(4096);
@@ -43,15 +43,15 @@ export class NearScanner {
   windows = 0;
   candidates = 0;
 
-  constructor(near: NearIndex) {
-    this.near = near;
-    this.sig = new Uint32Array(near.config.bands * near.config.rows);
+  constructor(minhash: MinhashIndex) {
+    this.minhash = minhash;
+    this.sig = new Uint32Array(minhash.config.bands * minhash.config.rows);
   }
 
-  scan(hashes: Uint32Array, starts: Int32Array, ends: Int32Array, count: number): NearMatch[] {
-    const near = this.near;
-    const n = near.config.shingle;
-    if (count < n || near.buckets.length === 0) return [];
+  scan(hashes: Uint32Array, starts: Int32Array, ends: Int32Array, count: number): MinhashMatch[] {
+    const minhash = this.minhash;
+    const n = minhash.config.shingle;
+    if (count < n || minhash.buckets.length === 0) return [];
     if (this.keysA.length < count) {
       this.keysA = new Uint32Array(count * 2);
       this.keysB = new Uint32Array(count * 2);
@@ -60,11 +60,11 @@ export class NearScanner {
     const total = rollingShingleKeys(hashes, count, n, this.keysA, this.keysB);
     const k = this.sig.length;
     for (let i = 0; i < total; i++) this.bins[i] = (this.keysB[i]! >>> 0) % k;
-    const best = new Map<number, NearMatch>();
+    const best = new Map<number, MinhashMatch>();
     const tried = new Set<string>();
-    const { bands, rows } = near.config;
-    for (const bucket of near.buckets) {
-      const size = NEAR_WINDOWS[bucket]! - n + 1;
+    const { bands, rows } = minhash.config;
+    for (const bucket of minhash.buckets) {
+      const size = MINHASH_WINDOWS[bucket]! - n + 1;
       const stride = Math.max(1, size >> 1);
       for (let w = 0; w < total; w += stride) {
         const end = Math.min(total, w + size);
@@ -73,13 +73,13 @@ export class NearScanner {
         for (let band = 0; band < bands; band++) {
           const key = bandHash(this.sig, band, rows);
           const tag = band | (bucket << 16);
-          if (!near.lshBloom.has(key, tag)) continue;
-          const slot = near.lsh.find(key, tag);
+          if (!minhash.lshBloom.has(key, tag)) continue;
+          const slot = minhash.lsh.find(key, tag);
           if (slot < 0) continue;
-          const from = near.lsh.start[slot]!;
-          const to = from + near.lsh.count[slot]!;
+          const from = minhash.lsh.start[slot]!;
+          const to = from + minhash.lsh.count[slot]!;
           for (let k = from; k < to; k++) {
-            const sample = near.lsh.postings[k]!;
+            const sample = minhash.lsh.postings[k]!;
             const seen = `${sample}:${w}`;
             if (tried.has(seen)) continue;
             tried.add(seen);
@@ -92,16 +92,16 @@ export class NearScanner {
         if (end === total) break;
       }
     }
-    return [...best.values()].filter((m) => m.containment >= near.config.minContainment).sort((x, y) => x.sample - y.sample);
+    return [...best.values()].filter((m) => m.containment >= minhash.config.minContainment).sort((x, y) => x.sample - y.sample);
   }
 
-  private verify(sample: number, from: number, to: number, starts: Int32Array, ends: Int32Array): NearMatch | null {
-    const near = this.near;
-    const n = near.config.shingle;
-    const k0 = near.keyStart[sample]!;
-    const k1 = near.keyStart[sample + 1]!;
+  private verify(sample: number, from: number, to: number, starts: Int32Array, ends: Int32Array): MinhashMatch | null {
+    const minhash = this.minhash;
+    const n = minhash.config.shingle;
+    const k0 = minhash.keyStart[sample]!;
+    const k1 = minhash.keyStart[sample + 1]!;
     const wordOf = new Map<number, number>();
-    for (let k = k0; k < k1; k++) wordOf.set(pack(near.keyA[k]!, near.keyB[k]!), near.keyWord[k]!);
+    for (let k = k0; k < k1; k++) wordOf.set(pack(minhash.keyA[k]!, minhash.keyB[k]!), minhash.keyWord[k]!);
     const found = new Set<number>();
     const spans: [number, number][] = [];
     for (let p = from; p < to; p++) {

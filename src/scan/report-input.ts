@@ -18,25 +18,25 @@ export function reportIndex(index: ContamIndex): ReportIndex {
   const labelled = index.benchmarks.map(() => false);
   for (let g = 0; g < index.segments.role.length; g++) if (index.segments.role[g] === ROLE_LABEL) labelled[index.samples.benchmark[index.segments.sample[g]!]!] = true;
   const config = index.config;
-  const near = config.near;
+  const minhash = config.minhash;
   return {
     benchmarks: index.benchmarks,
     samples: index.samples,
     labelled,
     ngram: config.ngram,
-    minContainment: index.near ? index.near.config.minContainment : null,
+    minContainment: index.minhash ? index.minhash.config.minContainment : null,
     config: {
       unit: config.unit,
       ngram: config.ngramAuto ? 'auto' : config.ngram,
       min_words: config.minWords,
       encoding: config.encoding,
       normalization: config.normalization,
-      minhash: near
-        ? { shingle: near.shingle, bands: near.bands, rows: near.rows, jaccard_threshold: Number(lshThreshold(near.bands, near.rows).toFixed(4)), min_containment: near.minContainment }
+      minhash: minhash
+        ? { shingle: minhash.shingle, bands: minhash.bands, rows: minhash.rows, jaccard_threshold: Number(lshThreshold(minhash.bands, minhash.rows).toFixed(4)), min_containment: minhash.minContainment }
         : null,
       index: {
         format_version: INDEX_FORMAT_VERSION,
-        shingles: index.entries.segment.length,
+        shingles: index.entries.count,
         bloom_bits: index.bloom.size,
         bloom_hashes: index.bloom.hashes,
         bloom_fpr: Number(index.bloom.expectedFpr(index.keys).toPrecision(6)),
@@ -64,7 +64,7 @@ export function reportOfResult(index: ContamIndex, result: PartResult, files: st
     judge: (s) => judgeSample(context, s, accumulator.tallies.get(s)),
     files,
     corpus: { documents: result.documents, bytes: result.bytes },
-    scan: scanWork(result.counters, index.near !== null),
+    scan: scanWork(result.counters, index.minhash !== null),
     rule: settings.rule,
     columns: settings.columns,
     maxDocFreq: settings.maxDocFreq,

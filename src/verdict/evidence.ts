@@ -31,7 +31,7 @@
  * An answer (label) field convicts without its input only through a long run:
  * a long worked solution copied alone is a leak, a short answer is a fact.
  */
-import { ROLE_DISTRACTOR, ROLE_INPUT, ROLE_LABEL, type ContamIndex } from '../cidx/contam-index.js';
+import { ROLE_DISTRACTOR, ROLE_INPUT, ROLE_LABEL, wordSegment, type ContamIndex } from '../cidx/contam-index.js';
 
 export type CopyGrade = 'verbatim' | 'partial' | 'incidental';
 export type Grade = CopyGrade | 'clean' | 'too_short';
@@ -101,7 +101,7 @@ export function judgeCopy(index: ContamIndex, sample: number, runs: [number, num
   let anyInformative = false;
   for (let w = first; w < end && !anyInformative; w++) if (template[w] === 0) anyInformative = true;
   const counts = (w: number) => !anyInformative || template[w] === 0;
-  const role = (w: number) => segments.role[words.segment[w]!]!;
+  const role = (w: number) => segments.role[wordSegment(index, w)]!;
   // Covered words, once each: 1 by a run inside one field, 2 by a run that joins fields as the sample does.
   const mark = new Uint8Array(end - first);
   let longestRun = 0;
@@ -117,7 +117,7 @@ export function judgeCopy(index: ContamIndex, sample: number, runs: [number, num
     let label = false;
     for (let w = a; w < b; w++) {
       if (!counts(w)) continue;
-      const g = words.segment[w]!;
+      const g = wordSegment(index, w);
       if (g !== last) {
         fields++;
         last = g;

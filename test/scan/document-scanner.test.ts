@@ -85,26 +85,44 @@ test('a hash collision between two different words is rejected by verification',
   t.is(scanner.scan(words.join(' ')).length, 1);
 });
 
+/**
+ * Every entry as [sample, first index word, length], from the layout as documented: entry e of a
+ * segment is its position e - entryStart[g], or of the sample's words when it is shingled whole,
+ * and the entries of a range of m words are its (m - length + 1) windows.
+ */
+function listEntries(index: Awaited<ReturnType<typeof buildIndex>>): [number, number, number][] {
+  const { samples, segments } = index;
+  const out: [number, number, number][] = [];
+  for (let s = 0; s + 1 < samples.entryStart.length; s++) {
+    const g0 = samples.segmentStart[s]!;
+    for (let g = g0; g < samples.segmentStart[s + 1]!; g++) {
+      const whole = samples.whole[s] === 1;
+      const from = segments.wordStart[g]!;
+      const words = whole ? segments.wordStart[samples.segmentStart[s + 1]!]! - from : segments.wordStart[g + 1]! - from;
+      const count = segments.entryStart[g + 1]! - segments.entryStart[g]!;
+      for (let q = 0; q < count; q++) out.push([s, from + q, words - count + 1]);
+    }
+  }
+  return out;
+}
+
 /** Every (document position, entry) pair whose units are equal, found by comparing every pair. */
-function exhaustiveHits(index: Awaited<ReturnType<typeof buildIndex>>, docWords: string[]): string[] {
-  const { entries, segments } = index;
-  const wordText = (w: number) => new TextDecoder().decode(index.words.bytes.subarray(index.words.offsets[w]!, index.words.offsets[w + 1]!));
+function exhaustiveHits(index: Awaited<ReturnType<typeof buildIndex>>, indexWords: string[], docWords: string[]): string[] {
+  const wordText = (w: number) => indexWords[w];
   const out: string[] = [];
-  for (let e = 0; e < entries.segment.length; e++) {
-    const base = segments.wordStart[entries.segment[e]!]! + entries.position[e]!;
-    const len = entries.length[e]!;
+  for (const [e, [sample, base, len]] of listEntries(index).entries()) {
     for (let p = 0; p + len <= docWords.length; p++) {
       let ok = true;
       for (let t = 0; ok && t < len; t++) ok = docWords[p + t] === wordText(base + t);
-      if (ok) out.push(`${segments.sample[entries.segment[e]!]}:${e}@${p}+${len}`);
+      if (ok) out.push(`${sample}:${e}@${p}+${len}`);
     }
   }
   return out.sort();
 }
 
 /** Per sample with entries, every maximal run [document position, length] of equal words on one diagonal, at least minRun long. */
-function exhaustiveRuns(index: Awaited<ReturnType<typeof buildIndex>>, docWords: string[]): Map<number, [number, number][]> {
-  const wordText = (w: number) => new TextDecoder().decode(index.words.bytes.subarray(index.words.offsets[w]!, index.words.offsets[w + 1]!));
+function exhaustiveRuns(index: Awaited<ReturnType<typeof buildIndex>>, indexWords: string[], docWords: string[]): Map<number, [number, number][]> {
+  const wordText = (w: number) => indexWords[w];
   const minRun = index.probe.width + index.probe.stride - 1;
   const out = new Map<number, [number, number][]>();
   for (let s = 0; s + 1 < index.samples.entryStart.length; s++) {
@@ -137,6 +155,9 @@ test('strided probes find exactly the (position, entry) pairs and the evidence r
   const phrase = (n: number) => Array.from({ length: n }, () => vocab[rand(vocab.length)]).join(' ');
   const samples = Array.from({ length: 40 }, () => [phrase(8 + rand(20)), phrase(3 + rand(12))]);
   const index = await buildIndex([bench(samples, [false, true])], { minhash: false });
+  // The index's words, in index order: the samples' words as written (the vocabulary is normalized already).
+  const indexWords = samples.flat().flatMap((text) => text.split(' '));
+  t.is(indexWords.length, index.words.hash.length);
   const scanner = new DocumentScanner(index, new WordUnits(0));
   let matched = 0;
   for (let d = 0; d < 300; d++) {
@@ -150,13 +171,13 @@ test('strided probes find exactly the (position, entry) pairs and the evidence r
     const doc = pieces.filter(Boolean).join(' ');
     const words = doc.split(' ');
     const startOf = words.map((_, i) => words.slice(0, i).join(' ').length + (i > 0 ? 1 : 0));
-    const expected = exhaustiveHits(index, words);
+    const expected = exhaustiveHits(index, indexWords, words);
     const matches = scanner.scan(doc);
     // Distinct entries per sample, and the document spans their copies cover (merged).
     t.deepEqual(matches.flatMap((m) => m.entries.map((e) => `${m.sample}:${e}`)).sort(), [...new Set(expected.map((h) => h.split('@')[0]!))].sort(), doc);
     // Evidence runs: every maximal run of equal words on a diagonal of a sample (its fields joined)
     // at least minRun long, the length the strided probe always finds.
-    const runs = exhaustiveRuns(index, words);
+    const runs = exhaustiveRuns(index, indexWords, words);
     t.deepEqual(matches.map((m) => m.sample), [...runs.keys()].sort((x, y) => x - y), doc);
     for (const m of matches) {
       const spans = runs
