@@ -30,7 +30,7 @@ export function blockedFpr(keys: number, bits: number, hashes: number): number {
   for (let j = from; j <= to; j++) {
     if (j > from && j > 1) logFactorial += Math.log(j);
     const p = Math.exp(-lambda + (j === 0 ? 0 : j * Math.log(lambda)) - logFactorial);
-    fpr += p * Math.pow(1 - Math.pow(1 - 1 / BLOCK_BITS, j * hashes), hashes);
+    fpr += p * (1 - (1 - 1 / BLOCK_BITS) ** (j * hashes)) ** hashes;
   }
   return Math.min(1, fpr);
 }
@@ -61,13 +61,17 @@ export class BloomFilter {
   /** A filter sized for `keys` keys at false-positive rate `fpr` or better. */
   static forCapacity(keys: number, fpr: number): BloomFilter {
     if (!(fpr >= MIN_FPR && fpr < 1)) {
-      throw new ContamError('BAD_ARGUMENT', `expected fpr to be a number from ${MIN_FPR} to below 1, got ${fpr}`, { hint: 'Bloom hits are verified, so a lower rate only costs memory; the default is 0.001' });
+      throw new ContamError('BAD_ARGUMENT', `expected fpr to be a number from ${MIN_FPR} to below 1, got ${fpr}`, {
+        hint: 'Bloom hits are verified, so a lower rate only costs memory; the default is 0.001',
+      });
     }
     const n = Math.max(keys, 1);
     // Start from the size a standard Bloom filter would need; blocking only ever needs more.
     const ideal = (-n * Math.log(fpr)) / (Math.LN2 * Math.LN2);
     if (ideal > MAX_BITS) {
-      throw new ContamError('BAD_ARGUMENT', `a Bloom filter of ${n} keys at fpr ${fpr} needs ${(ideal / 8 / 2 ** 30).toFixed(1)} GiB, over the ${MAX_BITS / 8 / 2 ** 30} GiB contam allows`, { hint: 'raise fpr, or index fewer benchmarks at once' });
+      throw new ContamError('BAD_ARGUMENT', `a Bloom filter of ${n} keys at fpr ${fpr} needs ${(ideal / 8 / 2 ** 30).toFixed(1)} GiB, over the ${MAX_BITS / 8 / 2 ** 30} GiB contam allows`, {
+        hint: 'raise fpr, or index fewer benchmarks at once',
+      });
     }
     let m = BLOCK_BITS;
     while (m * 2 <= ideal) m *= 2;

@@ -57,7 +57,7 @@ export interface IndexOptions {
 /** The shingle configuration that `options` stand for, validated. */
 export function shingleConfig(options: IndexOptions = {}): ShingleConfig {
   const unit = options.unit ?? 'word';
-  // The fewest units a shingle (--ngram) or a field matched whole (--min-words) may have.
+  // The fewest units a shingle (ngram) or a field matched whole (minWords) may have.
   const MIN_UNITS = 3;
   const ngramAuto = options.ngram === 'auto';
   const ngram = options.ngram === 'auto' || options.ngram === undefined ? 13 : options.ngram;
@@ -65,17 +65,20 @@ export function shingleConfig(options: IndexOptions = {}): ShingleConfig {
     throw new ContamError('BAD_ARGUMENT', `expected ngram to be a whole number from 1 to 1000, got ${ngram}`);
   }
   // Below MIN_UNITS, shingles are common phrases met in nearly every document, and the work per
-  // document grows with every one of them (--ngram 1: a 78 KB corpus, 3 benchmarks, 4.0 s and
-  // 260 MB, against 1.0 s and 77 MB from 3 to 13).
+  // document grows with every one of them.
   if (ngram < MIN_UNITS) {
-    throw new ContamError('BAD_ARGUMENT', `expected --ngram to be at least ${MIN_UNITS}, got ${ngram}: shorter n-grams are common phrases, found in nearly every document`, { hint: "published rules use 8 to 13 (ngram 'auto' chooses in that range)" });
+    throw new ContamError('BAD_ARGUMENT', `expected ngram to be at least ${MIN_UNITS}, got ${ngram}: shorter n-grams are common phrases, found in nearly every document`, {
+      hint: "published rules use 8 to 13 (ngram 'auto' chooses in that range)",
+    });
   }
   const minWords = Math.min(options.minWords ?? 8, ngram);
   if (!Number.isInteger(minWords) || minWords < 1) {
     throw new ContamError('BAD_ARGUMENT', `expected minWords to be a whole number from 1 up, got ${options.minWords}`);
   }
   if (minWords < MIN_UNITS) {
-    throw new ContamError('BAD_ARGUMENT', `expected --min-words to be at least ${MIN_UNITS}, got ${minWords}: a field of fewer words, matched whole, is found in nearly every document`, { hint: 'the default is 8' });
+    throw new ContamError('BAD_ARGUMENT', `expected minWords to be at least ${MIN_UNITS}, got ${minWords}: a field of fewer words, matched whole, is found in nearly every document`, {
+      hint: 'the default is 8',
+    });
   }
   if (unit !== 'word' && unit !== 'token') {
     throw new ContamError('BAD_ARGUMENT', `expected unit to be 'word' or 'token', got ${String(unit)}`);
@@ -88,7 +91,11 @@ export function shingleConfig(options: IndexOptions = {}): ShingleConfig {
   if (options.minhash !== undefined && options.minhash !== false) {
     minhash = { ...MINHASH_DEFAULTS, ...(typeof options.minhash === 'object' ? options.minhash : {}) };
     const { shingle, bands, rows, minContainment } = minhash;
-    for (const [name, v, max] of [['minhash.shingle', shingle, 100], ['minhash.bands', bands, 1000], ['minhash.rows', rows, 100]] as const) {
+    for (const [name, v, max] of [
+      ['minhash.shingle', shingle, 100],
+      ['minhash.bands', bands, 1000],
+      ['minhash.rows', rows, 100],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1 || v > max) throw new ContamError('BAD_ARGUMENT', `expected ${name} to be a whole number from 1 to ${max}, got ${v}`);
     }
     if (bands * rows > 4096) throw new ContamError('BAD_ARGUMENT', `expected minhash.bands x minhash.rows to be at most 4096, got ${bands * rows}`);
@@ -139,10 +146,7 @@ class Column<T extends Uint32Array | Int32Array> {
 const u32 = () => new Column(Uint32Array);
 
 /** Index the samples of several benchmarks under one configuration. */
-export async function buildIndex(
-  benchmarks: { source: BenchmarkSource; samples: EvalSample[] }[],
-  options: IndexOptions = {},
-): Promise<ContamIndex> {
+export async function buildIndex(benchmarks: { source: BenchmarkSource; samples: EvalSample[] }[], options: IndexOptions = {}): Promise<ContamIndex> {
   const config = shingleConfig(options);
   const fpr = options.fpr ?? 0.001;
   const units = await createUnitExtractor(config);

@@ -5,7 +5,19 @@ import { lshThreshold } from './minhash.js';
 
 export interface IndexDescription {
   config: ContamIndex['config'];
-  benchmarks: { name: string; path: string; format: string; shape: string | null; fields: string[]; id_field: string | null; samples: number; ngram: number; shingles: number; too_short: number; minhash_samples: number }[];
+  benchmarks: {
+    name: string;
+    path: string;
+    format: string;
+    shape: string | null;
+    fields: string[];
+    id_field: string | null;
+    samples: number;
+    ngram: number;
+    shingles: number;
+    too_short: number;
+    minhash_samples: number;
+  }[];
   shingles: number;
   keys: number;
   bloom_bytes: number;

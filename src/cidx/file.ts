@@ -105,7 +105,7 @@ export function encodeIndex(index: ContamIndex): Uint8Array {
   view.setUint32(4, INDEX_FORMAT_VERSION, true);
   view.setUint32(8, headerBytes.length, true);
   out.set(headerBytes, 16);
-  typed.forEach(([, , bytes], i) => out.set(bytes, bodyStart + sections[i]!.offset));
+  for (const [i, [, , bytes]] of typed.entries()) out.set(bytes, bodyStart + sections[i]!.offset);
   view.setUint32(12, fileChecksum(out), true);
   return out;
 }
@@ -126,7 +126,7 @@ export async function writeIndexFile(index: ContamIndex, file: string): Promise<
 function corrupt(file: string, what: string): ContamError {
   return new ContamError('BAD_INDEX', `not a valid contam index: ${what}`, {
     file,
-    hint: 'rebuild it with `contam index`',
+    hint: 'rebuild the index from its benchmarks with this contam',
   });
 }
 
@@ -139,7 +139,7 @@ export function decodeIndexHeader(bytes: Uint8Array, file = 'index'): { header: 
     const age = version < INDEX_FORMAT_VERSION ? 'an older' : 'a newer';
     throw new ContamError('BAD_INDEX', `index format version ${version} is not supported: ${age} contam wrote it, this one reads version ${INDEX_FORMAT_VERSION}`, {
       file,
-      hint: 'rebuild it with `contam index`',
+      hint: 'rebuild the index from its benchmarks with this contam',
     });
   }
   const headerLength = view.getUint32(8, true);
@@ -208,7 +208,6 @@ export function decodeIndex(bytes: Uint8Array, file = 'index'): ContamIndex {
 }
 
 function assembleFromSections(bytes: Uint8Array, header: IndexHeader, bodyStart: number, file: string): ContamIndex {
-
   const section = (name: string) => {
     const entry = header.sections.find((s) => s.name === name);
     if (!entry) throw corrupt(file, `missing section ${name}`);
@@ -266,9 +265,9 @@ export async function readIndexFile(file: string): Promise<ContamIndex> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new ContamError('FILE_NOT_FOUND', 'no such index file', { file, hint: 'build one with `contam index`' });
+      throw new ContamError('FILE_NOT_FOUND', 'no such index file', { file, hint: 'build the index first, or check the path' });
     }
-    if (code === 'EISDIR') throw new ContamError('BAD_INDEX', 'this is a folder, not an index file', { file, hint: 'name the .cidx file written by `contam index -o`' });
+    if (code === 'EISDIR') throw new ContamError('BAD_INDEX', 'this is a folder, not an index file', { file, hint: 'name the .cidx file the index was written to' });
     throw new ContamError('BAD_INDEX', `cannot read the index: ${(error as Error).message}`, { file, cause: error, hint: 'check the path and its permissions' });
   }
   const index = decodeIndex(bytes, file);

@@ -59,13 +59,7 @@ const shared32 = (n: number) => new Uint32Array(new SharedArrayBuffer(Math.max(n
  * Build from the index's words: `segmentStart`/`segWordStart` describe each
  * sample's segments and their ranges in `hashes` (index-wide word hashes).
  */
-export function buildMinhashIndex(
-  config: MinhashConfig,
-  samples: number,
-  segmentStart: Uint32Array,
-  segWordStart: Uint32Array,
-  hashes: Uint32Array,
-): MinhashIndex {
+export function buildMinhashIndex(config: MinhashConfig, samples: number, segmentStart: Uint32Array, segWordStart: Uint32Array, hashes: Uint32Array): MinhashIndex {
   const n = config.shingle;
   const k = config.bands * config.rows;
   const sampleBucket = new Uint8Array(new SharedArrayBuffer(Math.max(samples, 1))).subarray(0, samples);

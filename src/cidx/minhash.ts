@@ -16,12 +16,12 @@ export const EMPTY_BIN = 0xffffffff;
 
 /** The Jaccard similarity at which the LSH candidate probability is about one half. */
 export function lshThreshold(bands: number, rows: number): number {
-  return Math.pow(1 / bands, 1 / rows);
+  return (1 / bands) ** (1 / rows);
 }
 
 /** Probability that a pair with Jaccard similarity `j` becomes a candidate. */
 export function lshCandidateProbability(j: number, bands: number, rows: number): number {
-  return 1 - Math.pow(1 - Math.pow(j, rows), bands);
+  return 1 - (1 - j ** rows) ** bands;
 }
 
 /**

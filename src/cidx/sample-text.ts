@@ -126,7 +126,9 @@ export class SampleWords {
       const { units, texts } = this.units.extractWithText(text.slice(offset, end));
       const at = segments.wordStart[g]! - first;
       if (units.count !== segments.wordStart[g + 1]! - segments.wordStart[g]!) {
-        throw new ContamError('BAD_INDEX', `sample ${s}'s text does not give back the ${segments.wordStart[g + 1]! - segments.wordStart[g]!} units the index holds for its field ${g - g0}`, { hint: 'rebuild it with `contam index`' });
+        throw new ContamError('BAD_INDEX', `sample ${s}'s text does not give back the ${segments.wordStart[g + 1]! - segments.wordStart[g]!} units the index holds for its field ${g - g0}`, {
+          hint: 'rebuild the index from its benchmarks with this contam',
+        });
       }
       for (let k = 0; k < units.count; k++) {
         got.starts[at + k] = units.starts[k]! + offset;
@@ -143,7 +145,8 @@ export class SampleWords {
   wordEquals(s: number, w: number, bytes: Uint8Array): boolean {
     const sample = this.get(s);
     const k = w - sample.first;
-    const own = (sample.bytes[k] ??= encoder.encode(sample.texts[k]!));
+    sample.bytes[k] ??= encoder.encode(sample.texts[k]!);
+    const own = sample.bytes[k]!;
     if (own.length !== bytes.length) return false;
     for (let i = 0; i < bytes.length; i++) if (own[i] !== bytes[i]) return false;
     return true;

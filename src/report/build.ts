@@ -64,7 +64,16 @@ export function buildReport(input: ReportInput): Report {
       id: index.samples.id[s]!,
       contaminated,
       grade: verdict.grade,
-      verdict: evidence ? { reason: verdict.reason || describeEvidence(evidence), covered: evidence.covered, informative: evidence.informative, share: evidence.share, input_share: evidence.inputShare, longest_run: evidence.longestRun } : null,
+      verdict: evidence
+        ? {
+            reason: verdict.reason || describeEvidence(evidence),
+            covered: evidence.covered,
+            informative: evidence.informative,
+            share: evidence.share,
+            input_share: evidence.inputShare,
+            longest_run: evidence.longestRun,
+          }
+        : null,
       too_short: tooShort,
       shingles: total,
       overlap,
@@ -134,7 +143,9 @@ export function buildReport(input: ReportInput): Report {
     corpus: { files: files.length, documents: input.corpus.documents, bytes: input.corpus.bytes },
     scan: input.scan,
     // Sorted by file order, then position, so any worker count or shard split lists them alike.
-    skipped: [...(input.skipped ?? [])].sort((x, y) => files.indexOf(x.file) - files.indexOf(y.file) || (x.where ?? '').localeCompare(y.where ?? '', 'en', { numeric: true }) || x.message.localeCompare(y.message)),
+    skipped: [...(input.skipped ?? [])].sort(
+      (x, y) => files.indexOf(x.file) - files.indexOf(y.file) || (x.where ?? '').localeCompare(y.where ?? '', 'en', { numeric: true }) || x.message.localeCompare(y.message),
+    ),
     benchmarks,
     samples,
   };

@@ -201,7 +201,19 @@ export class DocumentScanner {
         current.inLabel ||= inLabel;
         current.inInput ||= inInput;
       } else {
-        bySample.set(m.sample, { sample: m.sample, shingles: 0, containment: m.containment, longest: 0, spans: m.spans, sampleSpans: mergeIntervals(sampleSpans), inLabel, inInput, entries: [], units: minhashUnits, evidence: judgeCopy(this.index, m.sample, minhashUnits) });
+        bySample.set(m.sample, {
+          sample: m.sample,
+          shingles: 0,
+          containment: m.containment,
+          longest: 0,
+          spans: m.spans,
+          sampleSpans: mergeIntervals(sampleSpans),
+          inLabel,
+          inInput,
+          entries: [],
+          units: minhashUnits,
+          evidence: judgeCopy(this.index, m.sample, minhashUnits),
+        });
       }
     }
     return [...bySample.values()].sort((x, y) => x.sample - y.sample);
@@ -429,7 +441,12 @@ export class DocumentScanner {
     // mergeIntervals merges in place: the verdict reads the runs as found.
     const documentRuns = mergeIntervals(runs.map((r) => [this.runPos[r]!, this.runPos[r]! + this.runLength[r]!] as [number, number]));
     const documentUnits = documentRuns.reduce((sum, [x, y]) => sum + y - x, 0);
-    const evidence = judgeCopy(this.index, sample, covered.map(([x, y]) => [x, y] as [number, number]), documentUnits);
+    const evidence = judgeCopy(
+      this.index,
+      sample,
+      covered.map(([x, y]) => [x, y] as [number, number]),
+      documentUnits,
+    );
     const units = mergeIntervals(covered);
     return {
       sample,

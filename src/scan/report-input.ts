@@ -32,7 +32,13 @@ export function reportIndex(index: ContamIndex): ReportIndex {
       encoding: config.encoding,
       normalization: config.normalization,
       minhash: minhash
-        ? { shingle: minhash.shingle, bands: minhash.bands, rows: minhash.rows, jaccard_threshold: Number(lshThreshold(minhash.bands, minhash.rows).toFixed(4)), min_containment: minhash.minContainment }
+        ? {
+            shingle: minhash.shingle,
+            bands: minhash.bands,
+            rows: minhash.rows,
+            jaccard_threshold: Number(lshThreshold(minhash.bands, minhash.rows).toFixed(4)),
+            min_containment: minhash.minContainment,
+          }
         : null,
       index: {
         format_version: INDEX_FORMAT_VERSION,

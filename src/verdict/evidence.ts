@@ -171,7 +171,8 @@ export function judgeCopy(index: ContamIndex, sample: number, runs: [number, num
   if (longestRun >= LONG_RUN) return graded('partial', 'long-run');
   // Inside one field, a share takes more than one stock phrase: a question stem that a dev item shares
   // ("Predict the number of lines in the EPR spectrum of a solution of") is 12 words of a 21-word item.
-  if (joined ? share >= PARTIAL_SHARE_JOINED && covered >= enough : share >= PARTIAL_SHARE && (covered >= 2 * minWords || (share >= PARTIAL_SHARE_SHORT && covered >= enough))) return graded('partial', 'share');
+  if (joined ? share >= PARTIAL_SHARE_JOINED && covered >= enough : share >= PARTIAL_SHARE && (covered >= 2 * minWords || (share >= PARTIAL_SHARE_SHORT && covered >= enough)))
+    return graded('partial', 'share');
   if (inputShare >= PARTIAL_SHARE && coveredInput >= 2 * minWords) return graded('partial', 'input-share');
   return graded('incidental', 'short');
 }

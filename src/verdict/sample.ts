@@ -175,7 +175,11 @@ export function judgeSample(context: VerdictContext, s: number, tally: SampleTal
     case 'min-overlap': {
       contaminated = !tooShort && (ngramFired || nearFired);
       const name = rule.name === 'any-ngram' ? `GPT-3 rule: any ${index.config.ngram}-gram` : `PaLM rule: ${percent(rule.minOverlap)} of its n-grams in one document`;
-      reason = ngramFired ? `${name} (${tally!.maxShingles} of ${total} n-grams in one document, in ${tally!.documents} documents)` : nearFired ? `MinHash containment ${tally!.maxContainment.toFixed(2)}` : '';
+      reason = ngramFired
+        ? `${name} (${tally!.maxShingles} of ${total} n-grams in one document, in ${tally!.documents} documents)`
+        : nearFired
+          ? `MinHash containment ${tally!.maxContainment.toFixed(2)}`
+          : '';
       break;
     }
     case 'llama2':

@@ -20,7 +20,10 @@ test('a bucket holds, for each key, exactly the kept anchors posted under it, in
     if (keep(i)) reference.get(key)!.push(anchors[i]!);
   }
   const table = AnchorTable.build(a, b, anchors, n, keep);
-  t.is(table.anchor.length, [...reference.values()].reduce((sum, list) => sum + list.length, 0));
+  t.is(
+    table.anchor.length,
+    [...reference.values()].reduce((sum, list) => sum + list.length, 0),
+  );
   // 5000 less the 714 dropped is 4286 postings; at 4 a bucket, 1024 buckets hold 4096: 2048.
   t.is(table.bucketStart.length, 2048 + 1);
   t.is(distinctKeys(a, b, n), reference.size);
@@ -38,7 +41,10 @@ test('a bucket holds, for each key, exactly the kept anchors posted under it, in
   }
   for (let k = 0; k + 1 < table.bucketStart.length; k++) {
     const bucket = Array.from(table.anchor.subarray(table.bucketStart[k]!, table.bucketStart[k + 1]!));
-    t.deepEqual(bucket, [...bucket].sort((x, y) => x - y));
+    t.deepEqual(
+      bucket,
+      [...bucket].sort((x, y) => x - y),
+    );
   }
 });
 

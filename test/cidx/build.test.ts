@@ -49,7 +49,12 @@ test('shingles are cut per field: n - 12 for long fields, one for 8-12 word fiel
 
 test('a sample whose fields are each too short but together reach min-words is shingled whole, its entries on its first segment', async (t) => {
   // Fields of 7 and 7 words: 14 words joined, two 13-grams; and fields of 5 and 4: one 9-word entry.
-  const index = await buildIndex([bench([[words(7, 'a'), words(7, 'b')], [words(5, 'c'), words(4, 'd')]])]);
+  const index = await buildIndex([
+    bench([
+      [words(7, 'a'), words(7, 'b')],
+      [words(5, 'c'), words(4, 'd')],
+    ]),
+  ]);
   t.deepEqual(Array.from(index.samples.whole), [1, 1]);
   t.deepEqual(Array.from(index.segments.entryStart), [0, 2, 2, 3, 3]);
   t.deepEqual(entryLengths(index), [13, 13, 9]);
@@ -60,7 +65,10 @@ test("a word's segment is found past empty fields and across blocks of words", a
   const index = await buildIndex([bench([[words(20, 'a'), '', words(10, 'b'), '', '', words(17, 'c')], [words(3, 'd')]])]);
   t.deepEqual(Array.from(index.segments.wordStart), [0, 20, 20, 30, 30, 30, 47, 50]);
   const expected = [...Array(20).fill(0), ...Array(10).fill(2), ...Array(17).fill(5), 6, 6, 6];
-  t.deepEqual(Array.from({ length: 50 }, (_, w) => wordSegment(index, w)), expected);
+  t.deepEqual(
+    Array.from({ length: 50 }, (_, w) => wordSegment(index, w)),
+    expected,
+  );
   t.deepEqual(entryLengths(index), [...Array(8).fill(13), 10, ...Array(5).fill(13)]);
 });
 
@@ -75,7 +83,12 @@ test('the probe leaves a stride that no copy of the shortest entry can fall betw
   t.deepEqual((await buildIndex([bench([[words(60, 'a')]])], { ngram: 50 })).probe, { width: 8, stride: 43 });
   // Every window of the probe width across a sample with entries is an anchor, its fields joined
   // (a copy joins them too); a sample too short to judge has none.
-  const index = await buildIndex([bench([[words(30, 'a'), words(8, 'b'), words(7, 'c')], [words(3, 'd'), words(4, 'e')]])]);
+  const index = await buildIndex([
+    bench([
+      [words(30, 'a'), words(8, 'b'), words(7, 'c')],
+      [words(3, 'd'), words(4, 'e')],
+    ]),
+  ]);
   t.is(index.table.anchor.length, 30 + 8 + 7 - 5 + 1);
   t.is(index.keys, 30 + 8 + 7 - 5 + 1);
 });
@@ -98,7 +111,10 @@ test('--ngram auto takes the 5th percentile of sample lengths per benchmark, cli
   const short = bench(Array.from({ length: 20 }, (_, i) => [words(10 + (i % 3), `s${i}x`)]));
   const long = bench(Array.from({ length: 20 }, (_, i) => [words(40, `l${i}x`)]));
   const index = await buildIndex([short, { ...long, source: { ...long.source, name: 'long' } }], { ngram: 'auto', minhash: false });
-  t.deepEqual(index.benchmarks.map((b) => b.ngram), [10, 13]);
+  t.deepEqual(
+    index.benchmarks.map((b) => b.ngram),
+    [10, 13],
+  );
   t.true(index.config.ngramAuto);
   // The shortest n-gram, 10, sets the probe: 5-word windows every 6th.
   t.deepEqual(index.probe, { width: 5, stride: 6 });

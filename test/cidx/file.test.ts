@@ -48,7 +48,7 @@ test('an index of the previous format version is refused in one line that says t
   new DataView(old.buffer).setUint32(4, 3, true);
   const error = t.throws(() => decodeIndex(old, 'x.cidx')) as ContamError;
   t.is(error.code, 'BAD_INDEX');
-  t.is(error.toLine(), 'x.cidx: index format version 3 is not supported: an older contam wrote it, this one reads version 4 (rebuild it with `contam index`)');
+  t.is(error.toLine(), 'x.cidx: index format version 3 is not supported: an older contam wrote it, this one reads version 4 (rebuild the index from its benchmarks with this contam)');
 });
 
 test('one flipped bit anywhere in the file, the header and its padding included, is refused with BAD_INDEX', async (t) => {
@@ -88,5 +88,8 @@ test('sample texts come back as written, lone surrogates and astral characters t
   t.deepEqual(back.samples.text, texts);
   const worker = indexFromShared(shareIndex(back));
   t.deepEqual(worker.samples.text, []);
-  t.deepEqual(texts.map((_, s) => sampleText(worker, s)), texts);
+  t.deepEqual(
+    texts.map((_, s) => sampleText(worker, s)),
+    texts,
+  );
 });

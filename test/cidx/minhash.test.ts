@@ -50,7 +50,7 @@ test('densification fills every empty bin from its nearest filled neighbour to t
 test('LSH arithmetic: threshold (1/b)^(1/r) and the S-curve 1 - (1 - J^r)^b', (t) => {
   t.is(lshThreshold(20, 5).toFixed(4), '0.5493');
   t.is(lshThreshold(48, 3).toFixed(4), '0.2752');
-  t.is(lshCandidateProbability(0.5, 20, 5), 1 - Math.pow(1 - 1 / 32, 20));
+  t.is(lshCandidateProbability(0.5, 20, 5), 1 - (1 - 1 / 32) ** 20);
   t.is(lshCandidateProbability(0, 20, 5), 0);
   t.is(lshCandidateProbability(1, 20, 5), 1);
 });

@@ -74,33 +74,59 @@ function flagsOf(input: (string[] | string[][])[]): number[][] {
 test('a field text that six questions share counts once: a SQuAD context is content, not template', (t) => {
   const context = 'the apollo program was the third united states human spaceflight program'.split(' ');
   const questions = Array.from({ length: 8 }, (_, i) => [context, [`question${i}`, `word${i}`], [`answer${i}`]]);
-  t.deepEqual(flagsOf(questions), questions.map((q) => q.flat().map(() => 0)));
+  t.deepEqual(
+    flagsOf(questions),
+    questions.map((q) => q.flat().map(() => 0)),
+  );
 });
 
 test('a stock run across fields (the same choices after every question) counts once per sample', (t) => {
-  const choices = [['wrong', 'wrong'], ['wrong', 'not', 'wrong'], ['not', 'wrong', 'wrong'], ['not', 'wrong', 'not', 'wrong']];
+  const choices = [
+    ['wrong', 'wrong'],
+    ['wrong', 'not', 'wrong'],
+    ['not', 'wrong', 'wrong'],
+    ['not', 'wrong', 'not', 'wrong'],
+  ];
   const items = Array.from({ length: 6 }, (_, i) => [[`scenario${i}`, `text${i}`, `more${i}`], ...choices]);
-  t.deepEqual(flagsOf(items), items.map(() => [0, 0, 0, ...Array(12).fill(1)]));
+  t.deepEqual(
+    flagsOf(items),
+    items.map(() => [0, 0, 0, ...Array(12).fill(1)]),
+  );
 });
 
 test('a window in six distinct samples is template; in five, or in six copies of one sample, it is not', (t) => {
   const frame = 'which of the following is true'.split(' ');
   const own = (i: number) => [`alpha${i}`, `beta${i}`, `gamma${i}`];
   const six = Array.from({ length: 6 }, (_, i) => [...frame, ...own(i)]);
-  t.deepEqual(flagsOf(six), six.map(() => [1, 1, 1, 1, 1, 1, 0, 0, 0]));
+  t.deepEqual(
+    flagsOf(six),
+    six.map(() => [1, 1, 1, 1, 1, 1, 0, 0, 0]),
+  );
   const five = six.slice(0, 5);
-  t.deepEqual(flagsOf(five), five.map(() => Array(9).fill(0)));
+  t.deepEqual(
+    flagsOf(five),
+    five.map(() => Array(9).fill(0)),
+  );
   const copies = Array.from({ length: 6 }, () => six[0]!);
-  t.deepEqual(flagsOf(copies), copies.map(() => Array(9).fill(0)));
+  t.deepEqual(
+    flagsOf(copies),
+    copies.map(() => Array(9).fill(0)),
+  );
 });
 
 test('a passage of 60+ words that six questions share is no template; fifty samples make any window one', (t) => {
   const passage = Array.from({ length: SHARED_PASSAGE }, (_, i) => `p${i}`);
   const questions = Array.from({ length: 6 }, (_, i) => [...passage, `question${i}`, `ask${i}`]);
-  t.deepEqual(flagsOf(questions), questions.map((q) => q.map(() => 0)));
+  t.deepEqual(
+    flagsOf(questions),
+    questions.map((q) => q.map(() => 0)),
+  );
   const shortPassage = passage.slice(0, SHARED_PASSAGE - 5);
   const short = Array.from({ length: 6 }, (_, i) => [...shortPassage, `question${i}`]);
-  t.deepEqual(flagsOf(short), short.map((q) => q.map((_, k) => (k < shortPassage.length ? 1 : 0))));
+  t.deepEqual(
+    flagsOf(short),
+    short.map((q) => q.map((_, k) => (k < shortPassage.length ? 1 : 0))),
+  );
   const many = Array.from({ length: TEMPLATE_ALWAYS }, (_, i) => [...passage, `question${i}`]);
   t.true(flagsOf(many).every((f) => f.slice(0, SHARED_PASSAGE).every((x) => x === 1)));
 });

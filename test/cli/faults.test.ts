@@ -49,7 +49,7 @@ test('a flipped bit in the index header (settings, section offsets) or its fixed
 
 test('--index naming a folder is one line, not EISDIR', async (t) => {
   const before = inputs();
-  assertRefused(t, await contam(['scan', '--index', corpus, corpus, '--quiet']), /corpus: this is a folder, not an index file \(name the \.cidx file written by `contam index -o`\)\n$/);
+  assertRefused(t, await contam(['scan', '--index', corpus, corpus, '--quiet']), /corpus: this is a folder, not an index file \(name the \.cidx file the index was written to\)\n$/);
   t.deepEqual(inputs(), before);
 });
 

@@ -178,7 +178,11 @@ test('strided probes find exactly the (position, entry) pairs and the evidence r
     // Evidence runs: every maximal run of equal words on a diagonal of a sample (its fields joined)
     // at least minRun long, the length the strided probe always finds.
     const runs = exhaustiveRuns(index, indexWords, words);
-    t.deepEqual(matches.map((m) => m.sample), [...runs.keys()].sort((x, y) => x - y), doc);
+    t.deepEqual(
+      matches.map((m) => m.sample),
+      [...runs.keys()].sort((x, y) => x - y),
+      doc,
+    );
     for (const m of matches) {
       const spans = runs
         .get(m.sample)!
