@@ -153,7 +153,18 @@ function buildAndLoad(n: number, name: string, evalArgs: string[]): Built {
   const load = spawnSync(process.execPath, [path.join(import.meta.dirname, 'index-load.mjs'), index], { encoding: 'utf8' });
   if (load.status !== 0) throw new Error(`loading ${index} failed: ${load.stderr}`);
   const l = JSON.parse(load.stdout.trim()) as { bytes: number; read_s: number; load_s: number; rss_mb: number; format3_bytes: number };
-  return { name, samples: n, shingles: info.shingles, bytes: statSync(index).size, format3Bytes: l.format3_bytes, buildSeconds, rssMb: Number(readFileSync(rssFile, 'utf8')), readSeconds: l.read_s, loadSeconds: l.load_s, loadRssMb: l.rss_mb };
+  return {
+    name,
+    samples: n,
+    shingles: info.shingles,
+    bytes: statSync(index).size,
+    format3Bytes: l.format3_bytes,
+    buildSeconds,
+    rssMb: Number(readFileSync(rssFile, 'utf8')),
+    readSeconds: l.read_s,
+    loadSeconds: l.load_s,
+    loadRssMb: l.rss_mb,
+  };
 }
 
 console.log(`# index growth (node ${process.version}, ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; contam index defaults, 13-grams)`);
@@ -169,7 +180,9 @@ const report = (label: string, r: Built) => {
     : r.samples >= 1_000_000
       ? `; ${BEFORE_1M}`
       : '';
-  console.log(`  before, format 3: the same index counted in this run ${(r.format3Bytes / 1e6).toFixed(1)} MB = ${(r.format3Bytes / r.shingles).toFixed(1)} bytes per shingle (${(r.format3Bytes / r.bytes).toFixed(1)}x the bytes now)${measured}`);
+  console.log(
+    `  before, format 3: the same index counted in this run ${(r.format3Bytes / 1e6).toFixed(1)} MB = ${(r.format3Bytes / r.shingles).toFixed(1)} bytes per shingle (${(r.format3Bytes / r.bytes).toFixed(1)}x the bytes now)${measured}`,
+  );
 };
 {
   const seven = [...benchmarkArguments(), `squad=${SHARED_DATA}/squad/dev-v1.1.qa.jsonl.gz`];
@@ -194,7 +207,11 @@ for (const n of sizes) {
     continue;
   }
   const evals = await evalFiles(n, real);
-  const r = buildAndLoad(n, String(n), evals.map((file, k) => `${evals.length === 1 ? 'bench' : `bench${k}`}=${file}#text`));
+  const r = buildAndLoad(
+    n,
+    String(n),
+    evals.map((file, k) => `${evals.length === 1 ? 'bench' : `bench${k}`}=${file}#text`),
+  );
   results.push(r);
   report(`${n} samples`, r);
 }
@@ -202,5 +219,7 @@ for (let i = 1; i < results.length; i++) {
   const a = results[i - 1]!;
   const b = results[i]!;
   const x = (f: (r: Built) => number) => (f(b) / f(a)).toFixed(1);
-  console.log(`growth ${a.samples} -> ${b.samples} (${x((r) => r.samples)}x samples): shingles ${x((r) => r.shingles)}x, disk ${x((r) => r.bytes)}x, build time ${x((r) => r.buildSeconds)}x, peak RSS ${x((r) => r.rssMb)}x, load time ${x((r) => r.loadSeconds)}x`);
+  console.log(
+    `growth ${a.samples} -> ${b.samples} (${x((r) => r.samples)}x samples): shingles ${x((r) => r.shingles)}x, disk ${x((r) => r.bytes)}x, build time ${x((r) => r.buildSeconds)}x, peak RSS ${x((r) => r.rssMb)}x, load time ${x((r) => r.loadSeconds)}x`,
+  );
 }
