@@ -3,8 +3,8 @@
  * of Dolma, RedPajama and The Pile.
  *
  * The decoder is libzstd's own `ZSTD_decompressStream`, through the Node-API
- * addon zstd-napi: 500-800 MB/s of output on the bench corpus here, against
- * 110 for the pure-JavaScript fzstd (bench/read.bench.ts prints both). The
+ * addon zstd-napi, several times faster than the pure-JavaScript fzstd
+ * (bench/read.bench.ts prints both; the README's Benchmarks give figures). The
  * WebAssembly build the Parquet reader uses (src/io/zstd.ts) has no streaming
  * entry point, and a whole-frame decoder cannot take a frame larger than
  * memory. Where the addon cannot be loaded (no prebuilt binary and no

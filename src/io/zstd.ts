@@ -1,8 +1,8 @@
 /**
  * Whole-buffer zstd decompression for bounded inputs (Parquet pages, Arrow IPC
  * buffers), through zstd's own C code compiled to WebAssembly
- * (@bokuweb/zstd-wasm): 230-600 MB/s on real prose here, against 110-150 MB/s
- * for the pure-JavaScript fzstd. Streamed .jsonl.zst files go through
+ * (@bokuweb/zstd-wasm), several times faster than the pure-JavaScript fzstd
+ * (the README's Benchmarks give figures). Streamed .jsonl.zst files go through
  * zstd-stream.ts instead: this WebAssembly build has no streaming API, and a
  * whole-frame decoder cannot take a frame larger than memory.
  */

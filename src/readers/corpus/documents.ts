@@ -19,7 +19,7 @@ export { corpusFormatOf, expandCorpusInputs } from '../../io/files.js';
 export { readJsonlDocuments } from './jsonl.js';
 
 // The Parquet and Arrow readers are loaded when a file of theirs is met: apache-arrow alone
-// takes about 90 ms to load, paid by every scan worker as it starts, for JSONL corpora too.
+// is slow to load, a cost every scan worker would pay as it starts, for JSONL corpora too.
 const parquetReader = () => import('./parquet.js');
 const arrowReader = () => import('./arrow.js');
 

@@ -21,7 +21,7 @@ import type { CorpusBatch, CorpusDocument, CorpusPart, CorpusReadOptions } from 
 import { endedEarly } from '../../io/files.js';
 import { zstdDecompress } from '../../io/zstd.js';
 
-// zstd pages through WebAssembly zstd (2-4x fzstd's speed on real text); every other codec as hyparquet-compressors has it.
+// zstd pages through WebAssembly zstd (faster than fzstd: bench/read.bench.ts); every other codec as hyparquet-compressors has it.
 const compressors = { ...baseCompressors, ZSTD: (input: Uint8Array, outputLength: number) => zstdDecompress(input, outputLength) };
 
 /** An AsyncBuffer over an open file, counting the bytes it reads. */
@@ -79,7 +79,7 @@ export const footersParsed = new Map<string, number>();
  * Parsed footers of the files this thread read last, keyed by path, size and
  * modification time. Every part (row group) of a file needs its footer, and
  * parsing it costs time linear in the row groups: parsed per part, a file of
- * n row groups took time in n^2 (1,000 row groups 6 s, 4,000 214 s).
+ * n row groups took time in n^2.
  */
 const footers = new Map<string, FileMetaData>();
 const FOOTERS_KEPT = 4;
