@@ -3,9 +3,7 @@
  *   node --import=tsx bench/hotpath.bench.ts [--mb 100] [--web]
  * --web runs it on the web-like corpus (bench/web-corpus.ts) instead of prose.
  * Stages: JSON.parse of the lines; extractWords (normalize + XXH32); + the
- * keys of the probed windows; + Bloom probes; the full DocumentScanner; then
- * the scan with a proposed verification (each document's words derived once,
- * as joined UTF-8 bytes) against the scan as it is, checked to find the same.
+ * keys of the probed windows; + Bloom probes; the full DocumentScanner.
  */
 import { openSync, readSync, closeSync } from 'node:fs';
 import path from 'node:path';
@@ -146,51 +144,3 @@ time('DocumentScanner.scan again', () => {
   for (const t of texts) n += scanner.scan(t).length;
   return n;
 });
-
-// A proposal for the scanner, measured here without changing it: verification re-derives each
-// document word of a run alone (docWord: a slice, an extraction, a UTF-8 encode, a Map entry per
-// word); one extraction of the whole document as joined UTF-8 bytes, the first time a document
-// needs a word, serves every word of it. The matches must be the same ones.
-type DocWord = (text: string, starts: Int32Array, ends: Int32Array, i: number) => Uint8Array;
-const scannerProto = DocumentScanner.prototype as unknown as { docWord: DocWord };
-const docWordNow = scannerProto.docWord;
-const joined = new WordBuffer();
-let joinedText: string | null = null;
-const docWordJoined: DocWord = (text, _starts, _ends, i) => {
-  if (joinedText !== text) {
-    extractWords(text, joined, index.config.seed, 'joined');
-    joinedText = text;
-  }
-  return joined.joined.subarray(i === 0 ? 0 : joined.byteEnds[i - 1]! + 1, joined.byteEnds[i]!);
-};
-const signature = (docWord: DocWord) => {
-  scannerProto.docWord = docWord;
-  joinedText = null;
-  let sig = 0;
-  let n = 0;
-  for (const t of texts)
-    for (const m of scanner.scan(t)) {
-      n++;
-      sig = (Math.imul(sig, 31) + m.sample * 7 + m.shingles + m.units.length) | 0;
-    }
-  return `${n} matches, signature ${sig}`;
-};
-const now = signature(docWordNow);
-const proposed = signature(docWordJoined);
-if (proposed !== now) throw new Error(`the proposal changes the matches: ${proposed} against ${now}`);
-for (const [name, docWord] of [
-  ['scan, docWord now', docWordNow],
-  ['scan, joined words (proposal)', docWordJoined],
-  ['scan, docWord now', docWordNow],
-  ['scan, joined words (proposal)', docWordJoined],
-] as const) {
-  scannerProto.docWord = docWord;
-  joinedText = null;
-  time(name, () => {
-    let n = 0;
-    for (const t of texts) n += scanner.scan(t).length;
-    return n;
-  });
-}
-scannerProto.docWord = docWordNow;
-console.log(`the proposal finds the same matches (${now})`);

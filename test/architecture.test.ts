@@ -75,7 +75,7 @@ test('readers, text, the index and the scan name no command-line flag and write 
   for (const file of files) {
     const folder = path.relative(SRC, file).split(path.sep)[0]!;
     if (!['readers', 'text', 'cidx', 'scan', 'io', 'verdict'].includes(folder)) continue;
-    for (const [i, line] of code(file).split('\n').entries()) {
+    for (const line of code(file).split('\n')) {
       // A flag in a string, or a command line (`contam scan ...`); lm-evaluation-harness's own --log_samples is its flag, not ours.
       const flags = [...line.matchAll(/['"`][^'"`]*?(--[a-z][a-z_-]+)/g)].map((m) => m[1]).filter((f) => f !== '--log_samples');
       if (flags.length > 0 || /`contam (check|index|scan|merge|report|score|filter|slurm|portrait)\b/.test(line)) offenders.push(`${path.relative(SRC, file)}: ${line.trim().slice(0, 120)}`);

@@ -17,6 +17,7 @@
 import { entryLength, wordSegment, type ContamIndex } from '../cidx/contam-index.js';
 import { SampleWords } from '../cidx/sample-text.js';
 import { BASE_A, BASE_B } from '../text/shingle.js';
+import { extractWords, WordBuffer } from '../text/normalize.js';
 import { WordUnits, type UnitExtractor } from '../text/units.js';
 import { ROLE_INPUT, ROLE_LABEL } from '../cidx/contam-index.js';
 import { judgeCopy, type CopyEvidence } from '../verdict/evidence.js';
@@ -65,8 +66,6 @@ export function emptyCounters(): ScanCounters {
   return { units: 0, windows: 0, bloomHits: 0, postings: 0, candidates: 0, verified: 0, rejected: 0, nearWindows: 0, nearCandidates: 0, nearMatches: 0 };
 }
 
-const utf8 = new TextEncoder();
-
 function mergeIntervals(list: [number, number][]): [number, number][] {
   if (list.length <= 1) return list;
   list.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
@@ -99,8 +98,13 @@ export class DocumentScanner {
   readonly docFreq = new Map<number, number>();
   /** Runs found in the current document, per "segment:diagonal": [start, end) pairs of document positions. */
   private readonly runs = new Map<number | string, number[]>();
-  /** Normalized bytes of the current document's words, as verification needs them. */
-  private readonly docWords = new Map<number, Uint8Array>();
+  /**
+   * The current document's normalized words as UTF-8, each followed by a space, extracted
+   * whole the first time verification needs one (docWord): one pass over the document
+   * instead of a slice, an extraction and an encoding per word; null until then.
+   */
+  private readonly docWords = new WordBuffer();
+  private docWordsText: string | null = null;
   /** Verified runs of the current document: sample, first index word, first document unit, length. */
   private runSample = new Uint32Array(64);
   private runWord = new Uint32Array(64);
@@ -234,7 +238,7 @@ export class DocumentScanner {
     const bloom = index.bloom;
     const { bucketStart, tag: tags, anchor: anchors, mask } = index.table;
     this.runs.clear();
-    this.docWords.clear();
+    this.docWordsText = null;
     this.runCount = 0;
     let hits = 0;
     let windows = 0;
@@ -291,7 +295,7 @@ export class DocumentScanner {
         for (let k = bucketStart[bucket]!; k < end; k++) {
           if (tags[k] !== tag) continue;
           postings++;
-          hits = this.extend(hits, text, hashes, starts, ends, count, p, width, anchors[k]!);
+          hits = this.extend(hits, text, hashes, count, p, width, anchors[k]!);
         }
       }
     }
@@ -312,7 +316,7 @@ export class DocumentScanner {
    * push a hit for every entry of the sample inside one. A run already
    * extended from another anchor is skipped, so each is recorded once.
    */
-  private extend(hits: number, text: string, hashes: Uint32Array, starts: Int32Array, ends: Int32Array, count: number, p: number, width: number, anchor: number): number {
+  private extend(hits: number, text: string, hashes: Uint32Array, count: number, p: number, width: number, anchor: number): number {
     const index = this.index;
     const wordHash = index.words.hash;
     const sample = index.segments.sample[wordSegment(index, anchor)]!;
@@ -346,7 +350,7 @@ export class DocumentScanner {
     while (a < p1) {
       let b = a;
       if (this.units.exact) b = p1;
-      else while (b < p1 && this.sampleWords.wordEquals(sample, first + b - diagonal, this.docWord(text, starts, ends, b))) b++;
+      else while (b < p1 && this.sampleWords.wordEquals(sample, first + b - diagonal, this.docWord(text, b))) b++;
       if (b === a) {
         this.counters.rejected++;
         a++;
@@ -385,13 +389,13 @@ export class DocumentScanner {
   }
 
   /** The normalized UTF-8 bytes of document word `i`, re-derived from its offsets (cached per document). */
-  private docWord(text: string, starts: Int32Array, ends: Int32Array, i: number): Uint8Array {
-    let w = this.docWords.get(i);
-    if (w === undefined) {
-      w = utf8.encode(this.verifier.extractWithText(text.slice(starts[i]!, ends[i]!)).texts[0] ?? '');
-      this.docWords.set(i, w);
+  private docWord(text: string, i: number): Uint8Array {
+    const words = this.docWords;
+    if (this.docWordsText !== text) {
+      extractWords(text, words, this.index.config.seed, 'joined');
+      this.docWordsText = text;
     }
-    return w;
+    return words.joined.subarray(i === 0 ? 0 : words.byteEnds[i - 1]! + 1, words.byteEnds[i]!);
   }
 
   /** Group the document's verified runs and entry hits by sample into one match each, in sample order. */
