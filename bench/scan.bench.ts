@@ -100,7 +100,7 @@ async function compressEach(files: string[], kind: 'gz' | 'zst'): Promise<string
   return out;
 }
 
-type Counters = { windows: number; bloomHits: number; candidates: number; verified: number; rejected: number; nearWindows: number; nearCandidates: number; nearMatches: number };
+type Counters = { windows: number; bloomHits: number; candidates: number; verified: number; rejected: number; minhashWindows: number; minhashCandidates: number; minhashMatches: number };
 type Run = {
   mode: string;
   bytes: number;
@@ -225,7 +225,7 @@ for (const [name, files, smallFiles] of sets) {
 
 // --- the web-like corpus: sources interleaved, web page lengths, ~11% benchmark-like pages ----------------
 const perMb = (c: Counters, mb: number) =>
-  `windows ${(c.windows / mb).toFixed(0)}, Bloom hits ${(c.bloomHits / mb).toFixed(1)}, candidates (postings visited = anchors extended) ${(c.candidates / mb).toFixed(1)}, verified ${(c.verified / mb).toFixed(2)}, rejected ${(c.rejected / mb).toFixed(2)}, near windows ${(c.nearWindows / mb).toFixed(0)}, near candidates ${(c.nearCandidates / mb).toFixed(1)}`;
+  `windows ${(c.windows / mb).toFixed(0)}, Bloom hits ${(c.bloomHits / mb).toFixed(1)}, candidates (postings visited = anchors extended) ${(c.candidates / mb).toFixed(1)}, verified ${(c.verified / mb).toFixed(2)}, rejected ${(c.rejected / mb).toFixed(2)}, near windows ${(c.minhashWindows / mb).toFixed(0)}, near candidates ${(c.minhashCandidates / mb).toFixed(1)}`;
 {
   const web = await generateWebCorpus(out, webMb * 1e6);
   const files = [web.file];

@@ -12,41 +12,12 @@
 import os from 'node:os';
 import { MIN_FPR } from './cidx/bloom.js';
 import type { IndexOptions } from './cidx/build.js';
-import { MINHASH_DEFAULTS } from './cidx/minhash-index.js';
-import { JSONL_PART_BYTES } from './readers/corpus/jsonl.js';
 import type { ScanStateOptions } from './scan/scan.js';
+import { DEFAULTS } from './defaults.js';
 import { ContamError } from './errors.js';
 import type { CorpusColumns, VerdictRule } from './types.js';
 
-/**
- * The defaults of every option, in one place (the MinHash settings and the
- * JSONL part size are the index's and the reader's own constants).
- */
-export const DEFAULTS = {
-  unit: 'word',
-  encoding: 'cl100k_base',
-  ngram: 13,
-  minWords: 8,
-  fpr: 0.001,
-  templates: true,
-  minhash: MINHASH_DEFAULTS,
-  columns: { text: 'text', id: 'id' },
-  rule: { name: 'graded', minOverlap: 0 },
-  /** The fraction a PaLM-style rule (`min-overlap`) needs; `idf-overlap`'s is 0.5. */
-  minOverlap: 0.7,
-  idfMinOverlap: 0.5,
-  maxMatches: 10,
-  maxDocFreq: 10,
-  batchSize: 1024,
-  /** MiB; the scan cuts plain JSONL files larger than this. */
-  jsonlPartSize: JSONL_PART_BYTES / 2 ** 20,
-  filterMode: 'drop',
-  cut: { window: 200, minPiece: 200, maxPieces: 10 },
-  portrait: { ngram: 13, minWords: 8, stride: 1, fpr: 0.01 },
-  alpha: 0.001,
-  seed: 0,
-  resamples: 1000,
-} as const;
+export { DEFAULTS } from './defaults.js';
 
 /** A numeric option's range; `above`/`below` make a bound exclusive. */
 export interface Range {

@@ -17,6 +17,7 @@
  * Entries are counted, not listed (see contam-index.ts): a segment's entries
  * are numbered from its first, one per position.
  */
+import { DEFAULTS } from '../defaults.js';
 import { ContamError } from '../errors.js';
 import { NORMALIZATION } from '../text/normalize.js';
 import { shingleKey } from '../text/shingle.js';
@@ -60,7 +61,7 @@ export function shingleConfig(options: IndexOptions = {}): ShingleConfig {
   // The fewest units a shingle (ngram) or a field matched whole (minWords) may have.
   const MIN_UNITS = 3;
   const ngramAuto = options.ngram === 'auto';
-  const ngram = options.ngram === 'auto' || options.ngram === undefined ? 13 : options.ngram;
+  const ngram = options.ngram === 'auto' || options.ngram === undefined ? DEFAULTS.ngram : options.ngram;
   if (!Number.isInteger(ngram) || ngram < 1 || ngram > 1000) {
     throw new ContamError('BAD_ARGUMENT', `expected ngram to be a whole number from 1 to 1000, got ${ngram}`);
   }
@@ -71,7 +72,7 @@ export function shingleConfig(options: IndexOptions = {}): ShingleConfig {
       hint: "published rules use 8 to 13 (ngram 'auto' chooses in that range)",
     });
   }
-  const minWords = Math.min(options.minWords ?? 8, ngram);
+  const minWords = Math.min(options.minWords ?? DEFAULTS.minWords, ngram);
   if (!Number.isInteger(minWords) || minWords < 1) {
     throw new ContamError('BAD_ARGUMENT', `expected minWords to be a whole number from 1 up, got ${options.minWords}`);
   }
@@ -101,7 +102,7 @@ export function shingleConfig(options: IndexOptions = {}): ShingleConfig {
     if (bands * rows > 4096) throw new ContamError('BAD_ARGUMENT', `expected minhash.bands x minhash.rows to be at most 4096, got ${bands * rows}`);
     if (!(minContainment > 0 && minContainment <= 1)) throw new ContamError('BAD_ARGUMENT', `expected minhash.minContainment to be above 0 and at most 1, got ${minContainment}`);
   }
-  return { unit, ngram, ngramAuto, minWords, encoding, normalization: NORMALIZATION, seed: options.seed ?? 0, templates: options.templates ?? true, minhash };
+  return { unit, ngram, ngramAuto, minWords, encoding, normalization: NORMALIZATION, seed: options.seed ?? DEFAULTS.seed, templates: options.templates ?? DEFAULTS.templates, minhash };
 }
 
 /**
@@ -148,7 +149,7 @@ const u32 = () => new Column(Uint32Array);
 /** Index the samples of several benchmarks under one configuration. */
 export async function buildIndex(benchmarks: { source: BenchmarkSource; samples: EvalSample[] }[], options: IndexOptions = {}): Promise<ContamIndex> {
   const config = shingleConfig(options);
-  const fpr = options.fpr ?? 0.001;
+  const fpr = options.fpr ?? DEFAULTS.fpr;
   const units = await createUnitExtractor(config);
 
   const sampleBenchmark = u32();

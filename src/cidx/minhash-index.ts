@@ -12,10 +12,11 @@
 import { shingleKey } from '../text/shingle.js';
 import type { MinhashConfig } from '../types.js';
 import { bandHash, lshThreshold, minhashSignature } from './minhash.js';
+import { DEFAULTS } from '../defaults.js';
 import { BloomFilter } from './bloom.js';
 import { ShingleTable } from './shingle-table.js';
 
-export const MINHASH_DEFAULTS: MinhashConfig = { shingle: 5, bands: 20, rows: 3, minContainment: 0.4 };
+export const MINHASH_DEFAULTS: MinhashConfig = { ...DEFAULTS.minhash };
 
 /** Samples shorter than this many units get no signature. */
 export const MINHASH_MIN_UNITS = 8;

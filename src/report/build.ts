@@ -8,6 +8,7 @@
  * It reads plain records only (ReportIndex, ReportTally in src/types.ts), not
  * the index or the scan's state: the scan builds them (scan/report-input.ts).
  */
+import { DEFAULTS } from '../defaults.js';
 import { fieldSpecText } from '../readers/evals/fields.js';
 import { describeEvidence, llama2Subsets, type SampleVerdict } from '../verdict/sample.js';
 import type { CorpusColumns, Report, ReportBenchmark, ReportIndex, ReportSample, ReportScan, ReportTally, SkippedInput, VerdictRule } from '../types.js';
@@ -44,7 +45,7 @@ export function buildReport(input: ReportInput): Report {
   const counts = index.benchmarks.map(() => ({ contaminated: 0, tooShort: 0, grades: { verbatim: 0, partial: 0, incidental: 0, clean: 0, too_short: 0 } }));
   const n = index.samples.row.length;
   const hasLabels = index.labelled;
-  const maxDocFreq = input.maxDocFreq ?? 10;
+  const maxDocFreq = input.maxDocFreq ?? DEFAULTS.maxDocFreq;
   const minhash = index.minContainment !== null;
   for (let s = 0; s < n; s++) {
     const total = index.samples.entryStart[s + 1]! - index.samples.entryStart[s]!;
@@ -53,7 +54,7 @@ export function buildReport(input: ReportInput): Report {
     const { contaminated, tooShort, evidence } = verdict;
     const overlap = tally ? ratio(tally.maxShingles, total) : 0;
     const containment = tally ? Math.round(tally.maxContainment * 1e6) / 1e6 : 0;
-    const nearFired = tally !== undefined && index.minContainment !== null && tally.maxContainment >= index.minContainment;
+    const minhashFired = tally !== undefined && index.minContainment !== null && tally.maxContainment >= index.minContainment;
     const b = index.samples.benchmark[s]!;
     if (contaminated) counts[b]!.contaminated++;
     if (tooShort) counts[b]!.tooShort++;
@@ -84,7 +85,7 @@ export function buildReport(input: ReportInput): Report {
       coverage: { fraction: verdict.coverage, subsets: llama2Subsets(verdict.coverage) },
       rules: {
         ngram: { fired: verdict.ngramFired, overlap, longest: tally?.longest ?? 0 },
-        ...(minhash ? { minhash: { fired: nearFired, containment } } : {}),
+        ...(minhash ? { minhash: { fired: minhashFired, containment } } : {}),
       },
       documents: tally?.documents ?? 0,
       leaked: contaminated && hasLabels[b] ? (tally!.inLabel ? (tally!.inInput ? 'input+label' : 'label') : 'input') : null,

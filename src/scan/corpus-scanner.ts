@@ -2,6 +2,7 @@
  * Scanning documents that are already in memory: the per-document loop shared
  * by the file scan, the workers and library users who hold their own texts.
  */
+import { DEFAULTS } from '../defaults.js';
 import { ContamError } from '../errors.js';
 import type { ContamIndex } from '../cidx/contam-index.js';
 import { createUnitExtractor, type UnitExtractor } from '../text/units.js';
@@ -95,7 +96,7 @@ export class CorpusScanner {
 /** Scan in-memory documents (for library users and tests); `file` names are kept in first-seen order. */
 export async function scanDocuments(index: ContamIndex, documents: Iterable<CorpusDocument>, options: ScanOptions = {}): Promise<Report> {
   const rule = resolveRule(options.rule);
-  const scanner = await CorpusScanner.create(index, options.maxMatches ?? 10);
+  const scanner = await CorpusScanner.create(index, options.maxMatches ?? DEFAULTS.maxMatches);
   const files: string[] = [];
   const fileIndex = new Map<string, number>();
   let bytes = 0;

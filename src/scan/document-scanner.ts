@@ -57,13 +57,13 @@ export interface ScanCounters {
   candidates: number;
   verified: number;
   rejected: number;
-  nearWindows: number;
-  nearCandidates: number;
-  nearMatches: number;
+  minhashWindows: number;
+  minhashCandidates: number;
+  minhashMatches: number;
 }
 
 export function emptyCounters(): ScanCounters {
-  return { units: 0, windows: 0, bloomHits: 0, postings: 0, candidates: 0, verified: 0, rejected: 0, nearWindows: 0, nearCandidates: 0, nearMatches: 0 };
+  return { units: 0, windows: 0, bloomHits: 0, postings: 0, candidates: 0, verified: 0, rejected: 0, minhashWindows: 0, minhashCandidates: 0, minhashMatches: 0 };
 }
 
 function mergeIntervals(list: [number, number][]): [number, number][] {
@@ -170,9 +170,9 @@ export class DocumentScanner {
     const w0 = this.minhash.windows;
     const c0 = this.minhash.candidates;
     const found = this.minhash.scan(units.hashes, units.starts, units.ends, count);
-    this.counters.nearWindows += this.minhash.windows - w0;
-    this.counters.nearCandidates += this.minhash.candidates - c0;
-    this.counters.nearMatches += found.length;
+    this.counters.minhashWindows += this.minhash.windows - w0;
+    this.counters.minhashCandidates += this.minhash.candidates - c0;
+    this.counters.minhashMatches += found.length;
     const exact = this.scanExact(text, units.hashes, units.starts, units.ends, count);
     if (found.length === 0) return exact;
     return this.combine(exact, found);

@@ -94,6 +94,6 @@ export function scanWork(counters: ScanCounters, minhash: boolean): ReportScan {
     anchors_extended: counters.candidates,
     shingles_verified: counters.verified,
     collisions_rejected: counters.rejected,
-    minhash: minhash ? { windows: counters.nearWindows, candidates: counters.nearCandidates, matches: counters.nearMatches } : null,
+    minhash: minhash ? { windows: counters.minhashWindows, candidates: counters.minhashCandidates, matches: counters.minhashMatches } : null,
   };
 }

@@ -5,6 +5,7 @@
  * Arrow record batches) are the unit of work: each yields a PartResult whose
  * merge is order-independent, so any split of the parts gives the same report.
  */
+import { DEFAULTS } from '../defaults.js';
 import os from 'node:os';
 import { ContamError, isContamError } from '../errors.js';
 import type { ContamIndex } from '../cidx/contam-index.js';
@@ -156,7 +157,7 @@ export function capWorkers(requested: number, parts: number): WorkerCap {
 export async function scanCorpusState(index: ContamIndex, inputs: string[], options: ScanStateOptions = {}): Promise<ScanState> {
   const columns = resolveColumns(options.columns);
   resolveRule(options.rule);
-  const maxMatches = options.maxMatches ?? 10;
+  const maxMatches = options.maxMatches ?? DEFAULTS.maxMatches;
   const workers = options.workers ?? os.availableParallelism();
   if (!Number.isInteger(workers) || workers < 1) {
     throw new ContamError('BAD_ARGUMENT', `expected the workers option to be a whole number from 1 up, got ${workers}`);

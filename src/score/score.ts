@@ -24,6 +24,7 @@
  * the contaminated subset has fewer than 30 samples, below which a bootstrap
  * percentile interval is unreliable.
  */
+import { DEFAULTS } from '../defaults.js';
 import { createHash } from 'node:crypto';
 import { ContamError } from '../errors.js';
 import { readResults, type ResultRecord, type ResultsFile } from '../readers/results/results.js';
@@ -161,8 +162,8 @@ function metricValues(file: ResultsFile, metric: string, recompute: Recompute | 
  * @throws ContamError `BAD_RESULTS`, `JOIN_FAILED`, `BAD_ARGUMENT`
  */
 export function scoreResultsFile(report: Report, file: ResultsFile, input: Omit<ScoreInput, 'path'> = {}, options: ScoreOptions = {}): BenchmarkScores {
-  const seed = options.seed ?? 0;
-  const resamples = options.resamples ?? 1000;
+  const seed = options.seed ?? DEFAULTS.seed;
+  const resamples = options.resamples ?? DEFAULTS.resamples;
   if (file.records.length === 0) throw new ContamError('EMPTY_INPUT', 'the results file has no records', { file: file.path, hint: 'check that the evaluation run wrote its samples' });
   const benchmark = resolveBenchmark(report, file, input.benchmark);
   const mode = input.mode ?? inferMode(file);
@@ -280,8 +281,8 @@ export function reportChecksum(report: Report): string {
  * @throws ContamError `FILE_NOT_FOUND`, `BAD_RESULTS`, `BAD_PARQUET`, `JOIN_FAILED`, `BAD_ARGUMENT`
  */
 export async function scoreResults(report: Report, inputs: readonly ScoreInput[], options: ScoreOptions = {}): Promise<ScoreReportFile> {
-  const seed = options.seed ?? 0;
-  const resamples = options.resamples ?? 1000;
+  const seed = options.seed ?? DEFAULTS.seed;
+  const resamples = options.resamples ?? DEFAULTS.resamples;
   if (!Number.isInteger(resamples) || resamples < 1) throw new ContamError('BAD_ARGUMENT', `expected resamples to be a whole number from 1 up, got ${resamples}`);
   if (!Number.isInteger(seed)) throw new ContamError('BAD_ARGUMENT', `expected seed to be a whole number, got ${seed}`);
   if (inputs.length === 0) throw new ContamError('NO_INPUT', 'no results files to score', { hint: 'pass --results FILE' });

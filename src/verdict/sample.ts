@@ -153,7 +153,7 @@ export function judgeSample(context: VerdictContext, s: number, tally: SampleTal
   let unitsTotal = 0;
   for (let g = index.samples.segmentStart[s]!; g < index.samples.segmentStart[s + 1]!; g++) unitsTotal += index.segments.wordStart[g + 1]! - index.segments.wordStart[g]!;
   const coverage = tally && unitsTotal > 0 ? Math.round((Math.min(unitsTotal, bridged(tally.units, LLAMA2_GAP)) / unitsTotal) * 1e6) / 1e6 : 0;
-  const nearFired = tally !== undefined && index.minhash !== null && tally.maxContainment >= index.minhash.config.minContainment;
+  const minhashFired = tally !== undefined && index.minhash !== null && tally.maxContainment >= index.minhash.config.minContainment;
   const idf = (e: number) => Math.log((1 + context.documents) / (1 + df(e))) + 1;
   let idfOverlap = 0;
   if (tally && tally.top.length > 0 && total > 0) {
@@ -173,11 +173,11 @@ export function judgeSample(context: VerdictContext, s: number, tally: SampleTal
       break;
     case 'any-ngram':
     case 'min-overlap': {
-      contaminated = !tooShort && (ngramFired || nearFired);
+      contaminated = !tooShort && (ngramFired || minhashFired);
       const name = rule.name === 'any-ngram' ? `GPT-3 rule: any ${index.config.ngram}-gram` : `PaLM rule: ${percent(rule.minOverlap)} of its n-grams in one document`;
       reason = ngramFired
         ? `${name} (${tally!.maxShingles} of ${total} n-grams in one document, in ${tally!.documents} documents)`
-        : nearFired
+        : minhashFired
           ? `MinHash containment ${tally!.maxContainment.toFixed(2)}`
           : '';
       break;

@@ -14,6 +14,7 @@
  * apache-arrow itself would decode bad bytes to U+FFFD. Arrow has real nulls:
  * a null text reads as the empty string.
  */
+import { DEFAULTS } from '../../defaults.js';
 import { isUtf8 } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { compressionRegistry, CompressionType, DataType, Message, RecordBatchReader, type Data, type RecordBatch, type Vector } from 'apache-arrow';
@@ -215,7 +216,7 @@ async function* readStream(part: CorpusPart, options: CorpusReadOptions): AsyncG
 function makeEmitter(part: CorpusPart, options: CorpusReadOptions, firstRow: number) {
   const file = part.file;
   const { text: textColumn, id: idColumn } = options.columns;
-  const batchSize = Math.max(1, options.batchSize ?? 1024);
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULTS.batchSize);
   return function* emit(batch: RecordBatch, index: number, rowOffset = firstRow): Generator<CorpusDocument[]> {
     const texts = batch.getChild(textColumn);
     if (!texts) {

@@ -13,6 +13,7 @@
  * can count rows without parsing (planJsonlParts); errors name the 1-based
  * line, which counts blank lines too, as an editor does.
  */
+import { DEFAULTS } from '../../defaults.js';
 import { constants } from 'node:buffer';
 import { ContamError } from '../../errors.js';
 import type { CorpusBatch, CorpusDocument, CorpusPart, CorpusReadOptions } from '../../types.js';
@@ -54,7 +55,7 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
   const file = part.file;
   const textColumn = options.columns.text;
   const idColumn = options.columns.id;
-  const batchSize = Math.max(1, options.batchSize ?? 1024);
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULTS.batchSize);
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const streamed = isStreamPart(part);
   const total = streamed ? Infinity : part.bytes;
@@ -219,7 +220,7 @@ function describe(value: unknown): string {
 }
 
 /** Plain JSONL files larger than this are scanned as several parts, so one large file uses every worker. */
-export const JSONL_PART_BYTES = 64 << 20;
+export const JSONL_PART_BYTES = DEFAULTS.jsonlPartSize * 2 ** 20;
 
 /** A byte range of a plain JSONL file, starting at a line start. */
 export interface LineRange {

@@ -13,6 +13,7 @@
  * a null id as null. Strings are decoded with a strict UTF-8 decoder, so bad
  * bytes are an error rather than U+FFFD in the report.
  */
+import { DEFAULTS } from '../../defaults.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type ColumnData, type FileMetaData } from 'hyparquet';
 import { compressors as baseCompressors } from 'hyparquet-compressors';
@@ -237,7 +238,7 @@ export async function readParquetRowGroup(part: CorpusPart, columnNames: CorpusR
  */
 export async function* readParquetDocuments(part: CorpusPart, options: CorpusReadOptions): AsyncGenerator<CorpusBatch> {
   const file = part.file;
-  const batchSize = Math.max(1, options.batchSize ?? 1024);
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULTS.batchSize);
   const buffer = await openFileBuffer(file);
   let group: RowGroupColumns | null;
   try {
