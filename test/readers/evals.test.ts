@@ -312,6 +312,24 @@ test('errors: missing file, unknown extension, empty file, bad JSON line, unclos
   t.regex(utf8Error.message, /latin\.jsonl:line 2/);
 });
 
+test('a JSONL benchmark with a byte order mark and CRLF line ends reads as without them', async (t) => {
+  const plain = path.join(tmp, 'plain.jsonl');
+  const marked = path.join(tmp, 'marked.jsonl');
+  const rows = ['{"question": "How many apples are left?", "answer": "3"}', '{"question": "Which planet is largest?", "answer": "Jupiter"}'];
+  writeFileSync(plain, `${rows.join('\n')}\n`);
+  writeFileSync(marked, `\ufeff${rows.join('\r\n')}\r\n`);
+  const a = await readEvalSamples(parseEvalArgument(`b=${plain}#question,answer:label`));
+  const b = await readEvalSamples(parseEvalArgument(`b=${marked}#question,answer:label`));
+  t.deepEqual(
+    b.samples.map((s) => s.segments.map((g) => g.text)),
+    [
+      ['How many apples are left?', '3'],
+      ['Which planet is largest?', 'Jupiter'],
+    ],
+  );
+  t.deepEqual(b.samples, a.samples);
+});
+
 test('a field absent from every row is MISSING_FIELD listing the fields that exist', async (t) => {
   const error = await code(read(`${F}/gsm8k.jsonl#question,nosuchfield`));
   t.is(error.code, 'MISSING_FIELD');

@@ -120,13 +120,13 @@ export async function readEvalSamples(spec: BenchmarkSpec): Promise<{ source: Be
   let rowWhere: (row: number) => string = (row) => `row ${row}`;
   if (format === 'parquet') {
     rows = await readParquetRows(bytes, file);
+  } else if (format === 'jsonl') {
+    const parsed = parseJsonlRows(bytes, file);
+    rows = parsed.rows;
+    rowWhere = (row) => `line ${parsed.lines[row]}`;
   } else {
     const text = decodeUtf8(bytes, file);
-    if (format === 'jsonl') {
-      const parsed = parseJsonlRows(text, file);
-      rows = parsed.rows;
-      rowWhere = (row) => `line ${parsed.lines[row]}`;
-    } else if (format === 'json') {
+    if (format === 'json') {
       rows = parseJsonRows(text, file);
     } else {
       const table = parseCsv(text, file);
@@ -219,16 +219,27 @@ function decodeUtf8(bytes: Uint8Array, file: string): string {
   }
 }
 
-function parseJsonlRows(text: string, file: string): { rows: unknown[]; lines: number[] } {
+/**
+ * JSONL rows, decoded line by line from the bytes: a file larger than the
+ * longest string V8 holds (about 512 MB) reads as well as a small one, and
+ * invalid UTF-8 is found on its own line.
+ */
+function parseJsonlRows(bytes: Uint8Array, file: string): { rows: unknown[]; lines: number[] } {
   const rows: unknown[] = [];
   const lines: number[] = [];
   let line = 0;
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
+  let start = 0;
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(10, start);
+    if (end < 0) end = bytes.length;
     line++;
-    const content = text.slice(start, end);
+    let content: string;
+    try {
+      // A new decode per line drops a byte order mark at its start: the file's, on line 1.
+      content = strictUtf8.decode(bytes.subarray(start, end));
+    } catch (error) {
+      throw new ContamError('BAD_UTF8', 'the text is not valid UTF-8', { file, where: `line ${line}`, cause: error, hint: 'convert the file to UTF-8 (iconv -t UTF-8)' });
+    }
     start = end + 1;
     if (content.trim() === '') continue;
     let row: unknown;
