@@ -373,7 +373,7 @@ function sampleKeys(
         b.push(keyB);
       }
     };
-    const joined: number[] = [];
+    let total = 0;
     let judged = false;
     for (const segment of sample.segments) {
       extractWords(segment.text, words, header.seed, false);
@@ -381,13 +381,15 @@ function sampleKeys(
       if (long) push(words.hashes, words.count, header.ngram, false);
       if (minWords > 0 && words.count >= minWords) push(words.hashes, words.count, minWords, long);
       judged ||= words.count >= (minWords > 0 ? minWords : header.ngram);
-      for (let w = 0; w < words.count; w++) joined.push(words.hashes[w]!);
+      total += words.count;
       ends.push(a.length);
     }
     // No field long enough, but together they are (a short multiple-choice item): the sample
-    // whole, its fields joined in order, as the index shingles it.
-    if (!judged && minWords > 0 && joined.length >= minWords) {
-      push(Uint32Array.from(joined), joined.length, joined.length >= header.ngram ? header.ngram : minWords, false);
+    // whole, its fields joined in order, as the index shingles it (no word spans a line end, so
+    // the joined text has the fields' words in order). Rare, so extracted a second time only then.
+    if (!judged && minWords > 0 && total >= minWords) {
+      extractWords(sample.segments.map((g) => g.text).join('\n'), words, header.seed, false);
+      push(words.hashes, words.count, words.count >= header.ngram ? header.ngram : minWords, false);
       ends.push(a.length);
     }
     ends.push(Infinity);
