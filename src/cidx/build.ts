@@ -194,8 +194,8 @@ export async function buildIndex(benchmarks: { source: BenchmarkSource; samples:
         segTextStart.push(offset);
         // Only the hashes are kept: a scan re-derives the rest from the text (sample-text.ts). With
         // extract() here, a scan later in the same process normalized at half the speed (V8 tunes
-        // the normalizer to its first callers); extractWithText leaves it tuned as before.
-        const u = units.extractWithText(segment.text).units;
+        // the normalizer to its first callers); extractNormalized leaves it tuned as before.
+        const u = units.extractNormalized(segment.text).units;
         for (let k = 0; k < u.count; k++) wordHash.push(u.hashes[k]!);
         wordCount += u.count;
         length += u.count;

@@ -91,9 +91,13 @@ export interface SampleUnits {
   /** [start, end) offsets of each unit in the sample's text. */
   starts: Int32Array;
   ends: Int32Array;
-  /** Normalized UTF-8 of each unit, encoded when first asked for. */
-  bytes: (Uint8Array | undefined)[];
-  texts: string[];
+  /**
+   * Normalized UTF-8 of the units, back to back, unit k at [byteStarts[k], byteEnds[k]); empty
+   * for units whose values prove them equal (tokens), which are never verified byte by byte.
+   */
+  bytes: Uint8Array;
+  byteStarts: Int32Array;
+  byteEnds: Int32Array;
 }
 
 /** Samples kept re-derived: those one document matches, and more. */
@@ -119,37 +123,49 @@ export class SampleWords {
     const g1 = samples.segmentStart[s + 1]!;
     const first = segments.wordStart[g0]!;
     const count = segments.wordStart[g1]! - first;
-    got = { first, starts: new Int32Array(count), ends: new Int32Array(count), bytes: new Array(count), texts: new Array(count) };
+    const verified = !this.units.exact;
+    got = {
+      first,
+      starts: new Int32Array(count),
+      ends: new Int32Array(count),
+      // Normalized bytes are at most 3 per UTF-16 unit of the text (NFKC may expand, so grown below when not).
+      bytes: new Uint8Array(verified ? text.length * 3 + 16 : 0),
+      byteStarts: new Int32Array(verified ? count : 0),
+      byteEnds: new Int32Array(verified ? count : 0),
+    };
+    let at = 0;
     for (let g = g0; g < g1; g++) {
       const offset = segments.textStart[g]!;
       const end = g + 1 < g1 ? segments.textStart[g + 1]! - 1 : text.length;
-      const { units, texts } = this.units.extractWithText(text.slice(offset, end));
-      const at = segments.wordStart[g]! - first;
+      const { units, joined } = this.units.extractNormalized(text.slice(offset, end));
+      const base = segments.wordStart[g]! - first;
       if (units.count !== segments.wordStart[g + 1]! - segments.wordStart[g]!) {
         throw new ContamError('BAD_INDEX', `sample ${s}'s text does not give back the ${segments.wordStart[g + 1]! - segments.wordStart[g]!} units the index holds for its field ${g - g0}`, {
           hint: 'rebuild the index from its benchmarks with this contam',
         });
       }
       for (let k = 0; k < units.count; k++) {
-        got.starts[at + k] = units.starts[k]! + offset;
-        got.ends[at + k] = units.ends[k]! + offset;
-        got.texts[at + k] = texts[k]!;
+        got.starts[base + k] = units.starts[k]! + offset;
+        got.ends[base + k] = units.ends[k]! + offset;
+      }
+      if (verified && joined && units.count > 0) {
+        const length = joined.byteEnds[units.count - 1]!;
+        if (at + length > got.bytes.length) {
+          const grown = new Uint8Array((at + length) * 2);
+          grown.set(got.bytes.subarray(0, at));
+          got.bytes = grown;
+        }
+        got.bytes.set(joined.bytes.subarray(0, length), at);
+        for (let k = 0; k < units.count; k++) {
+          got.byteStarts[base + k] = at + (k === 0 ? 0 : joined.byteEnds[k - 1]! + 1);
+          got.byteEnds[base + k] = at + joined.byteEnds[k]!;
+        }
+        at += length;
       }
     }
     if (this.cache.size >= CACHED) this.cache.clear();
     this.cache.set(s, got);
     return got;
-  }
-
-  /** Does index word `w` of sample `s` have exactly these UTF-8 bytes? */
-  wordEquals(s: number, w: number, bytes: Uint8Array): boolean {
-    const sample = this.get(s);
-    const k = w - sample.first;
-    sample.bytes[k] ??= encoder.encode(sample.texts[k]!);
-    const own = sample.bytes[k]!;
-    if (own.length !== bytes.length) return false;
-    for (let i = 0; i < bytes.length; i++) if (own[i] !== bytes[i]) return false;
-    return true;
   }
 
   /** [start, end) in sample `s`'s text of index words [from, to). */

@@ -15,7 +15,7 @@
  * Hot path: typed arrays reused across documents; no per-window allocation.
  */
 import { entryLength, wordSegment, type ContamIndex } from '../cidx/contam-index.js';
-import { SampleWords } from '../cidx/sample-text.js';
+import { SampleWords, type SampleUnits } from '../cidx/sample-text.js';
 import { BASE_A, BASE_B } from '../text/shingle.js';
 import { extractWords, WordBuffer } from '../text/normalize.js';
 import { WordUnits, type UnitExtractor } from '../text/units.js';
@@ -80,6 +80,18 @@ function mergeIntervals(list: [number, number][]): [number, number][] {
   return out;
 }
 
+/** Are document word `i` (of `doc`, extracted joined) and unit `k` of `own` the same normalized bytes? */
+function sameWord(doc: WordBuffer, i: number, own: SampleUnits, k: number): boolean {
+  const from = i === 0 ? 0 : doc.byteEnds[i - 1]! + 1;
+  const length = doc.byteEnds[i]! - from;
+  const at = own.byteStarts[k]!;
+  if (own.byteEnds[k]! - at !== length) return false;
+  const a = doc.joined;
+  const b = own.bytes;
+  for (let j = 0; j < length; j++) if (a[from + j] !== b[at + j]) return false;
+  return true;
+}
+
 export class DocumentScanner {
   readonly counters: ScanCounters = emptyCounters();
   private readonly index: ContamIndex;
@@ -100,10 +112,10 @@ export class DocumentScanner {
   private readonly runs = new Map<number | string, number[]>();
   /**
    * The current document's normalized words as UTF-8, each followed by a space, extracted
-   * whole the first time verification needs one (docWord): one pass over the document
+   * whole the first time verification needs one (docWords): one pass over the document
    * instead of a slice, an extraction and an encoding per word; null until then.
    */
-  private readonly docWords = new WordBuffer();
+  private readonly docWordBuffer = new WordBuffer();
   private docWordsText: string | null = null;
   /** Verified runs of the current document: sample, first index word, first document unit, length. */
   private runSample = new Uint32Array(64);
@@ -347,10 +359,13 @@ export class DocumentScanner {
     } else this.runs.set(key, [p0, p1]);
     // Equal hashes are not yet equal words: verify bytes, cutting the run at any word that differs.
     let a = p0;
+    const exact = this.units.exact;
+    const own = exact ? null : this.sampleWords.get(sample);
+    const doc = exact ? null : this.docWords(text);
     while (a < p1) {
       let b = a;
-      if (this.units.exact) b = p1;
-      else while (b < p1 && this.sampleWords.wordEquals(sample, first + b - diagonal, this.docWord(text, b))) b++;
+      if (exact) b = p1;
+      else while (b < p1 && sameWord(doc!, b, own!, first + b - diagonal - own!.first)) b++;
       if (b === a) {
         this.counters.rejected++;
         a++;
@@ -388,14 +403,14 @@ export class DocumentScanner {
     return e0 + local;
   }
 
-  /** The normalized UTF-8 bytes of document word `i`, re-derived from its offsets (cached per document). */
-  private docWord(text: string, i: number): Uint8Array {
-    const words = this.docWords;
+  /** The document's normalized words as UTF-8 (see docWords), extracted the first time verification needs them. */
+  private docWords(text: string): WordBuffer {
+    const words = this.docWordBuffer;
     if (this.docWordsText !== text) {
       extractWords(text, words, this.index.config.seed, 'joined');
       this.docWordsText = text;
     }
-    return words.joined.subarray(i === 0 ? 0 : words.byteEnds[i - 1]! + 1, words.byteEnds[i]!);
+    return words;
   }
 
   /** Group the document's verified runs and entry hits by sample into one match each, in sample order. */

@@ -22,8 +22,12 @@ export interface UnitExtractor {
   readonly exact: boolean;
   /** Cut `text` into units; the returned buffer is reused by the next call. */
   extract(text: string): UnitBuffer;
-  /** Like extract, and also the units' normalized text (index time and verification). */
-  extractWithText(text: string): { units: UnitBuffer; texts: string[] };
+  /**
+   * Like extract, and, where equal values do not prove equal units (words), their normalized
+   * UTF-8 to verify them by: unit k is joined.bytes[k === 0 ? 0 : joined.byteEnds[k - 1] + 1,
+   * joined.byteEnds[k]) (each unit is followed by one space). Null for tokens. Reused by the next call.
+   */
+  extractNormalized(text: string): { units: UnitBuffer; joined: { bytes: Uint8Array; byteEnds: Int32Array } | null };
 }
 
 /** Normalized words hashed with XXH32. */
@@ -41,9 +45,9 @@ export class WordUnits implements UnitExtractor {
     return this.buffer;
   }
 
-  extractWithText(text: string): { units: UnitBuffer; texts: string[] } {
-    extractWords(text, this.buffer, this.seed, true);
-    return { units: this.buffer, texts: this.buffer.words };
+  extractNormalized(text: string): { units: UnitBuffer; joined: { bytes: Uint8Array; byteEnds: Int32Array } } {
+    extractWords(text, this.buffer, this.seed, 'joined');
+    return { units: this.buffer, joined: { bytes: this.buffer.joined, byteEnds: this.buffer.byteEnds } };
   }
 }
 
@@ -96,16 +100,16 @@ export class TokenUnits implements UnitExtractor {
   }
 
   extract(text: string): UnitBuffer {
-    return this.tokenize(text, false).units;
+    return this.tokenize(text);
   }
 
-  extractWithText(text: string): { units: UnitBuffer; texts: string[] } {
-    return this.tokenize(text, true);
+  extractNormalized(text: string): { units: UnitBuffer; joined: null } {
+    return { units: this.tokenize(text), joined: null };
   }
 
   private wordEndByte = new Int32Array(1024);
 
-  private tokenize(text: string, collect: boolean): { units: UnitBuffer; texts: string[] } {
+  private tokenize(text: string): UnitBuffer {
     const words = this.words;
     extractWords(text, words, 0, 'joined');
     // A leading space makes the first word tokenize as it does mid-text (" word"), so a copy
@@ -123,7 +127,6 @@ export class TokenUnits implements UnitExtractor {
     for (let w = 0; w < words.count; w++) wordEndByte[w] = words.byteEnds[w]! + 1;
     let byte = 0;
     let w = 0;
-    const texts: string[] = collect ? new Array(n) : [];
     for (let t = 0; t < n; t++) {
       const id = ids[t]!;
       const len = this.byteLength(id);
@@ -134,10 +137,9 @@ export class TokenUnits implements UnitExtractor {
       while (last < words.count - 1 && wordEndByte[last]! < endByte - 1) last++;
       out.starts[t] = words.count ? words.starts[w]! : 0;
       out.ends[t] = words.count ? words.ends[last]! : 0;
-      if (collect) texts[t] = String(id);
       byte = endByte;
     }
-    return { units: out, texts };
+    return out;
   }
 }
 

@@ -9,7 +9,7 @@ import { gsm8kSamples } from '../helpers/samples.js';
 test('token units are the tiktoken ids of the normalized text', async (t) => {
   const units = await TokenUnits.create('cl100k_base');
   const text = 'Janet’s DUCKS lay 16 eggs, per <b>day</b>.';
-  const { units: u } = units.extractWithText(text);
+  const { units: u } = units.extractNormalized(text);
   const expected = tiktoken.get_encoding('cl100k_base').encode_ordinary(` ${normalizeText(text)}`);
   t.deepEqual(Array.from(u.hashes.subarray(0, u.count)), Array.from(expected));
 });
@@ -17,8 +17,8 @@ test('token units are the tiktoken ids of the normalized text', async (t) => {
 test('each token maps to the original offsets of the words it overlaps', async (t) => {
   const units = await TokenUnits.create('cl100k_base');
   const text = 'Hello, WORLD!  Tokenization works.';
-  const { units: u } = units.extractWithText(text);
-  const words = new WordUnits(0).extractWithText(text).units;
+  const { units: u } = units.extractNormalized(text);
+  const words = new WordUnits(0).extractNormalized(text).units;
   // The first token starts at 'H', the last ends at the last word's end (before the final '.').
   t.is(u.starts[0], 0);
   t.is(u.ends[u.count - 1], text.length - 1);
