@@ -12,7 +12,7 @@ import { indexBenchmarks } from '../src/pipeline.js';
 import { generateCorpus } from './corpus-gen.js';
 import { generateWebCorpus } from './web-corpus.js';
 import { benchmarkEvals } from './shared-data.js';
-import { extractWords, WordBuffer } from '../src/text/normalize.js';
+import { extractWordHashes, WordBuffer } from '../src/text/normalize.js';
 import { shingleKey } from '../src/text/shingle.js';
 import { DocumentScanner } from '../src/scan/document-scanner.js';
 import { WordUnits } from '../src/text/units.js';
@@ -50,7 +50,7 @@ const wb = new WordBuffer();
 time('extractWords', () => {
   let n = 0;
   for (const t of texts) {
-    extractWords(t, wb, 0);
+    extractWordHashes(t, wb, 0);
     n += wb.count;
   }
   return n;
@@ -58,7 +58,7 @@ time('extractWords', () => {
 const keys = (probe: boolean) => () => {
   let n = 0;
   for (const t of texts) {
-    extractWords(t, wb, 0);
+    extractWordHashes(t, wb, 0);
     const hashes = wb.hashes;
     const count = wb.count;
     {
@@ -95,7 +95,7 @@ const inlineKeys = (probe: number) => () => {
   let n = 0;
   const bloom = index.bloom;
   for (const text of texts) {
-    extractWords(text, wb, 0);
+    extractWordHashes(text, wb, 0);
     const hashes = wb.hashes;
     const count = wb.count;
     {
@@ -134,7 +134,7 @@ time('extract + inline keys + bloom', inlineKeys(1));
 time('extractWords again', () => {
   let n = 0;
   for (const t of texts) {
-    extractWords(t, wb, 0);
+    extractWordHashes(t, wb, 0);
     n += wb.count;
   }
   return n;

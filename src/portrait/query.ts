@@ -42,7 +42,7 @@ import path from 'node:path';
 import { ContamError } from '../errors.js';
 import { checkOption, DEFAULTS } from '../options.js';
 import { readEvalSamples } from '../readers/evals/evals.js';
-import { extractWords, NORMALIZATION, WordBuffer } from '../text/normalize.js';
+import { extractWordHashes, NORMALIZATION, WordBuffer } from '../text/normalize.js';
 import { rollingShingleKeys } from '../text/shingle.js';
 import type { BenchmarkSpec } from '../types.js';
 import { VERSION } from '../version.js';
@@ -376,7 +376,7 @@ function sampleKeys(
     let total = 0;
     let judged = false;
     for (const segment of sample.segments) {
-      extractWords(segment.text, words, header.seed, false);
+      extractWordHashes(segment.text, words, header.seed);
       const long = words.count >= header.ngram;
       if (long) push(words.hashes, words.count, header.ngram, false);
       if (minWords > 0 && words.count >= minWords) push(words.hashes, words.count, minWords, long);
@@ -388,7 +388,7 @@ function sampleKeys(
     // whole, its fields joined in order, as the index shingles it (no word spans a line end, so
     // the joined text has the fields' words in order). Rare, so extracted a second time only then.
     if (!judged && minWords > 0 && total >= minWords) {
-      extractWords(sample.segments.map((g) => g.text).join('\n'), words, header.seed, false);
+      extractWordHashes(sample.segments.map((g) => g.text).join('\n'), words, header.seed);
       push(words.hashes, words.count, words.count >= header.ngram ? header.ngram : minWords, false);
       ends.push(a.length);
     }

@@ -22,6 +22,7 @@
  * ASCII takes a table-driven fast path; other characters go through
  * String.prototype.normalize with a per-code-point cache.
  */
+import { matchEntity, matchTag } from './html.js';
 import { xxh32 } from './xxhash32.js';
 
 /** Name recorded in indexes; bump the version whenever the output can change. */
@@ -97,178 +98,6 @@ function foldCodePoint(cp: number): string {
     FOLD_CACHE.set(cp, s);
   }
   return s;
-}
-
-const HTML_ELEMENTS = new Set(
-  (
-    'a abbr address area article aside audio b base bdi bdo big blockquote body br button canvas caption center cite code col colgroup ' +
-    'data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 ' +
-    'head header hgroup hr html i iframe img input ins kbd label legend li link main map mark menu meta meter nav noscript object ol optgroup ' +
-    'option output p param picture pre progress q rp rt ruby s samp script section select small source span strike strong style sub summary ' +
-    'sup svg table tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr math mi mn mo mrow msup msub mfrac'
-  ).split(' '),
-);
-
-/**
- * If an HTML tag or comment starts at `i` (text[i] === '<'), return the index just past it, else -1.
- * Only known element names count, so `a < b` or `x<y` in code or maths is left as text.
- */
-export function matchTag(text: string, i: number): number {
-  const len = text.length;
-  let j = i + 1;
-  if (text.startsWith('!--', j)) {
-    const close = text.indexOf('-->', j + 3);
-    return close < 0 || close - i > 65536 ? -1 : close + 3;
-  }
-  if (text.charCodeAt(j) === 47 /* / */) j++;
-  const nameStart = j;
-  while (j < len) {
-    const c = text.charCodeAt(j);
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (j > nameStart && c >= 48 && c <= 57)) j++;
-    else break;
-  }
-  if (j === nameStart || j - nameStart > 10) return -1;
-  if (!HTML_ELEMENTS.has(text.slice(nameStart, j).toLowerCase())) return -1;
-  const c = text.charCodeAt(j);
-  if (c === 62 /* > */) return j + 1;
-  if (!(c === 32 || c === 9 || c === 10 || c === 13 || c === 47)) return -1;
-  // Attributes: scan to '>' honouring quotes; give up on '<' or after 4 KiB. Real attributes
-  // have '=' (`class="x"`); without one, `a<b and b>c` in maths or code would read as a tag.
-  let quote = 0;
-  let sawEquals = false;
-  const limit = Math.min(len, i + 4096);
-  for (j += 1; j < limit; j++) {
-    const d = text.charCodeAt(j);
-    if (quote) {
-      if (d === quote) quote = 0;
-    } else if (d === 34 || d === 39) quote = d;
-    else if (d === 61) sawEquals = true;
-    else if (d === 62) return sawEquals || text.charCodeAt(j - 1) === 47 || /^\s*$/.test(text.slice(i + 1, j).replace(/^\/?[A-Za-z0-9]+/, '')) ? j + 1 : -1;
-    else if (d === 60) return -1;
-  }
-  return -1;
-}
-
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-  ensp: '\u2002',
-  emsp: '\u2003',
-  thinsp: '\u2009',
-  ndash: '\u2013',
-  mdash: '\u2014',
-  lsquo: '\u2018',
-  rsquo: '\u2019',
-  sbquo: '\u201a',
-  ldquo: '\u201c',
-  rdquo: '\u201d',
-  bdquo: '\u201e',
-  hellip: '\u2026',
-  laquo: '\u00ab',
-  raquo: '\u00bb',
-  copy: '\u00a9',
-  reg: '\u00ae',
-  trade: '\u2122',
-  deg: '\u00b0',
-  plusmn: '\u00b1',
-  times: '\u00d7',
-  divide: '\u00f7',
-  middot: '\u00b7',
-  bull: '\u2022',
-  shy: '\u00ad',
-  cent: '\u00a2',
-  pound: '\u00a3',
-  euro: '\u20ac',
-  yen: '\u00a5',
-  sect: '\u00a7',
-  para: '\u00b6',
-  frac12: '\u00bd',
-  frac14: '\u00bc',
-  frac34: '\u00be',
-  sup2: '\u00b2',
-  sup3: '\u00b3',
-  micro: '\u00b5',
-  minus: '\u2212',
-  le: '\u2264',
-  ge: '\u2265',
-  ne: '\u2260',
-  infin: '\u221e',
-  larr: '\u2190',
-  rarr: '\u2192',
-  zwj: '\u200d',
-  zwnj: '\u200c',
-  aacute: 'á',
-  agrave: 'à',
-  acirc: 'â',
-  auml: 'ä',
-  atilde: 'ã',
-  aring: 'å',
-  aelig: 'æ',
-  ccedil: 'ç',
-  eacute: 'é',
-  egrave: 'è',
-  ecirc: 'ê',
-  euml: 'ë',
-  iacute: 'í',
-  igrave: 'ì',
-  icirc: 'î',
-  iuml: 'ï',
-  ntilde: 'ñ',
-  oacute: 'ó',
-  ograve: 'ò',
-  ocirc: 'ô',
-  ouml: 'ö',
-  otilde: 'õ',
-  oslash: 'ø',
-  uacute: 'ú',
-  ugrave: 'ù',
-  ucirc: 'û',
-  uuml: 'ü',
-  yacute: 'ý',
-  yuml: 'ÿ',
-  szlig: 'ß',
-  Aacute: 'Á',
-  Agrave: 'À',
-  Auml: 'Ä',
-  Eacute: 'É',
-  Ouml: 'Ö',
-  Uuml: 'Ü',
-  Ntilde: 'Ñ',
-  Ccedil: 'Ç',
-  alpha: 'α',
-  beta: 'β',
-  gamma: 'γ',
-  delta: 'δ',
-  pi: 'π',
-  sigma: 'σ',
-  mu: 'μ',
-  lambda: 'λ',
-  theta: 'θ',
-  omega: 'ω',
-  Delta: 'Δ',
-  Sigma: 'Σ',
-  Omega: 'Ω',
-};
-
-/** If an HTML entity starts at `i` (text[i] === '&'), return [decoded, end], else null. */
-export function matchEntity(text: string, i: number): [string, number] | null {
-  const semi = text.indexOf(';', i + 2);
-  if (semi < 0 || semi - i > 33) return null;
-  const body = text.slice(i + 1, semi);
-  if (body.charCodeAt(0) === 35 /* # */) {
-    const hex = body.charCodeAt(1) === 120 || body.charCodeAt(1) === 88;
-    const digits = body.slice(hex ? 2 : 1);
-    if (!(hex ? /^[0-9a-fA-F]{1,6}$/ : /^[0-9]{1,7}$/).test(digits)) return null;
-    const cp = parseInt(digits, hex ? 16 : 10);
-    if (cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return null;
-    return [String.fromCodePoint(cp), semi + 1];
-  }
-  const decoded = NAMED_ENTITIES[body];
-  return decoded === undefined ? null : [decoded, semi + 1];
 }
 
 /**
@@ -401,7 +230,9 @@ function feed(s: string, from: number, to: number, st: WordState, out: WordBuffe
 
 /**
  * Split `text` into normalized words, writing hashes and original offsets into `out`.
- * With `collect`, also fill `out.words` with the normalized strings (index time, verification).
+ * With `collect`, also fill `out.words` with the normalized strings (collect = true: display,
+ * tests) or `out.joined` with their UTF-8 (collect = 'joined': index time, verification).
+ * The reference for extractWordHashes, which the scan calls.
  */
 export function extractWords(text: string, out: WordBuffer, seed: number, collect: Collect = false): void {
   out.count = 0;
@@ -444,35 +275,6 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
         if (wordStart >= 0) {
           if (nb === 1 && bytes[0]! - 97 < 10 && bytes[0]! >= 97) {
             // A dropped letter (see the header), as in pushWord.
-          } else if (collect === false) {
-            // pushWord's no-collect case, inlined: this is the scan's hot path.
-            const k = out.count;
-            if (k === out.hashes.length) out.grow();
-            let h: number;
-            if (nb < 16 && LITTLE_ENDIAN) {
-              // XXH32's short path (words under 16 bytes, nearly all) inlined, reading aligned
-              // 32-bit lanes: a call per word here cost 15% of the scan. Pinned to xxhash-wasm by test.
-              const lanes = bytes32;
-              h = (seed + P5 + nb) | 0;
-              let p = 0;
-              for (; p + 4 <= nb; p += 4) {
-                h = (h + Math.imul(lanes[p >> 2]!, P3)) | 0;
-                h = Math.imul((h << 17) | (h >>> 15), P4);
-              }
-              for (; p < nb; p++) {
-                h = (h + Math.imul(bytes[p]!, P5)) | 0;
-                h = Math.imul((h << 11) | (h >>> 21), P1);
-              }
-              h ^= h >>> 15;
-              h = Math.imul(h, P2);
-              h ^= h >>> 13;
-              h = Math.imul(h, P3);
-              h ^= h >>> 16;
-            } else h = xxh32(bytes, 0, nb, seed);
-            out.hashes[k] = h >>> 0;
-            out.starts[k] = wordStart;
-            out.ends[k] = wordEnd;
-            out.count = k + 1;
           } else pushWord(out, nb, wordStart, wordEnd, seed, collect);
           nb = 0;
           wordStart = -1;
@@ -556,6 +358,166 @@ export function extractWords(text: string, out: WordBuffer, seed: number, collec
     i = k;
   }
   if (wordStart >= 0) pushWord(out, nb, wordStart, wordEnd, seed, collect);
+}
+
+/**
+ * extractWords(text, out, seed) inlined on purpose: the scan's hot path. A copy of its own so
+ * that V8 compiles it for the scan's documents alone: sharing one function with the verifier's
+ * and the index builder's calls (other modes, sliced strings) made it run at two thirds of the
+ * speed. A test pins it to extractWords on every kind of text.
+ */
+export function extractWordHashes(text: string, out: WordBuffer, seed: number): void {
+  out.count = 0;
+  out.joinedLength = 0;
+  const len = text.length;
+  const st: WordState = { start: -1, end: 0, nb: 0 };
+  // Locals mirror `st` in the fast loop; they are synced around every slow-path call.
+  let wordStart = -1;
+  let wordEnd = 0;
+  let nb = 0;
+  let i = 0;
+  while (i < len) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      const cls = ASCII_CLASS[c]!;
+      if (cls === CLS_WORD) {
+        // A run of ASCII letters and digits in one tight loop (a combining mark after it is
+        // rare and handled when met: see the slow path).
+        if (wordStart < 0) wordStart = i;
+        if (nb === bytes.length) growBytes();
+        let b = bytes;
+        // One bound for both the text's end and the byte buffer's: a single compare per character.
+        let limit = Math.min(len, i + b.length - nb);
+        let low = ASCII_LOWER[c]!;
+        for (;;) {
+          b[nb++] = low;
+          if (++i === limit) {
+            if (limit === len) break;
+            growBytes();
+            b = bytes;
+            limit = Math.min(len, i + b.length - nb);
+          }
+          low = ASCII_WORD_BYTE[text.charCodeAt(i)]!;
+          if (low === 0) break;
+        }
+        wordEnd = i;
+        continue;
+      } else if (cls === CLS_SPACE) {
+        if (wordStart >= 0) {
+          if (nb === 1 && bytes[0]! - 97 < 10 && bytes[0]! >= 97) {
+            // A dropped letter (see the header), as in pushWord.
+          } else {
+            // pushWord, inlined.
+            const k = out.count;
+            if (k === out.hashes.length) out.grow();
+            let h: number;
+            if (nb < 16 && LITTLE_ENDIAN) {
+              // XXH32's short path (words under 16 bytes, nearly all) inlined, reading aligned
+              // 32-bit lanes: a call per word here cost 15% of the scan. Pinned to xxhash-wasm by test.
+              const lanes = bytes32;
+              h = (seed + P5 + nb) | 0;
+              let p = 0;
+              for (; p + 4 <= nb; p += 4) {
+                h = (h + Math.imul(lanes[p >> 2]!, P3)) | 0;
+                h = Math.imul((h << 17) | (h >>> 15), P4);
+              }
+              for (; p < nb; p++) {
+                h = (h + Math.imul(bytes[p]!, P5)) | 0;
+                h = Math.imul((h << 11) | (h >>> 21), P1);
+              }
+              h ^= h >>> 15;
+              h = Math.imul(h, P2);
+              h ^= h >>> 13;
+              h = Math.imul(h, P3);
+              h ^= h >>> 16;
+            } else h = xxh32(bytes, 0, nb, seed);
+            out.hashes[k] = h >>> 0;
+            out.starts[k] = wordStart;
+            out.ends[k] = wordEnd;
+            out.count = k + 1;
+          }
+          nb = 0;
+          wordStart = -1;
+        }
+        i++;
+        continue;
+      } else if (cls === CLS_LT) {
+        const end = matchTag(text, i);
+        if (end > 0) {
+          if (wordStart >= 0) {
+            pushWord(out, nb, wordStart, wordEnd, seed, false);
+            nb = 0;
+            wordStart = -1;
+          }
+          i = end;
+          continue;
+        }
+        i++;
+        continue;
+      } else if (cls === CLS_AMP) {
+        const entity = matchEntity(text, i);
+        if (entity) {
+          st.start = wordStart;
+          st.end = wordEnd;
+          st.nb = nb;
+          feed(foldUnit(entity[0]), i, entity[1], st, out, seed, false);
+          wordStart = st.start;
+          wordEnd = st.end;
+          nb = st.nb;
+          i = entity[1];
+          continue;
+        }
+        i++;
+        continue;
+      } else {
+        i++; // punctuation: deleted
+        continue;
+      }
+    }
+    // Slow path: a code point plus the combining marks that follow it form one unit.
+    if (c >= 0x300 && wordEnd === i && i > 0 && text.charCodeAt(i - 1) < 128 && ASCII_CLASS[text.charCodeAt(i - 1)] === CLS_WORD && isMark(text.codePointAt(i)!)) {
+      // Marks after an ASCII letter that the fast path already took: take the letter back and
+      // normalize it with its marks (e + U+0301 composes to é under NFKC).
+      let k = i;
+      while (k < len) {
+        const d = text.codePointAt(k)!;
+        if (d < 0x300 || !isMark(d)) break;
+        k += d > 0xffff ? 2 : 1;
+      }
+      nb -= 1;
+      if (nb === 0) wordStart = -1;
+      st.start = wordStart;
+      st.end = wordEnd;
+      st.nb = nb;
+      feed(foldUnit(text.slice(i - 1, k)), i - 1, k, st, out, seed, false);
+      wordStart = st.start;
+      wordEnd = st.end;
+      nb = st.nb;
+      i = k;
+      continue;
+    }
+    let cp = c;
+    let j = i + 1;
+    if (c >= 0xd800 && c <= 0xdbff && j < len) {
+      cp = text.codePointAt(i)!;
+      if (cp > 0xffff) j++;
+    }
+    let k = j;
+    while (k < len) {
+      const d = text.codePointAt(k)!;
+      if (d < 0x300 || !isMark(d)) break;
+      k += d > 0xffff ? 2 : 1;
+    }
+    st.start = wordStart;
+    st.end = wordEnd;
+    st.nb = nb;
+    feed(k === j ? foldCodePoint(cp) : foldUnit(text.slice(i, k)), i, k, st, out, seed, false);
+    wordStart = st.start;
+    wordEnd = st.end;
+    nb = st.nb;
+    i = k;
+  }
+  if (wordStart >= 0) pushWord(out, nb, wordStart, wordEnd, seed, false);
 }
 
 /** The normalized words of `text`, joined by single spaces (for display, tests and tokenization). */

@@ -8,7 +8,7 @@
  * is the token id itself, so equal values are equal tokens (`exact` is true).
  */
 import type { ShingleConfig, TokenEncoding } from '../types.js';
-import { extractWords, WordBuffer } from './normalize.js';
+import { extractWordHashes, extractWords, WordBuffer } from './normalize.js';
 
 export interface UnitBuffer {
   count: number;
@@ -41,7 +41,7 @@ export class WordUnits implements UnitExtractor {
   }
 
   extract(text: string): UnitBuffer {
-    extractWords(text, this.buffer, this.seed, false);
+    extractWordHashes(text, this.buffer, this.seed);
     return this.buffer;
   }
 

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { extractWords, matchEntity, matchTag, normalizeText, WordBuffer } from '../../src/text/normalize.js';
+import { matchEntity, matchTag } from '../../src/text/html.js';
+import { extractWordHashes, extractWords, normalizeText, WordBuffer } from '../../src/text/normalize.js';
 import xxhash from 'xxhash-wasm';
 
 function words(text: string) {
@@ -115,9 +116,10 @@ test('word hashes are XXH32 of the normalized UTF-8 for every word length, on th
   const text = `${words.join('  ')} Ünïcödé-wörd don't x`;
   const expected = [...words.map((w) => w.toLowerCase()), 'ünïcödéwörd', 'dont', 'x'];
   for (const seed of [0, 7, 0x9e3779b1]) {
-    for (const collect of [false, true] as const) {
+    for (const collect of [false, true, 'hashes'] as const) {
       const out = new WordBuffer();
-      extractWords(text, out, seed, collect);
+      if (collect === 'hashes') extractWordHashes(text, out, seed);
+      else extractWords(text, out, seed, collect);
       t.is(out.count, expected.length);
       for (let k = 0; k < expected.length; k++) t.is(out.hashes[k], h32Raw(encoder.encode(expected[k]!), seed), `${expected[k]} seed ${seed} collect ${collect}`);
     }
@@ -129,12 +131,47 @@ test('single letters a-j (option labels, the article) are dropped on every path;
   // The Roman numeral Ⅰ folds to "i" under NFKC, and is dropped too.
   const expected = ['q', 'which', 'is', 'red', 'venus', 'mars', 'jupiter', 'saturn', 'answer', 'x', '7', 'é'];
   t.is(normalizeText(text), expected.join(' '));
-  for (const collect of [false, true, 'joined'] as const) {
+  for (const collect of [false, true, 'joined', 'hashes'] as const) {
     const out = new WordBuffer();
-    extractWords(text, out, 0, collect);
+    if (collect === 'hashes') extractWordHashes(text, out, 0);
+    else extractWords(text, out, 0, collect);
     t.is(out.count, expected.length, String(collect));
     // Offsets still point at the kept words in the original text.
     t.is(text.slice(out.starts[4]!, out.ends[4]!), 'Venus');
     t.is(text.slice(out.starts[9]!, out.ends[9]!), 'x');
   }
+});
+
+test("the scan's inlined extractWordHashes gives extractWords' hashes and offsets on every kind of text", (t) => {
+  // Random texts over an alphabet with every path of the normalizer: ASCII letters, digits and
+  // punctuation, spaces and line breaks, tags, entities, accented and combining letters, CJK,
+  // an astral character, a lone surrogate, fullwidth forms, and the dropped single letters.
+  const pieces = ['The', 'quick', 'B', 'a', 'j', 'z', '42', ' ', ' ', '  ', '\n', '\t', ',', "'", '-', '.', '<b>', '</p>', '<div class="x">', '<!-- c -->', 'a < b', '&amp;', '&#8217;', '&#x41;', '&nosuch;', 'café', 'e\u0301', 'Ångström', '東京', '𝒳', '\ud800', 'ＡＢＣ', 'ﬁne', 'İstanbul', 'ß', 'x'.repeat(70), '\u00a0', '\u2028'];
+  let state = 12345;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state >>> 8;
+  };
+  const reference = new WordBuffer();
+  const fast = new WordBuffer();
+  let words = 0;
+  for (let n = 0; n < 400; n++) {
+    const length = 1 + (next() % 60);
+    let text = '';
+    for (let k = 0; k < length; k++) text += pieces[next() % pieces.length];
+    for (const seed of [0, 99]) {
+      extractWords(text, reference, seed, false);
+      extractWordHashes(text, fast, seed);
+      t.is(fast.count, reference.count, text);
+      words += reference.count;
+      for (let k = 0; k < reference.count; k++) {
+        if (fast.hashes[k] !== reference.hashes[k] || fast.starts[k] !== reference.starts[k] || fast.ends[k] !== reference.ends[k]) {
+          t.fail(`word ${k} of ${JSON.stringify(text)} (seed ${seed})`);
+          return;
+        }
+      }
+    }
+  }
+  // The random texts are not empty of words: the comparison above covered many.
+  t.true(words > 4000, String(words));
 });
