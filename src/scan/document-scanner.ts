@@ -111,12 +111,11 @@ export class DocumentScanner {
   /** Runs found in the current document, per "segment:diagonal": [start, end) pairs of document positions. */
   private readonly runs = new Map<number | string, number[]>();
   /**
-   * The current document's normalized words as UTF-8, each followed by a space, extracted
-   * whole the first time verification needs one (docWords): one pass over the document
-   * instead of a slice, an extraction and an encoding per word; null until then.
+   * Normalized UTF-8 of the document words a run covers, re-derived from their original
+   * text (runWords); word i of the document is word i - runBase here.
    */
-  private readonly docWordBuffer = new WordBuffer();
-  private docWordsText: string | null = null;
+  private readonly runWordBuffer = new WordBuffer();
+  private runBase = 0;
   /** Verified runs of the current document: sample, first index word, first document unit, length. */
   private runSample = new Uint32Array(64);
   private runWord = new Uint32Array(64);
@@ -250,7 +249,6 @@ export class DocumentScanner {
     const bloom = index.bloom;
     const { bucketStart, tag: tags, anchor: anchors, mask } = index.table;
     this.runs.clear();
-    this.docWordsText = null;
     this.runCount = 0;
     let hits = 0;
     let windows = 0;
@@ -307,7 +305,7 @@ export class DocumentScanner {
         for (let k = bucketStart[bucket]!; k < end; k++) {
           if (tags[k] !== tag) continue;
           postings++;
-          hits = this.extend(hits, text, hashes, count, p, width, anchors[k]!);
+          hits = this.extend(hits, text, hashes, starts, ends, count, p, width, anchors[k]!);
         }
       }
     }
@@ -328,7 +326,7 @@ export class DocumentScanner {
    * push a hit for every entry of the sample inside one. A run already
    * extended from another anchor is skipped, so each is recorded once.
    */
-  private extend(hits: number, text: string, hashes: Uint32Array, count: number, p: number, width: number, anchor: number): number {
+  private extend(hits: number, text: string, hashes: Uint32Array, starts: Int32Array, ends: Int32Array, count: number, p: number, width: number, anchor: number): number {
     const index = this.index;
     const wordHash = index.words.hash;
     const sample = index.segments.sample[wordSegment(index, anchor)]!;
@@ -361,11 +359,12 @@ export class DocumentScanner {
     let a = p0;
     const exact = this.units.exact;
     const own = exact ? null : this.sampleWords.get(sample);
-    const doc = exact ? null : this.docWords(text);
+    const doc = exact ? null : this.runWords(text, hashes, starts, ends, p0, p1);
+    const base = this.runBase;
     while (a < p1) {
       let b = a;
       if (exact) b = p1;
-      else while (b < p1 && sameWord(doc!, b, own!, first + b - diagonal - own!.first)) b++;
+      else while (b < p1 && sameWord(doc!, b - base, own!, first + b - diagonal - own!.first)) b++;
       if (b === a) {
         this.counters.rejected++;
         a++;
@@ -403,13 +402,24 @@ export class DocumentScanner {
     return e0 + local;
   }
 
-  /** The document's normalized words as UTF-8 (see docWords), extracted the first time verification needs them. */
-  private docWords(text: string): WordBuffer {
-    const words = this.docWordBuffer;
-    if (this.docWordsText !== text) {
-      extractWords(text, words, this.index.config.seed, 'joined');
-      this.docWordsText = text;
+  /**
+   * The normalized UTF-8 of document words [p0, p1), from their original text
+   * [starts[p0], ends[p1 - 1]): re-normalizing a word's original slice gives that word back
+   * (src/text/normalize.ts), so a run's slice gives its words, at the cost of the run alone.
+   * Should the slice give other words (its hashes differ), the whole document is re-derived.
+   */
+  private runWords(text: string, hashes: Uint32Array, starts: Int32Array, ends: Int32Array, p0: number, p1: number): WordBuffer {
+    const words = this.runWordBuffer;
+    const seed = this.index.config.seed;
+    extractWords(text.slice(starts[p0]!, ends[p1 - 1]!), words, seed, 'joined');
+    let same = words.count === p1 - p0;
+    for (let i = 0; same && i < words.count; i++) same = words.hashes[i] === hashes[p0 + i];
+    if (same) {
+      this.runBase = p0;
+      return words;
     }
+    extractWords(text, words, seed, 'joined');
+    this.runBase = 0;
     return words;
   }
 
