@@ -88,6 +88,8 @@ export function sampleText(index: ContamIndex, s: number): string {
 /** A sample's units as the index cut them: index word first + k is unit k. */
 export interface SampleUnits {
   first: number;
+  /** The sample's text (its segments joined by "\n"), which the offsets point into. */
+  text: string;
   /** [start, end) offsets of each unit in the sample's text. */
   starts: Int32Array;
   ends: Int32Array;
@@ -126,6 +128,7 @@ export class SampleWords {
     const verified = !this.units.exact;
     got = {
       first,
+      text,
       starts: new Int32Array(count),
       ends: new Int32Array(count),
       // Normalized bytes are at most 3 per UTF-16 unit of the text (NFKC may expand, so grown below when not).

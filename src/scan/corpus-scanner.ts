@@ -110,6 +110,6 @@ export async function scanDocuments(index: ContamIndex, documents: Iterable<Corp
     bytes += Buffer.byteLength(document.text);
     scanner.scanDocument(document, f);
   }
-  const result = { documents: scanner.documents, bytes, counters: scanner.scanner.counters, accumulator: scanner.accumulator, docFreq: scanner.scanner.docFreq, skipped: [] };
+  const result = { documents: scanner.documents, bytes, counters: scanner.scanner.counters, accumulator: scanner.accumulator, docFreq: scanner.scanner.documentFrequencies(), skipped: [] };
   return reportOfResult(index, result, files, { rule, columns: resolveColumns(options.columns), maxDocFreq: options.maxDocFreq });
 }

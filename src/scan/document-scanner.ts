@@ -80,6 +80,13 @@ function mergeIntervals(list: [number, number][]): [number, number][] {
   return out;
 }
 
+/** Is text[from, to) the same as other[otherFrom, otherTo)? */
+function sameText(text: string, from: number, to: number, other: string, otherFrom: number, otherTo: number): boolean {
+  if (to - from !== otherTo - otherFrom) return false;
+  for (let i = 0; i < to - from; i++) if (text.charCodeAt(from + i) !== other.charCodeAt(otherFrom + i)) return false;
+  return true;
+}
+
 /** Are document word `i` (of `doc`, extracted joined) and unit `k` of `own` the same normalized bytes? */
 function sameWord(doc: WordBuffer, i: number, own: SampleUnits, k: number): boolean {
   const from = i === 0 ? 0 : doc.byteEnds[i - 1]! + 1;
@@ -106,8 +113,15 @@ export class DocumentScanner {
   private keyA = new Uint32Array(1024);
   private keyB = new Uint32Array(1024);
   private readonly minhash: MinhashScanner | null;
-  /** Documents each entry was verified in (sparse), for the boilerplate guard. */
-  readonly docFreq = new Map<number, number>();
+  /** Documents each entry was verified in (sparse), for the boilerplate guard: see documentFrequencies. */
+  private readonly docFreq = new Map<number, number>();
+  /**
+   * Entries verified per document, one record per (document, entry), not yet counted in docFreq:
+   * sorted and folded in when full or read. Counting in the Map per document cost a lookup per
+   * entry in a Map that grows to every entry the corpus holds.
+   */
+  private verifiedEntries = new Uint32Array(4096);
+  private verifiedCount = 0;
   /** Runs found in the current document, per "segment:diagonal": [start, end) pairs of document positions. */
   private readonly runs = new Map<number | string, number[]>();
   /**
@@ -134,6 +148,28 @@ export class DocumentScanner {
     this.sampleWords = new SampleWords(index, units.exact ? units : this.verifier);
     this.minhash = index.minhash ? new MinhashScanner(index.minhash) : null;
     this.minRun = index.probe.width + index.probe.stride - 1;
+  }
+
+  /** Documents each entry was verified in, over every document scanned so far (entries never verified are absent). */
+  documentFrequencies(): Map<number, number> {
+    this.foldVerified(0);
+    return this.docFreq;
+  }
+
+  /** Count the buffered (document, entry) records into docFreq, making room for `more`. */
+  private foldVerified(more: number): void {
+    const list = this.verifiedEntries.subarray(0, this.verifiedCount).sort();
+    for (let i = 0; i < list.length; ) {
+      const e = list[i]!;
+      let j = i + 1;
+      while (j < list.length && list[j] === e) j++;
+      this.docFreq.set(e, (this.docFreq.get(e) ?? 0) + j - i);
+      i = j;
+    }
+    this.verifiedCount = 0;
+    // Grown when full, so a scan folds rarely, up to 4M records (16 MB), or one sample's entries.
+    const size = this.verifiedEntries.length;
+    if (more > 0 && (size < 1 << 22 || size < more)) this.verifiedEntries = new Uint32Array(Math.max(more, Math.min(size * 4, 1 << 22)));
   }
 
   private pushRun(sample: number, word: number, pos: number, length: number): void {
@@ -359,12 +395,24 @@ export class DocumentScanner {
     let a = p0;
     const exact = this.units.exact;
     const own = exact ? null : this.sampleWords.get(sample);
-    const doc = exact ? null : this.runWords(text, hashes, starts, ends, p0, p1);
-    const base = this.runBase;
+    // Words whose original text is the sample's are the same words (normalization reads a word's
+    // slice alone); the others are compared normalized, re-derived for this run when first needed.
+    let doc: WordBuffer | null = null;
+    let base = 0;
     while (a < p1) {
       let b = a;
       if (exact) b = p1;
-      else while (b < p1 && sameWord(doc!, b - base, own!, first + b - diagonal - own!.first)) b++;
+      else {
+        for (; b < p1; b++) {
+          const k = first + b - diagonal - own!.first;
+          if (sameText(text, starts[b]!, ends[b]!, own!.text, own!.starts[k]!, own!.ends[k]!)) continue;
+          if (doc === null) {
+            doc = this.runWords(text, hashes, starts, ends, p0, p1);
+            base = this.runBase;
+          }
+          if (!sameWord(doc, b - base, own!, k)) break;
+        }
+      }
       if (b === a) {
         this.counters.rejected++;
         a++;
@@ -466,7 +514,8 @@ export class DocumentScanner {
       }
     }
     const distinct: number[] = [...new Set(group.map((h) => this.hitEntry[h]!))].sort((x, y) => x - y);
-    for (const e of distinct) this.docFreq.set(e, (this.docFreq.get(e) ?? 0) + 1);
+    if (this.verifiedCount + distinct.length > this.verifiedEntries.length) this.foldVerified(distinct.length);
+    for (const e of distinct) this.verifiedEntries[this.verifiedCount++] = e;
     // mergeIntervals merges in place: the verdict reads the runs as found.
     const documentRuns = mergeIntervals(runs.map((r) => [this.runPos[r]!, this.runPos[r]! + this.runLength[r]!] as [number, number]));
     const documentUnits = documentRuns.reduce((sum, [x, y]) => sum + y - x, 0);

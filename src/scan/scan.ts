@@ -60,7 +60,7 @@ export async function scanPart(
     bytes,
     counters: scanner.scanner.counters,
     accumulator: scanner.accumulator,
-    docFreq: scanner.scanner.docFreq,
+    docFreq: scanner.scanner.documentFrequencies(),
     skipped,
   };
 }

@@ -200,3 +200,40 @@ test('strided probes find exactly the (position, entry) pairs and the evidence r
   }
   t.true(matched > 1000, `only ${matched} (position, entry) pairs: the test would not exercise the scan`);
 });
+
+test('document frequencies count each entry once per document that verifies it, across many documents and when read mid-scan', async (t) => {
+  const index = await buildIndex([bench([[Q]])]);
+  const scanner = new DocumentScanner(index, new WordUnits(0));
+  const words = Q.split(' ');
+  // 22 words: 13-gram entries 0..9. A whole copy verifies all ten; the first 14 words (in other
+  // case and punctuation) entries 0 and 1; words 5..21 entries 5..9.
+  const whole = `Seen online: ${Q}. End.`;
+  const head = `${words.slice(0, 14).join(', ').toUpperCase()} and more`;
+  const tail = `prefix ${words.slice(5).join(' ')}`;
+  const expected = new Map<number, number>();
+  const add = (from: number, to: number) => {
+    for (let e = from; e <= to; e++) expected.set(e, (expected.get(e) ?? 0) + 1);
+  };
+  for (let d = 0; d < 2200; d++) {
+    if (d === 1000) t.deepEqual(new Map(scanner.documentFrequencies()), new Map(expected), 'read mid-scan');
+    const kind = d % 4;
+    if (kind === 0 || kind === 3) {
+      scanner.scan(whole);
+      add(0, 9);
+    } else if (kind === 1) {
+      scanner.scan(head);
+      add(0, 1);
+    } else {
+      scanner.scan(d % 8 === 2 ? tail : 'a page about something else entirely, with no copy in it at all');
+      if (d % 8 === 2) add(5, 9);
+    }
+  }
+  // 1,100 whole copies, 550 heads and 275 tails: 13,650 (document, entry) records, past the
+  // first buffers, so they were counted in several folds.
+  t.deepEqual(
+    [...scanner.documentFrequencies()].sort((x, y) => x[0] - y[0]),
+    [...expected].sort((x, y) => x[0] - y[0]),
+  );
+  t.is(expected.get(0), 1650);
+  t.is(expected.get(5), 1375);
+});
