@@ -6,8 +6,8 @@
  * each decoded with a strict TextDecoder. That is safe because the byte 0x0A
  * never occurs inside a multibyte UTF-8 sequence, and JSON strings cannot hold
  * a raw newline, so a line is exactly one record. The tail after
- * the last newline waits for the next chunk (one concat per chunk, never per
- * line). Invariants: memory is bounded by the chunk plus the longest line;
+ * the last newline waits for the next chunk, and only the line it begins is
+ * copied to join its end (never a chunk, never a line per line). Invariants: memory is bounded by the chunk plus the longest line;
  * `row` counts the lines that are not blank (whitespace only), a bad record
  * too, so a row does not depend on which records can be read, and a planner
  * can count rows without parsing (planJsonlParts); errors name the 1-based
@@ -168,14 +168,16 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
       pending.push(chunk);
       continue;
     }
-    let block = chunk.subarray(0, last + 1);
+    let from = 0;
     if (pending.length > 0) {
-      pending.push(block);
-      block = Buffer.concat(pending);
+      // Only the line the cut fell in is joined up, not the whole chunk: a copy of its bytes alone.
+      from = chunk.indexOf(NEWLINE) + 1;
+      pending.push(chunk.subarray(0, from));
+      parseBlock(Buffer.concat(pending));
       pending = [];
     }
     if (last + 1 < chunk.length) pending.push(chunk.subarray(last + 1));
-    parseBlock(block);
+    parseBlock(chunk.subarray(from, last + 1));
     for (const batch of batches) yield batch;
     batches.length = 0;
   }
