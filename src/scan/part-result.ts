@@ -43,13 +43,19 @@ export function emptyResult(maxMatches: number): PartResult {
   return { documents: 0, bytes: 0, counters: emptyCounters(), accumulator: new MatchAccumulator(maxMatches), docFreq: new Map(), skipped: [] };
 }
 
-/** Fold `from` into `into`. */
+/**
+ * Fold `from` into `into`. `from` is spent: its document frequencies move into `into` when it has
+ * none yet (the first part of a scan: a copy entry by entry cost as much as counting them).
+ */
 export function mergeResult(into: PartResult, from: PartResult): void {
   into.documents += from.documents;
   into.bytes += from.bytes;
   for (const key of Object.keys(into.counters) as (keyof ScanCounters)[]) into.counters[key] += from.counters[key];
   into.accumulator.merge(from.accumulator);
-  for (const [e, n] of from.docFreq) into.docFreq.set(e, (into.docFreq.get(e) ?? 0) + n);
+  if (into.docFreq.size === 0) {
+    into.docFreq = from.docFreq;
+    from.docFreq = new Map();
+  } else for (const [e, n] of from.docFreq) into.docFreq.set(e, (into.docFreq.get(e) ?? 0) + n);
   into.skipped.push(...from.skipped);
 }
 
