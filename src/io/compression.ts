@@ -19,7 +19,7 @@
  * really is.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ContamError, type ContamErrorCode } from '../errors.js';
@@ -77,26 +77,40 @@ export function openDecompressed(file: string, compression: Compression, signal?
   };
 }
 
-/** Read a file in READ_CHUNK pieces; each piece is a fresh buffer, so callers may keep views into it. */
+/**
+ * Read a file in READ_CHUNK pieces; each piece is a fresh buffer, so callers may keep views into it.
+ * One piece is read ahead: the disk works on the next while the caller parses this one.
+ */
 export async function* readFileChunks(file: string, signal?: AbortSignal, start = 0, end = Infinity): AsyncGenerator<Uint8Array> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(file, 'r');
   } catch (error) {
     throw new ContamError('FILE_NOT_FOUND', `cannot open: ${(error as Error).message}`, { file, cause: error, hint: 'check the corpus path' });
   }
+  const readAt = (position: number): Promise<Uint8Array> => {
+    const want = Math.min(READ_CHUNK, end - position);
+    const buffer = Buffer.allocUnsafeSlow(want);
+    const read = handle.read(buffer, 0, want, position).then(({ bytesRead }) => (bytesRead === want ? buffer : buffer.subarray(0, bytesRead)));
+    // Handled here so that a failed read waiting its turn is no unhandled rejection; awaiting it rethrows.
+    read.catch(() => {});
+    return read;
+  };
+  let ahead: Promise<Uint8Array> | null = start < end ? readAt(start) : null;
   try {
     let position = start;
-    while (position < end) {
+    while (ahead) {
       if (signal?.aborted) throw new ContamError('INTERRUPTED', 'reading was interrupted', { file });
-      const want = Math.min(READ_CHUNK, end - position);
-      const buffer = Buffer.allocUnsafeSlow(want);
-      const { bytesRead } = await handle.read(buffer, 0, want, position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      yield bytesRead === want ? buffer : buffer.subarray(0, bytesRead);
+      const chunk = await ahead;
+      ahead = null;
+      if (chunk.length === 0) break;
+      position += chunk.length;
+      if (position < end) ahead = readAt(position);
+      yield chunk;
     }
   } finally {
+    // Never close the file under a read in flight.
+    if (ahead) await ahead.catch(() => {});
     await handle.close();
   }
 }
