@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { planJsonlParts, readJsonlChunks, readJsonlDocuments, splitLines } from '../../src/readers/corpus/jsonl.js';
-import type { ByteSource } from '../../src/io/compression.js';
+import { countJsonlLines, planJsonlParts, readJsonlChunks, readJsonlDocuments, splitLines } from '../../src/readers/corpus/jsonl.js';
+import { READ_CHUNK, type ByteSource } from '../../src/io/compression.js';
 import type { CorpusDocument, CorpusPart } from '../../src/types.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'contam-io-jsonl-'));
@@ -275,4 +275,41 @@ test('a line longer than V8 can hold as a string is TOO_LONG with the way out, n
   t.like(error, { code: 'TOO_LONG', where: 'line 1' });
   t.regex((error as Error).message, /mem\.jsonl:line 1: the line is 515 MiB, over the longest string JavaScript can hold \(512 MiB characters\)/);
   t.regex((error as { hint: string }).hint, /split the document/);
+});
+
+test('countJsonlLines counts lines and rows as splitting the text would, with blank lines of every kind across read pieces', async (t) => {
+  // Blank lines (empty, spaces, CR, a Unicode space, a BOM), lines that only look blank at first
+  // (leading whitespace, then a record or a non-ASCII character), about 9 MB so that lines fall
+  // across the 4 MB pieces the file is read in; the blank kinds are placed at the cuts too.
+  const kinds = ['', '   ', '\r', '\t \r', '\u3000', '\ufeff', '  {"text": "x"}', '\u00e9', ' \u3000 \u00e9', '{"text": "a record"}'];
+  const filler = `{"text": "${'w'.repeat(3000)}"}`;
+  const lines: string[] = [];
+  let bytes = 0;
+  let k = 0;
+  while (bytes < 9_000_000) {
+    // Near each cut, a run of the special kinds; elsewhere mostly filler.
+    const near = [1, 2].some((c) => Math.abs(bytes - c * READ_CHUNK) < 20_000);
+    const line = near || k % 7 === 0 ? kinds[k % kinds.length]! : filler;
+    lines.push(line);
+    bytes += Buffer.byteLength(line) + 1;
+    k++;
+  }
+  const text = `${lines.join('\n')}\n  \u3000`;
+  const file = path.join(tmp, 'count.jsonl');
+  writeFileSync(file, text);
+  const expected = (from: number, to: number) => {
+    const part = Buffer.from(text).subarray(from, to).toString('utf8');
+    const all = part.split('\n');
+    if (all[all.length - 1] === '') all.pop();
+    return { lines: all.length, rows: all.filter((l) => l.trim() !== '').length };
+  };
+  const size = Buffer.byteLength(text);
+  t.deepEqual(await countJsonlLines({ file, start: 0, end: size }), expected(0, size));
+  // Ranges that start after a newline, as planned parts do.
+  const buffer = Buffer.from(text);
+  for (const at of [READ_CHUNK - 5000, READ_CHUNK + 3, 2 * READ_CHUNK - 1]) {
+    const start = buffer.indexOf(10, at) + 1;
+    t.deepEqual(await countJsonlLines({ file, start, end: size }), expected(start, size), `from ${start}`);
+    t.deepEqual(await countJsonlLines({ file, start: 0, end: start }), expected(0, start), `to ${start}`);
+  }
 });

@@ -285,15 +285,51 @@ export function isBlankLine(line: Uint8Array): boolean {
 /**
  * Count the lines of `[start, end)` of a plain JSONL file and the rows among
  * them (lines that are not blank, as readJsonlChunks counts them), without
- * parsing: memchr speed.
+ * parsing or a view per line: memchr speed. A line is settled by its first byte
+ * that is not ASCII whitespace (nearly always its first); one whose first such
+ * byte is not ASCII is kept whole and judged by isBlankLine.
  */
 export async function countJsonlLines(range: LineRange, signal?: AbortSignal): Promise<LineCount> {
   let lines = 0;
   let rows = 0;
-  for await (const batch of splitLines(readFileChunks(range.file, signal, range.start, range.end))) {
-    lines += batch.length;
-    for (const line of batch) if (!isBlankLine(line)) rows++;
+  // The line in progress: its bytes so far, settled as a row, or its pieces while they cannot tell.
+  let length = 0;
+  let settled = false;
+  let undecided = false;
+  let pieces: Uint8Array[] = [];
+  const endLine = () => {
+    lines++;
+    if (settled || (undecided && !isBlankLine(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces)))) rows++;
+    length = 0;
+    settled = false;
+    undecided = false;
+    pieces = [];
+  };
+  for await (const chunk of readFileChunks(range.file, signal, range.start, range.end)) {
+    let from = 0;
+    while (from < chunk.length) {
+      const nl = chunk.indexOf(NEWLINE, from);
+      const end = nl < 0 ? chunk.length : nl;
+      length += end - from;
+      if (undecided) pieces.push(chunk.subarray(from, end));
+      else if (!settled) {
+        let i = from;
+        while (i < end && (chunk[i] === 32 || (chunk[i]! >= 9 && chunk[i]! <= 13))) i++;
+        if (i < end) {
+          if (chunk[i]! < 0x80) settled = true;
+          else {
+            undecided = true;
+            pieces.push(chunk.subarray(from, end));
+          }
+        }
+      }
+      if (nl < 0) break;
+      endLine();
+      from = nl + 1;
+    }
   }
+  // A last line without a newline counts when it has bytes.
+  if (length > 0) endLine();
   return { lines, rows };
 }
 
