@@ -36,12 +36,15 @@ import type { ContamIndex, IndexSamples } from './contam-index.js';
 const strict = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
-/** Bytes of text a block is filled to: small enough to decompress for one sample, large enough to compress well. */
-export const TEXT_BLOCK = 65536;
+/**
+ * Bytes of text a block is filled to: a scan worker decompresses a whole block for one
+ * sample it has not seen, so the cost of a miss grows with the block, and its ratio with it.
+ */
+export const TEXT_BLOCK = 16384;
 /** zstd's level for the texts and the index's strings: near the best ratio of the fast levels. */
 const ZSTD_LEVEL = 9;
 /** Decompressed blocks kept per index (see textBlock). */
-const CACHED_BLOCKS = 8;
+const CACHED_BLOCKS = 32;
 
 /** One zstd frame of `bytes`. */
 export function zstdCompress(bytes: Uint8Array): Uint8Array {
