@@ -48,11 +48,11 @@ function legacyBytes(index, headerBytes) {
   const segments = index.segments.sample.length;
   const words = index.words.hash.length;
   const units = new SampleWords(index, new WordUnits(index.config.seed));
-  const encoder = new TextEncoder();
   let wordBytes = 0;
   let anchors = 0;
   for (let s = 0; s < n; s++) {
-    for (const text of units.get(s).texts) wordBytes += encoder.encode(text).length;
+    const got = units.get(s);
+    for (let k = 0; k < got.byteEnds.length; k++) wordBytes += got.byteEnds[k] - got.byteStarts[k];
     if (index.samples.entryStart[s + 1] === index.samples.entryStart[s]) continue;
     const count = index.segments.wordStart[index.samples.segmentStart[s + 1]] - index.segments.wordStart[index.samples.segmentStart[s]];
     anchors += Math.max(0, count - index.probe.width + 1);

@@ -21,7 +21,9 @@
  * 4), counted in the same run from the loaded index (bench/index-load.mjs);
  * build time, peak RSS and load time of format 3 cannot run in this checkout,
  * so they are printed as measured by this bench on this machine before the
- * change (BEFORE), labelled so.
+ * change (BEFORE), labelled so. Format 4 (the layout before format 5, which
+ * compressed the sample texts) likewise, as this bench measured it
+ * (BEFORE_FORMAT_4).
  *
  * The 1M case is skipped when the 10k and 100k builds predict, by linear
  * growth, more than --index-minutes or more than 80% of the machine's memory
@@ -122,6 +124,13 @@ const BEFORE: Record<string, { perShingle: number; buildSeconds: number; rssMb: 
 };
 const BEFORE_1M = 'skipped by this bench before: predicted 51 min to build, peak RSS 24.2 GB';
 
+/** Format 4 as this bench measured it on this machine (2 cores shared, load average 4-5), 2026-11-30, at commit 35c93ac. */
+const BEFORE_FORMAT_4: Record<string, { perShingle: number; buildSeconds: number; rssMb: number; loadSeconds: number }> = {
+  '7-benchmarks': { perShingle: 33.8, buildSeconds: 16.4, rssMb: 453, loadSeconds: 0.96 },
+  '10000': { perShingle: 23.1, buildSeconds: 4.4, rssMb: 216, loadSeconds: 0.25 },
+  '100000': { perShingle: 23.5, buildSeconds: 35.0, rssMb: 817, loadSeconds: 1.68 },
+};
+
 interface Built {
   name: string;
   samples: number;
@@ -180,6 +189,12 @@ const report = (label: string, r: Built) => {
     : r.samples >= 1_000_000
       ? `; ${BEFORE_1M}`
       : '';
+  const format4 = BEFORE_FORMAT_4[r.name];
+  if (format4) {
+    console.log(
+      `  before, format 4 (measured by this bench before format 5, this machine, not this run): ${format4.perShingle} bytes per shingle, build ${format4.buildSeconds} s, peak RSS ${format4.rssMb} MB, load ${format4.loadSeconds} s`,
+    );
+  }
   console.log(
     `  before, format 3: the same index counted in this run ${(r.format3Bytes / 1e6).toFixed(1)} MB = ${(r.format3Bytes / r.shingles).toFixed(1)} bytes per shingle (${(r.format3Bytes / r.bytes).toFixed(1)}x the bytes now)${measured}`,
   );

@@ -21,8 +21,12 @@
 
 import { KeySet } from './key-set.js';
 
-/** Average postings per bucket: a bucket's tags then share one cache line. */
-const BUCKET_LOAD = 4;
+/**
+ * Average postings per bucket: a bucket's tags still share one cache line, and the scan
+ * reaches the table only for keys past the Bloom filter, so longer buckets cost it little
+ * while fewer of them shrink bucketStart.
+ */
+const BUCKET_LOAD = 8;
 
 const shared32 = (n: number) => new Uint32Array(new SharedArrayBuffer(Math.max(n, 1) * 4)).subarray(0, n);
 

@@ -24,14 +24,14 @@ import { shingleKey } from '../text/shingle.js';
 import { createUnitExtractor } from '../text/units.js';
 import type { BenchmarkSource, EvalSample, MinhashConfig, ShingleConfig, ShingleUnit, TokenEncoding } from '../types.js';
 import { BloomFilter } from './bloom.js';
-import { indexEntries, SEGMENT_BLOCK, type ContamIndex } from './contam-index.js';
+import { indexEntries, SEGMENT_BLOCK, templateBits, type ContamIndex } from './contam-index.js';
 import { buildMinhashIndex, MINHASH_DEFAULTS } from './minhash-index.js';
 import { ROLE_DISTRACTOR, ROLE_INPUT, ROLE_LABEL } from './contam-index.js';
 import { AnchorTable, distinctKeys } from './anchor-table.js';
 import { encodeTexts } from './sample-text.js';
 import { templateWords } from './template.js';
 
-export const INDEX_FORMAT_VERSION = 4;
+export const INDEX_FORMAT_VERSION = 5;
 
 export interface IndexOptions {
   /** @default 'word' */
@@ -256,7 +256,7 @@ export async function buildIndex(benchmarks: { source: BenchmarkSource; samples:
   const sampleWordStart = Array.from({ length: sampleIds.length + 1 }, (_, s) => segWordStart.data[segmentStart.data[s]!]!);
   const template = config.templates
     ? templateWords(wordHash.data.subarray(0, wordCount), sampleWordStart, sampleIds.length, segWordStart.data.subarray(0, segSample.length + 1), wordSegment)
-    : new Uint8Array(new SharedArrayBuffer(Math.max(wordCount, 1))).subarray(0, wordCount);
+    : new Uint8Array(wordCount);
   const keysA = u32();
   const keysB = u32();
   const anchorWord = u32();
@@ -310,14 +310,16 @@ export async function buildIndex(benchmarks: { source: BenchmarkSource; samples:
       row: sampleRow.shared(),
       id: sampleIds,
       text: sampleTexts,
-      textBytes: texts.bytes,
-      textStart: texts.start,
+      textBlocks: texts.textBlocks,
+      blockStart: texts.blockStart,
+      blockSample: texts.blockSample,
+      textStart: texts.textStart,
       segmentStart: shared.segmentStart,
       entryStart: entryStart.shared(),
       whole: sharedBytes(wholeSample),
     },
     segments: { sample: segSample.shared(), wordStart: shared.segWordStart, entryStart: segEntryStart.shared(), role: sharedBytes(segRole), textStart: segTextStart.shared(), field: segField },
-    words: { hash: shared.wordHash, segmentBlock, template },
+    words: { hash: shared.wordHash, segmentBlock, templateBits: templateBits(template) },
     entries: indexEntries(entries),
     table,
     bloom,

@@ -4,10 +4,11 @@
  *
  * Layout (all typed arrays, so they can live in SharedArrayBuffers and be read
  * by scan workers without copies):
- *   samples (with their texts, as UTF-8)  -> segments (one per field value)  ->
- *   words (their hashes, and template flags); the AnchorTable maps probe-window keys
- *   to anchors (the index of the window's first word) and the BloomFilter
- *   screens keys before the table is touched.
+ *   samples (with their texts, as UTF-8 in zstd blocks: sample-text.ts)  ->
+ *   segments (one per field value)  -> words (their hashes, and template flags,
+ *   one bit each); the AnchorTable maps probe-window keys to anchors (the index
+ *   of the window's first word) and the BloomFilter screens keys before the
+ *   table is touched.
  *
  * Entries (shingles) are not stored: they are numbered, not listed. A
  * segment's entries are one per word position from 0 (n-grams) or a single
@@ -38,8 +39,12 @@ export interface IndexSamples {
   id: string[];
   /** The sample's segments joined by "\n" (empty in scan workers: see sampleText). */
   text: string[];
-  /** The same texts as UTF-8, back to back: text s is textBytes[textStart[s], textStart[s + 1]). */
-  textBytes: Uint8Array;
+  /** The same texts as UTF-8 in blocks of whole samples, each one zstd frame: frame b is textBlocks[blockStart[b], blockStart[b + 1]). */
+  textBlocks: Uint8Array;
+  blockStart: Uint32Array;
+  /** Samples of block b: [blockSample[b], blockSample[b + 1]). */
+  blockSample: Uint32Array;
+  /** Where text s starts in the texts back to back, uncompressed: [textStart[s], textStart[s + 1]). */
   textStart: Uint32Array;
   /** Segment range of sample s: [segmentStart[s], segmentStart[s + 1]). */
   segmentStart: Uint32Array;
@@ -79,13 +84,26 @@ export interface IndexWords {
    * its block's by stepping over the few segments that start inside the block (wordSegment).
    */
   segmentBlock: Uint32Array;
-  /** 1 for a template word, shared by many samples (see template.ts). */
-  template: Uint8Array;
+  /** Bit w % 8 of byte w / 8 is set for a template word w, shared by many samples (see template.ts and isTemplate). */
+  templateBits: Uint8Array;
 }
 
 /** Entries are derived (see the header): only their number is kept. */
 export interface IndexEntries {
   count: number;
+}
+
+/** Whether index word `w` is a template word. */
+export function isTemplate(words: IndexWords, w: number): boolean {
+  return ((words.templateBits[w >>> 3]! >>> (w & 7)) & 1) === 1;
+}
+
+/** Template flags (1 = template word) as `words.templateBits`, in a SharedArrayBuffer. */
+export function templateBits(flags: Uint8Array): Uint8Array {
+  const bytes = (flags.length + 7) >>> 3;
+  const bits = new Uint8Array(new SharedArrayBuffer(Math.max(bytes, 1))).subarray(0, bytes);
+  for (let w = 0; w < flags.length; w++) if (flags[w] !== 0) bits[w >>> 3]! |= 1 << (w & 7);
+  return bits;
 }
 
 /** Words per block of `words.segmentBlock`. */
@@ -150,7 +168,9 @@ export const INDEX_ARRAYS: Record<string, ArrayType> = {
   'samples.segmentStart': 'u32',
   'samples.entryStart': 'u32',
   'samples.whole': 'u8',
-  'samples.textBytes': 'u8',
+  'samples.textBlocks': 'u8',
+  'samples.blockStart': 'u32',
+  'samples.blockSample': 'u32',
   'samples.textStart': 'u32',
   'segments.sample': 'u32',
   'segments.wordStart': 'u32',
@@ -159,7 +179,7 @@ export const INDEX_ARRAYS: Record<string, ArrayType> = {
   'segments.textStart': 'u32',
   'words.hash': 'u32',
   'words.segmentBlock': 'u32',
-  'words.template': 'u8',
+  'words.templateBits': 'u8',
   'table.bucketStart': 'u32',
   'table.tag': 'u16',
   'table.anchor': 'u32',
@@ -189,7 +209,9 @@ export function indexArrays(index: ContamIndex): Record<string, IndexArray> {
     'samples.segmentStart': index.samples.segmentStart,
     'samples.entryStart': index.samples.entryStart,
     'samples.whole': index.samples.whole,
-    'samples.textBytes': index.samples.textBytes,
+    'samples.textBlocks': index.samples.textBlocks,
+    'samples.blockStart': index.samples.blockStart,
+    'samples.blockSample': index.samples.blockSample,
     'samples.textStart': index.samples.textStart,
     'segments.sample': index.segments.sample,
     'segments.wordStart': index.segments.wordStart,
@@ -198,7 +220,7 @@ export function indexArrays(index: ContamIndex): Record<string, IndexArray> {
     'segments.textStart': index.segments.textStart,
     'words.hash': index.words.hash,
     'words.segmentBlock': index.words.segmentBlock,
-    'words.template': index.words.template,
+    'words.templateBits': index.words.templateBits,
     'table.bucketStart': index.table.bucketStart,
     'table.tag': index.table.tag,
     'table.anchor': index.table.anchor,
@@ -255,7 +277,7 @@ export function indexMeta(index: ContamIndex): IndexMeta {
  * Put an index together from its parts: one path for the file reader and for
  * scan workers. `strings` (sample ids, decoded texts, segment fields) are
  * only needed to write a report; workers go without them (a scan re-derives
- * the texts it needs from samples.textBytes).
+ * the texts it needs from samples.textBlocks).
  */
 export function assembleIndex(meta: IndexMeta, array: (name: string) => IndexArray, strings: { ids: string[]; texts: string[]; fields: string[] } = { ids: [], texts: [], fields: [] }): ContamIndex {
   const u32 = (name: string) => array(name) as Uint32Array;
@@ -270,7 +292,9 @@ export function assembleIndex(meta: IndexMeta, array: (name: string) => IndexArr
       row: u32('samples.row'),
       id: strings.ids,
       text: strings.texts,
-      textBytes: u8('samples.textBytes'),
+      textBlocks: u8('samples.textBlocks'),
+      blockStart: u32('samples.blockStart'),
+      blockSample: u32('samples.blockSample'),
       textStart: u32('samples.textStart'),
       segmentStart: u32('samples.segmentStart'),
       entryStart: u32('samples.entryStart'),
@@ -284,7 +308,7 @@ export function assembleIndex(meta: IndexMeta, array: (name: string) => IndexArr
       textStart: u32('segments.textStart'),
       field: strings.fields,
     },
-    words: { hash: u32('words.hash'), segmentBlock: u32('words.segmentBlock'), template: u8('words.template') },
+    words: { hash: u32('words.hash'), segmentBlock: u32('words.segmentBlock'), templateBits: u8('words.templateBits') },
     entries: indexEntries(meta.entries),
     table: new AnchorTable(u32('table.bucketStart'), array('table.tag') as Uint16Array, u32('table.anchor')),
     bloom: new BloomFilter(u32('bloom.bits'), meta.bloomHashes),

@@ -6,13 +6,16 @@
  *          8   u32 header length     (bytes of UTF-8 JSON)
  *         12   u32 checksum          (of every other byte of the file: see fileChecksum)
  *         16   header JSON           (config, benchmarks, counts, section table), padded to 8
- *              sections              (raw little-endian typed arrays and one JSON blob), each padded to 8
+ *              sections              (raw little-endian typed arrays, and one zstd frame of JSON:
+ *                                     the sample ids and segment fields), each padded to 8
  *
  * The header records the shingling configuration; scanning asks for the same
  * configuration and a mismatch is an error, never a silent miss. A file is
  * read in one pass into one SharedArrayBuffer and its sections are views of
  * it (each starts at a multiple of 8), so loading copies nothing and scan
- * workers share the one copy.
+ * workers share the one copy. The sample texts are a section of zstd blocks
+ * (samples.textBlocks, see sample-text.ts) that workers share too; the ids
+ * and fields, which only the report reads, are compressed as one frame.
  *
  * Invariant: the checksum covers every byte of the file but its own four (the
  * magic, version, header length, the header JSON with the settings and every
@@ -29,12 +32,12 @@ import { xxh32 } from '../text/xxhash32.js';
 import type { BenchmarkSource, ShingleConfig } from '../types.js';
 import { VERSION } from '../version.js';
 import { INDEX_FORMAT_VERSION, type Probe } from './build.js';
-import { decodeTexts } from './sample-text.js';
+import { decodeTexts, zstdCompress, zstdDecompress } from './sample-text.js';
 import { assembleIndex, INDEX_ARRAYS, indexArrays, MINHASH_ARRAYS, type ContamIndex, type IndexMeta } from './contam-index.js';
 
 const MAGIC = 'CIDX';
 
-type SectionType = 'u32' | 'i32' | 'u16' | 'u8' | 'json';
+type SectionType = 'u32' | 'i32' | 'u16' | 'u8' | 'json.zst';
 
 interface SectionEntry {
   name: string;
@@ -63,14 +66,14 @@ function pad8(n: number): number {
 /** Serialize an index to bytes. */
 export function encodeIndex(index: ContamIndex): Uint8Array {
   if (os.endianness() !== 'LE') throw new Error('contam index files are little-endian; this machine is not');
-  // Texts are a section of bytes (samples.textBytes), which scan workers share.
+  // Texts are a section of bytes (samples.textBlocks), which scan workers share.
   const strings = { ids: index.samples.id, fields: index.segments.field };
   const typed: [string, SectionType, Uint8Array][] = [];
   const types: Record<string, SectionType> = { ...INDEX_ARRAYS, ...MINHASH_ARRAYS };
   for (const [name, array] of Object.entries(indexArrays(index))) {
     typed.push([name, types[name]!, new Uint8Array(array.buffer, array.byteOffset, array.byteLength)]);
   }
-  typed.push(['strings', 'json', new TextEncoder().encode(JSON.stringify(strings))]);
+  typed.push(['strings', 'json.zst', zstdCompress(new TextEncoder().encode(JSON.stringify(strings)))]);
 
   const sections: SectionEntry[] = [];
   let offset = 0;
@@ -221,7 +224,7 @@ function assembleFromSections(bytes: Uint8Array, header: IndexHeader, bodyStart:
     if (type === 'u16') return new Uint16Array(buffer, byteOffset, raw.byteLength / 2);
     return new Uint8Array(buffer, byteOffset, raw.byteLength);
   };
-  const strings = JSON.parse(new TextDecoder().decode(section('strings'))) as { ids: string[]; fields: string[] };
+  const strings = JSON.parse(new TextDecoder().decode(zstdDecompress(section('strings')))) as { ids: string[]; fields: string[] };
   const types = { ...INDEX_ARRAYS, ...MINHASH_ARRAYS };
   const meta: IndexMeta = {
     formatVersion: header.format_version,
@@ -235,7 +238,7 @@ function assembleFromSections(bytes: Uint8Array, header: IndexHeader, bodyStart:
     minhashBloomHashes: header.minhash_bloom_hashes,
   };
   const index = assembleIndex(meta, (name) => shared(name, types[name]!), { ...strings, texts: [] });
-  index.samples.text = decodeTexts(index.samples.textBytes, index.samples.textStart);
+  index.samples.text = decodeTexts(index.samples);
   return index;
 }
 

@@ -1,24 +1,57 @@
 /**
- * Sample texts as bytes, and a sample's words re-derived from its text.
+ * Sample texts as compressed bytes, and a sample's words re-derived from its text.
  *
  * The index keeps each sample's text (its segments joined by "\n") once, as
- * UTF-8 back to back, and where each segment starts in it; not each word's
- * normalized bytes or offsets. Normalization is deterministic (src/text/), so
- * cutting a segment's text into units again gives back the very units the
- * index hashed: their normalized text (to verify a run byte by byte) and
- * their offsets in the sample's text (to show evidence). Only the few samples
- * a document matches are ever re-derived.
+ * UTF-8, and where each segment starts in it; not each word's normalized
+ * bytes or offsets. Normalization is deterministic (src/text/), so cutting a
+ * segment's text into units again gives back the very units the index hashed:
+ * their normalized text (to verify a run byte by byte) and their offsets in
+ * the sample's text (to show evidence). Only the few samples a document
+ * matches are ever re-derived.
+ *
+ * The texts, back to back, are cut into blocks of whole samples (about
+ * TEXT_BLOCK bytes, or one sample when it is longer), each compressed on its
+ * own as one zstd frame: a scan worker decompresses only the blocks of the
+ * samples it matches, keeping the last few (a bounded cache, whatever the
+ * size of the index).
+ *
+ * Invariants: block b holds samples [blockSample[b], blockSample[b + 1]) and
+ * is the frame at textBlocks[blockStart[b], blockStart[b + 1]) (no frame for
+ * a block of no bytes); textStart[s] is where text s starts in the texts back
+ * to back, uncompressed, so it starts textStart[s] - textStart[blockSample[b]]
+ * into its block.
  *
  * A text with a lone surrogate (JSON's "\ud800") is stored as WTF-8 (its
  * surrogates as 3-byte sequences) and decoded back as it was, so a report
  * shows the text the eval file had.
  */
+// The package's compress beside io/zstd.ts, which only decompresses; io/zstd.ts's module runs
+// the WebAssembly's init (a top-level await) before this module's code, so compress is ready.
+import { zstdDecompress } from '../io/zstd.js';
+import { compress } from '@bokuweb/zstd-wasm';
 import { ContamError } from '../errors.js';
 import type { UnitExtractor } from '../text/units.js';
-import type { ContamIndex } from './contam-index.js';
+import type { ContamIndex, IndexSamples } from './contam-index.js';
 
 const strict = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
+
+/**
+ * Bytes of text a block is filled to: a scan worker decompresses a whole block for one
+ * sample it has not seen, so the cost of a miss grows with the block, and its ratio with it.
+ */
+export const TEXT_BLOCK = 16384;
+/** zstd's level for the texts and the index's strings: near the best ratio of the fast levels. */
+const ZSTD_LEVEL = 9;
+/** Decompressed blocks kept per index (see textBlock). */
+const CACHED_BLOCKS = 32;
+
+/** One zstd frame of `bytes`. */
+export function zstdCompress(bytes: Uint8Array): Uint8Array {
+  return compress(bytes, ZSTD_LEVEL);
+}
+
+export { zstdDecompress };
 
 /** WTF-8 bytes of `text` at `at` in `out` (which has room for 3 per UTF-16 unit); returns the end. */
 function encodeInto(text: string, out: Uint8Array, at: number): number {
@@ -58,31 +91,124 @@ function decode(bytes: Uint8Array): string {
   }
 }
 
-/** Texts back to back in a SharedArrayBuffer, text s at bytes [start[s], start[s + 1]). */
-export function encodeTexts(texts: string[]): { bytes: Uint8Array; start: Uint32Array } {
-  let most = 0;
-  for (const t of texts) most += t.length * 3;
-  const scratch = new Uint8Array(most);
-  const start = new Uint32Array(new SharedArrayBuffer((texts.length + 1) * 4));
-  let at = 0;
+/** The texts of an index as it stores them (see the header). */
+export interface EncodedTexts {
+  textBlocks: Uint8Array;
+  blockStart: Uint32Array;
+  blockSample: Uint32Array;
+  textStart: Uint32Array;
+}
+
+const shared32 = (values: number[]) => {
+  const out = new Uint32Array(new SharedArrayBuffer(values.length * 4));
+  out.set(values);
+  return out;
+};
+
+/** `texts` as WTF-8 cut into blocks of whole samples of about `blockBytes`, each compressed; in SharedArrayBuffers. */
+export function encodeTexts(texts: string[], blockBytes = TEXT_BLOCK): EncodedTexts {
+  const textStart = new Uint32Array(new SharedArrayBuffer((texts.length + 1) * 4));
+  const frames: Uint8Array[] = [];
+  const blockSample = [0];
+  const blockStart = [0];
+  // Only the block being filled is held uncompressed.
+  let scratch = new Uint8Array(blockBytes * 2);
+  let fill = 0;
+  let total = 0;
+  const flush = (end: number, next: number) => {
+    if (end > 0) frames.push(zstdCompress(scratch.subarray(0, end)));
+    blockStart.push(blockStart.at(-1)! + (end > 0 ? frames.at(-1)!.length : 0));
+    blockSample.push(next);
+  };
   texts.forEach((text, s) => {
-    start[s] = at;
-    at = encodeInto(text, scratch, at);
+    if (fill + text.length * 3 > scratch.length) {
+      const grown = new Uint8Array(fill + text.length * 3 + blockBytes);
+      grown.set(scratch.subarray(0, fill));
+      scratch = grown;
+    }
+    const end = encodeInto(text, scratch, fill);
+    textStart[s] = total;
+    total += end - fill;
+    if (fill > 0 && end > blockBytes) {
+      // Sample s does not fit: the block ends before it, and it starts the next.
+      flush(fill, s);
+      scratch.copyWithin(0, fill, end);
+      fill = end - fill;
+    } else fill = end;
   });
-  start[texts.length] = at;
-  const bytes = new Uint8Array(new SharedArrayBuffer(Math.max(at, 1))).subarray(0, at);
-  bytes.set(scratch.subarray(0, at));
-  return { bytes, start };
+  textStart[texts.length] = total;
+  if (total > 0xffffffff) throw new ContamError('BAD_ARGUMENT', `the samples' texts take ${total} bytes; an index holds at most 4 GB of them`);
+  if (texts.length > 0) flush(fill, texts.length);
+  const textBlocks = new Uint8Array(new SharedArrayBuffer(Math.max(blockStart.at(-1)!, 1))).subarray(0, blockStart.at(-1)!);
+  frames.reduce((at, frame) => {
+    textBlocks.set(frame, at);
+    return at + frame.length;
+  }, 0);
+  return { textBlocks, blockStart: shared32(blockStart), blockSample: shared32(blockSample), textStart };
+}
+
+/** Block b's texts, uncompressed. */
+function decompressBlock(samples: IndexSamples, b: number): Uint8Array {
+  const { textBlocks, blockStart, blockSample, textStart } = samples;
+  const length = textStart[blockSample[b + 1]!]! - textStart[blockSample[b]!]!;
+  if (length === 0) return new Uint8Array(0);
+  const bytes = zstdDecompress(textBlocks.subarray(blockStart[b]!, blockStart[b + 1]!), length);
+  if (bytes.length !== length) throw new Error(`text block ${b} holds ${bytes.length} bytes, not ${length}`);
+  return bytes;
+}
+
+/** The last blocks decompressed, per index (keyed by its compressed texts), most recent last. */
+const blockCache = new WeakMap<Uint8Array, Map<number, Uint8Array>>();
+
+/** Block b's texts, from the cache or decompressed into it. */
+function textBlock(samples: IndexSamples, b: number): Uint8Array {
+  let cache = blockCache.get(samples.textBlocks);
+  if (!cache) {
+    cache = new Map();
+    blockCache.set(samples.textBlocks, cache);
+  }
+  let bytes = cache.get(b);
+  if (bytes) cache.delete(b);
+  else {
+    bytes = decompressBlock(samples, b);
+    if (cache.size >= CACHED_BLOCKS) cache.delete(cache.keys().next().value!);
+  }
+  cache.set(b, bytes);
+  return bytes;
+}
+
+/** The block holding sample s: the last b with blockSample[b] <= s. */
+function blockOf(blockSample: Uint32Array, s: number): number {
+  let lo = 0;
+  let hi = blockSample.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (blockSample[mid]! <= s) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Every sample's text, decoded (for the report). */
-export function decodeTexts(bytes: Uint8Array, start: Uint32Array): string[] {
-  return Array.from({ length: start.length - 1 }, (_, s) => decode(bytes.subarray(start[s]!, start[s + 1]!)));
+export function decodeTexts(samples: IndexSamples): string[] {
+  const { blockSample, textStart } = samples;
+  const texts: string[] = [];
+  for (let b = 0; b + 1 < blockSample.length; b++) {
+    const bytes = decompressBlock(samples, b);
+    const base = textStart[blockSample[b]!]!;
+    for (let s = blockSample[b]!; s < blockSample[b + 1]!; s++) texts.push(decode(bytes.subarray(textStart[s]! - base, textStart[s + 1]! - base)));
+  }
+  return texts;
 }
 
-/** The text of sample `s`: from the index's strings when it has them (not in scan workers), else from its bytes. */
+/** The text of sample `s`: from the index's strings when it has them (not in scan workers), else from its block. */
 export function sampleText(index: ContamIndex, s: number): string {
-  return index.samples.text[s] ?? decode(index.samples.textBytes.subarray(index.samples.textStart[s]!, index.samples.textStart[s + 1]!));
+  const text = index.samples.text[s];
+  if (text !== undefined) return text;
+  const { blockSample, textStart } = index.samples;
+  const b = blockOf(blockSample, s);
+  const base = textStart[blockSample[b]!]!;
+  return decode(textBlock(index.samples, b).subarray(textStart[s]! - base, textStart[s + 1]! - base));
 }
 
 /** A sample's units as the index cut them: index word first + k is unit k. */

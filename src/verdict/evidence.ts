@@ -31,7 +31,7 @@
  * An answer (label) field convicts without its input only through a long run:
  * a long worked solution copied alone is a leak, a short answer is a fact.
  */
-import { ROLE_DISTRACTOR, ROLE_INPUT, ROLE_LABEL, wordSegment, type ContamIndex } from '../cidx/contam-index.js';
+import { isTemplate, ROLE_DISTRACTOR, ROLE_INPUT, ROLE_LABEL, wordSegment, type ContamIndex } from '../cidx/contam-index.js';
 
 export type CopyGrade = 'verbatim' | 'partial' | 'incidental';
 export type Grade = CopyGrade | 'clean' | 'too_short';
@@ -97,10 +97,9 @@ export function judgeCopy(index: ContamIndex, sample: number, runs: [number, num
   const g1 = samples.segmentStart[sample + 1]!;
   const first = segments.wordStart[g0]!;
   const end = segments.wordStart[g1]!;
-  const template = words.template;
   let anyInformative = false;
-  for (let w = first; w < end && !anyInformative; w++) if (template[w] === 0) anyInformative = true;
-  const counts = (w: number) => !anyInformative || template[w] === 0;
+  for (let w = first; w < end && !anyInformative; w++) if (!isTemplate(words, w)) anyInformative = true;
+  const counts = (w: number) => !anyInformative || !isTemplate(words, w);
   const role = (w: number) => segments.role[wordSegment(index, w)]!;
   // Covered words, once each: 1 by a run inside one field, 2 by a run that joins fields as the sample does.
   const mark = new Uint8Array(end - first);

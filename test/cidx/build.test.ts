@@ -1,6 +1,7 @@
 import test from 'ava';
 import { buildIndex, shingleConfig } from '../../src/cidx/build.js';
-import { entryLength, wordSegment, type ContamIndex } from '../../src/cidx/contam-index.js';
+import { entryLength, isTemplate, templateBits, wordSegment, type ContamIndex } from '../../src/cidx/contam-index.js';
+import { templateWords } from '../../src/cidx/template.js';
 import { SampleWords } from '../../src/cidx/sample-text.js';
 import { WordUnits } from '../../src/text/units.js';
 import type { BenchmarkSource, EvalSample } from '../../src/types.js';
@@ -70,6 +71,38 @@ test("a word's segment is found past empty fields and across blocks of words", a
     expected,
   );
   t.deepEqual(entryLengths(index), [...Array(8).fill(13), 10, ...Array(5).fill(13)]);
+});
+
+test('template flags kept one bit a word read back as the flags they were packed from', (t) => {
+  // 1,003 words (not a whole number of bytes), flags from a fixed pattern.
+  const flags = Uint8Array.from({ length: 1003 }, (_, w) => ((w * 2654435761) >>> 7) & 1);
+  const bits = templateBits(flags);
+  t.is(bits.length, 126);
+  t.deepEqual(
+    Array.from(flags, (_, w) => (isTemplate({ hash: new Uint32Array(0), segmentBlock: new Uint32Array(0), templateBits: bits }, w) ? 1 : 0)),
+    Array.from(flags),
+  );
+});
+
+test("a built index's template bits are the flags of the words it was built from", async (t) => {
+  // A 9-word frame that 8 samples share, around words of their own: the frame's words are template, the rest not.
+  const frame = 'which one of the following is true of the';
+  const index = await buildIndex([bench(Array.from({ length: 8 }, (_, s) => [`${frame} ${words(12, `own${s}x`)}`, words(9, `answer${s}x`)]))]);
+  const { samples, segments } = index;
+  const n = samples.row.length;
+  const sampleStart = Array.from({ length: n + 1 }, (_, s) => segments.wordStart[samples.segmentStart[s]!]!);
+  const count = index.words.hash.length;
+  const flags = templateWords(
+    index.words.hash,
+    sampleStart,
+    n,
+    segments.wordStart,
+    Array.from({ length: count }, (_, w) => wordSegment(index, w)),
+  );
+  const read = Array.from({ length: count }, (_, w) => (isTemplate(index.words, w) ? 1 : 0));
+  t.deepEqual(read, Array.from(flags));
+  // Sample 0: the 9 frame words, then 12 and 9 of its own.
+  t.deepEqual(read.slice(0, 30), [...Array(9).fill(1), ...Array(21).fill(0)]);
 });
 
 test('the probe leaves a stride that no copy of the shortest entry can fall between', async (t) => {

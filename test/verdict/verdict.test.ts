@@ -1,5 +1,6 @@
 import test from 'ava';
 import { buildIndex } from '../../src/cidx/build.js';
+import { isTemplate } from '../../src/cidx/contam-index.js';
 import { scanDocuments } from '../../src/scan/corpus-scanner.js';
 import type { BenchmarkSource, CorpusDocument, EvalSample, ReportSample, TextSegment } from '../../src/types.js';
 import { proseDocuments } from '../helpers/samples.js';
@@ -70,7 +71,10 @@ test('a frame that many samples share is template: a page holding another item o
   const index = await buildIndex([moral]);
   // Template words: the frame and the stock choices, in every item.
   const first = index.segments.wordStart[index.samples.segmentStart[0]!]!;
-  t.deepEqual([...index.words.template.subarray(first, first + 17)], [...Array(17).fill(1)]);
+  t.deepEqual(
+    Array.from({ length: 17 }, (_, k) => isTemplate(index.words, first + k)),
+    Array(17).fill(true),
+  );
   const other = `${FRAME}? Scenario 1 | I sang loudly in the shower every single morning before work. Scenario 2 | I fed the stray cat on our street every evening.`;
   const report = await scanDocuments(index, planted([other]));
   // An anchor of template words alone is not extended: the frame is not evidence at all.
