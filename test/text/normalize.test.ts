@@ -146,7 +146,46 @@ test("the scan's inlined extractWordHashes gives extractWords' hashes and offset
   // Random texts over an alphabet with every path of the normalizer: ASCII letters, digits and
   // punctuation, spaces and line breaks, tags, entities, accented and combining letters, CJK,
   // an astral character, a lone surrogate, fullwidth forms, and the dropped single letters.
-  const pieces = ['The', 'quick', 'B', 'a', 'j', 'z', '42', ' ', ' ', '  ', '\n', '\t', ',', "'", '-', '.', '<b>', '</p>', '<div class="x">', '<!-- c -->', 'a < b', '&amp;', '&#8217;', '&#x41;', '&nosuch;', 'café', 'e\u0301', 'Ångström', '東京', '𝒳', '\ud800', 'ＡＢＣ', 'ﬁne', 'İstanbul', 'ß', 'x'.repeat(70), '\u00a0', '\u2028'];
+  const pieces = [
+    'The',
+    'quick',
+    'B',
+    'a',
+    'j',
+    'z',
+    '42',
+    ' ',
+    ' ',
+    '  ',
+    '\n',
+    '\t',
+    ',',
+    "'",
+    '-',
+    '.',
+    '<b>',
+    '</p>',
+    '<div class="x">',
+    '<!-- c -->',
+    'a < b',
+    '&amp;',
+    '&#8217;',
+    '&#x41;',
+    '&nosuch;',
+    'café',
+    'e\u0301',
+    'Ångström',
+    '東京',
+    '𝒳',
+    '\ud800',
+    'ＡＢＣ',
+    'ﬁne',
+    'İstanbul',
+    'ß',
+    'x'.repeat(70),
+    '\u00a0',
+    '\u2028',
+  ];
   let state = 12345;
   const next = () => {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;
