@@ -41,8 +41,8 @@ const encoder = new TextEncoder();
  * sample it has not seen, so the cost of a miss grows with the block, and its ratio with it.
  */
 export const TEXT_BLOCK = 16384;
-/** zstd's level for the texts and the index's strings: near the best ratio of the fast levels. */
-const ZSTD_LEVEL = 9;
+/** zstd's level for the texts and the index's strings: about the ratio of the higher levels, at a fraction of their time. */
+const ZSTD_LEVEL = 6;
 /** Decompressed blocks kept per index (see textBlock). */
 const CACHED_BLOCKS = 32;
 
