@@ -54,3 +54,38 @@ test('keys that differ only in one lane are distinct keys', (t) => {
   const empty = AnchorTable.build(new Uint32Array(0), new Uint32Array(0), new Uint32Array(0), 0, () => true);
   t.deepEqual(Array.from(empty.bucketStart), [0, 0]);
 });
+
+test('distinctKeys counts keys that differ in any one byte of either lane, the key (0, 0) too, as a set of the pairs does', (t) => {
+  const r = random(21);
+  const n = 20000;
+  const a = new Uint32Array(n);
+  const b = new Uint32Array(n);
+  const base = [0x12345678, 0x9abcdef0];
+  for (let i = 0; i < n; i++) {
+    // Variants of two base keys, one byte of one lane changed, often to the same value again;
+    // and (0, 0) and fully random keys now and then.
+    const kind = r();
+    if (kind < 0.05) continue;
+    if (kind < 0.15) {
+      a[i] = Math.floor(r() * 2 ** 32);
+      b[i] = Math.floor(r() * 2 ** 32);
+      continue;
+    }
+    const byte = Math.floor(r() * 8);
+    const value = Math.floor(r() * 4);
+    a[i] = base[0]!;
+    b[i] = base[1]!;
+    if (byte < 4) b[i] = ((b[i]! & ~(255 << (byte * 8))) | (value << (byte * 8))) >>> 0;
+    else a[i] = ((a[i]! & ~(255 << ((byte - 4) * 8))) | (value << ((byte - 4) * 8))) >>> 0;
+  }
+  const reference = new Set<string>();
+  for (let i = 0; i < n; i++) reference.add(`${a[i]},${b[i]}`);
+  t.is(distinctKeys(a, b, n), reference.size);
+  // Only the first n count; the inputs are left as they were.
+  const half = new Set<string>();
+  for (let i = 0; i < n / 2; i++) half.add(`${a[i]},${b[i]}`);
+  const copyA = a.slice();
+  t.is(distinctKeys(a, b, n / 2), half.size);
+  t.deepEqual(a, copyA);
+  t.is(distinctKeys(new Uint32Array(0), new Uint32Array(0), 0), 0);
+});
