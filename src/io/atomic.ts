@@ -210,8 +210,18 @@ export class AtomicFileWriter {
   }
 
   async abort(): Promise<void> {
-    this.stream.destroy();
-    if (this.tmp === null) return;
+    // A device or FIFO written through: nothing to remove (and opening a FIFO may wait for a reader).
+    if (this.tmp === null) {
+      this.stream.destroy();
+      return;
+    }
+    // The stream opens (creates) its temporary file asynchronously: wait until it is closed, or a
+    // file opened after the removal below would stay behind.
+    if (!this.stream.closed) {
+      const closed = new Promise<void>((resolve) => this.stream.once('close', () => resolve()));
+      this.stream.destroy();
+      await closed;
+    }
     await fs.rm(this.tmp, { force: true }).catch(() => {});
     untrackTemporary(this.tmp);
   }

@@ -71,3 +71,15 @@ test('stale temporaries of dead processes of this host are removed from a folder
   temporaryPath(path.join(dir, 'out.json'));
   t.true(readdirSync(dir).includes(names[0]!));
 });
+
+test('abort right after opening, before the file exists, still leaves no temporary file', async (t) => {
+  // The temporary file is created asynchronously: an abort that removed it before waiting for
+  // the stream to close could run first, and the file appeared after it.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'contam-atomic-abort-'));
+  for (let i = 0; i < 100; i++) {
+    const writer = new AtomicFileWriter(path.join(dir, `out-${i}.jsonl`));
+    if (i % 2 === 1) void writer.write('a line\n').catch(() => {});
+    await writer.abort();
+  }
+  t.deepEqual(readdirSync(dir), []);
+});
