@@ -32,7 +32,8 @@ import { xxh32 } from '../text/xxhash32.js';
 import type { BenchmarkSource, ShingleConfig } from '../types.js';
 import { VERSION } from '../version.js';
 import { INDEX_FORMAT_VERSION, type Probe } from './build.js';
-import { decodeTexts, zstdCompress, zstdDecompress } from './sample-text.js';
+import { zstdDecompress } from '../io/zstd.js';
+import { compressSection, decodeTexts } from './sample-text.js';
 import { assembleIndex, INDEX_ARRAYS, indexArrays, MINHASH_ARRAYS, type ContamIndex, type IndexMeta } from './contam-index.js';
 
 const MAGIC = 'CIDX';
@@ -73,7 +74,7 @@ export function encodeIndex(index: ContamIndex): Uint8Array {
   for (const [name, array] of Object.entries(indexArrays(index))) {
     typed.push([name, types[name]!, new Uint8Array(array.buffer, array.byteOffset, array.byteLength)]);
   }
-  typed.push(['strings', 'json.zst', zstdCompress(new TextEncoder().encode(JSON.stringify(strings)))]);
+  typed.push(['strings', 'json.zst', compressSection(new TextEncoder().encode(JSON.stringify(strings)))]);
 
   const sections: SectionEntry[] = [];
   let offset = 0;

@@ -25,10 +25,7 @@
  * surrogates as 3-byte sequences) and decoded back as it was, so a report
  * shows the text the eval file had.
  */
-// The package's compress beside io/zstd.ts, which only decompresses; io/zstd.ts's module runs
-// the WebAssembly's init (a top-level await) before this module's code, so compress is ready.
-import { zstdDecompress } from '../io/zstd.js';
-import { compress } from '@bokuweb/zstd-wasm';
+import { zstdCompress, zstdDecompress } from '../io/zstd.js';
 import { ContamError } from '../errors.js';
 import type { UnitExtractor } from '../text/units.js';
 import type { ContamIndex, IndexSamples } from './contam-index.js';
@@ -46,12 +43,10 @@ const ZSTD_LEVEL = 6;
 /** Decompressed blocks kept per index (see textBlock). */
 const CACHED_BLOCKS = 32;
 
-/** One zstd frame of `bytes`. */
-export function zstdCompress(bytes: Uint8Array): Uint8Array {
-  return compress(bytes, ZSTD_LEVEL);
+/** One zstd frame of `bytes`, at the index's level. */
+export function compressSection(bytes: Uint8Array): Uint8Array {
+  return zstdCompress(bytes, ZSTD_LEVEL);
 }
-
-export { zstdDecompress };
 
 /** WTF-8 bytes of `text` at `at` in `out` (which has room for 3 per UTF-16 unit); returns the end. */
 function encodeInto(text: string, out: Uint8Array, at: number): number {
@@ -116,7 +111,7 @@ export function encodeTexts(texts: string[], blockBytes = TEXT_BLOCK): EncodedTe
   let fill = 0;
   let total = 0;
   const flush = (end: number, next: number) => {
-    if (end > 0) frames.push(zstdCompress(scratch.subarray(0, end)));
+    if (end > 0) frames.push(compressSection(scratch.subarray(0, end)));
     blockStart.push(blockStart.at(-1)! + (end > 0 ? frames.at(-1)!.length : 0));
     blockSample.push(next);
   };

@@ -16,9 +16,7 @@ import type { CompressionCodec, KeyValue, SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { ContamError } from '../errors.js';
 import { AtomicFileWriter } from '../io/atomic.js';
-import { compress as zstdWasmCompress, init as zstdInit } from '@bokuweb/zstd-wasm';
-
-await zstdInit();
+import { zstdCompress } from '../io/zstd.js';
 
 type Compressor = (input: Uint8Array) => Uint8Array;
 
@@ -27,7 +25,7 @@ export function parquetCompressors(): Partial<Record<CompressionCodec, Compresso
   return {
     GZIP: (input) => gzipSync(input),
     BROTLI: (input) => brotliCompressSync(input),
-    ZSTD: (input) => zstdWasmCompress(input, 3),
+    ZSTD: (input) => zstdCompress(input, 3),
   };
 }
 
