@@ -93,6 +93,18 @@ test('batches hold at most batchSize documents, rows continue across batches', a
   t.deepEqual(sizes, [3, 3, 3, 1]);
 });
 
+test('a batch is handed over as soon as it fills, before the later lines of its chunk are parsed', async (t) => {
+  // One chunk: two good lines, then one that is not JSON. The first batch reaches the consumer
+  // before the bad line is met, so its texts can be scanned (and dropped) while the rest is parsed.
+  const data = Buffer.from('{"text": "one"}\n{"text": "two"}\n{"text": broken\n');
+  const seen: string[] = [];
+  const error = await t.throwsAsync(async () => {
+    for await (const batch of readJsonlChunks(part('mem.jsonl', data.length), chunked(data, []), { columns, batchSize: 2 })) seen.push(...batch.documents.map((d) => d.text));
+  });
+  t.deepEqual(seen, ['one', 'two']);
+  t.is((error as unknown as { code: string }).code, 'BAD_JSON');
+});
+
 test('a real file reads the same as chunks', async (t) => {
   const file = path.join(tmp, 'real.jsonl');
   writeFileSync(file, text);

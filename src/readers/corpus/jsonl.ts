@@ -132,7 +132,10 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
     if (documents.length >= batchSize) batches.push(take());
   };
 
-  const parseBlock = (block: Uint8Array) => {
+  // A generator, so a batch is scanned as soon as it fills, before the next lines are parsed:
+  // texts then die young, where parsing a whole chunk first kept every one of its texts alive
+  // across collections (the scan's garbage collection time: see the commit).
+  const parseBlock = function* (block: Uint8Array): Generator<CorpusBatch> {
     // A decode per line, not per block: a line of ASCII then decodes to a one-byte string,
     // where a block-wide decode widens every line to two bytes as soon as one character
     // anywhere in the block is beyond Latin-1 (measured in the commit that made it so).
@@ -157,6 +160,10 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
         continue;
       }
       parseLine(content);
+      if (batches.length > 0) {
+        yield* batches;
+        batches.length = 0;
+      }
     }
   };
 
@@ -173,18 +180,15 @@ export async function* readJsonlChunks(part: CorpusPart, source: ByteSource, opt
       // Only the line the cut fell in is joined up, not the whole chunk: a copy of its bytes alone.
       from = chunk.indexOf(NEWLINE) + 1;
       pending.push(chunk.subarray(0, from));
-      parseBlock(Buffer.concat(pending));
+      yield* parseBlock(Buffer.concat(pending));
       pending = [];
     }
     if (last + 1 < chunk.length) pending.push(chunk.subarray(last + 1));
-    parseBlock(chunk.subarray(from, last + 1));
-    for (const batch of batches) yield batch;
-    batches.length = 0;
+    yield* parseBlock(chunk.subarray(from, last + 1));
   }
   // Before the tail is parsed: the line a cut falls in is no record, and the rows after it are lost.
   if (!streamed && source.consumed < part.bytes) throw endedEarly(file, (part.byteStart ?? 0) + source.consumed, (part.byteStart ?? 0) + part.bytes);
-  if (pending.length > 0) parseBlock(pending.length === 1 ? pending[0]! : Buffer.concat(pending));
-  for (const batch of batches) yield batch;
+  if (pending.length > 0) yield* parseBlock(pending.length === 1 ? pending[0]! : Buffer.concat(pending));
   if (!sawBytes && wholeFile) throw new ContamError('EMPTY_INPUT', 'the file is empty', { file, hint: 'remove it from the corpus or fill it' });
   if (row === part.rowStart && wholeFile) throw new ContamError('EMPTY_INPUT', 'the file holds no records, only blank lines', { file, hint: 'remove it from the corpus or fill it' });
   const final = take();
