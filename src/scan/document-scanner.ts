@@ -109,6 +109,8 @@ export class DocumentScanner {
   private readonly sampleWords: SampleWords;
   private hitEntry = new Uint32Array(256);
   private hitSample = new Uint32Array(256);
+  /** The entries of one sample's hits, sorted to deduplicate them (summarize). */
+  private entryScratch = new Uint32Array(256);
   /** Keys of the current document's probed windows. */
   private keyA = new Uint32Array(1024);
   private keyB = new Uint32Array(1024);
@@ -513,7 +515,13 @@ export class DocumentScanner {
         else if (segments.role[g] === ROLE_INPUT) inInput = true;
       }
     }
-    const distinct: number[] = [...new Set(group.map((h) => this.hitEntry[h]!))].sort((x, y) => x - y);
+    // Sorted and deduplicated in a typed array: a Set and an array per match were a large share of the scan's allocations.
+    if (this.entryScratch.length < group.length) this.entryScratch = new Uint32Array(group.length * 2);
+    const sorted = this.entryScratch.subarray(0, group.length);
+    for (let i = 0; i < group.length; i++) sorted[i] = this.hitEntry[group[i]!]!;
+    sorted.sort();
+    const distinct: number[] = [];
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]!);
     if (this.verifiedCount + distinct.length > this.verifiedEntries.length) this.foldVerified(distinct.length);
     for (const e of distinct) this.verifiedEntries[this.verifiedCount++] = e;
     // mergeIntervals merges in place: the verdict reads the runs as found.

@@ -176,8 +176,11 @@ function pushWord(out: WordBuffer, nb: number, start: number, end: number, seed:
       grown.set(out.byteEnds);
       out.byteEnds = grown;
     }
-    out.joined.set(bytes.subarray(0, nb), out.joinedLength);
-    out.joinedLength += nb;
+    // A loop, not set(subarray): a view per word was the scan's largest allocation.
+    const joined = out.joined;
+    let at = out.joinedLength;
+    for (let i = 0; i < nb; i++) joined[at++] = bytes[i]!;
+    out.joinedLength = at;
     out.byteEnds[k] = out.joinedLength;
     out.joined[out.joinedLength++] = 32;
   } else if (collect) out.words.push(utf8.decode(bytes.subarray(0, nb)));
