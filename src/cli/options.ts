@@ -117,9 +117,8 @@ export function addScanOptions(cmd: Command): Command {
     .option('-w, --workers <n>', 'worker threads (parts: files, Parquet row groups, Arrow batches)', numberOption('workers'), os.availableParallelism())
     .option(
       '--jsonl-part-size <MiB>',
-      'cut plain JSONL files larger than this into parts of about this size, so one large file is scanned on every worker (their lines are counted first); 0: a part per file',
+      `cut plain JSONL files larger than this into parts of about this size, so one large file is scanned on every worker (their lines are counted first); 0: a part per file (default: ${DEFAULTS.jsonlPartSize}; with one worker and no --checkpoint, a part per file)`,
       parseIntegerOption('--jsonl-part-size', 0, 1 << 20),
-      DEFAULTS.jsonlPartSize,
     )
     .option('--skip-bad', 'skip bad documents and unreadable files or parts, listing them in the report, instead of stopping with an error')
     .option('--checkpoint <dir>', 'save each finished corpus part here; run again with the same arguments to resume')

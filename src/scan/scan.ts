@@ -126,7 +126,7 @@ export interface ScanStateOptions extends ScanOptions {
   skipBad?: boolean;
   /** Folder for per-part checkpoints: finished parts are skipped when the scan is run again. */
   checkpoint?: string;
-  /** Plain JSONL files larger than this are scanned as parts of about this many bytes; 0 keeps a part per file. @default 64 MiB (0 under `shard`) */
+  /** Plain JSONL files larger than this are scanned as parts of about this many bytes; 0 keeps a part per file. @default 64 MiB (0 under `shard`, and on one thread without a checkpoint) */
   jsonlPartBytes?: number;
   /** Told before the lines of a large plain JSONL file are counted, which comes before any progress. */
   onCounting?: (file: string, bytes: number, parts: number) => void;
@@ -167,9 +167,13 @@ export async function scanCorpusState(index: ContamIndex, inputs: string[], opti
   let parts: CorpusPart[];
   // A large plain JSONL file is cut into parts so that every worker has a share of it. Not under
   // a shard: each shard plans every file, and would read every large file through to count lines.
-  const jsonlPartBytes = options.shard ? 0 : (options.jsonlPartBytes ?? JSONL_PART_BYTES);
+  // Nor, unless asked, on one thread, which scans the parts in turn: the cut buys nothing there,
+  // and counting lines is a pass over the file before the scan starts. A checkpoint keeps the
+  // cut: parts are what it resumes by, and a resume with more workers must plan the same parts.
   // Counting lines is as CPU-bound as scanning: no more threads than the machine holds.
   const countingThreads = Math.min(workers, machineThreads().threads);
+  const wholeFiles = Boolean(options.shard) || (options.jsonlPartBytes === undefined && countingThreads === 1 && !options.checkpoint);
+  const jsonlPartBytes = wholeFiles ? 0 : (options.jsonlPartBytes ?? JSONL_PART_BYTES);
   const counter = jsonlPartBytes > 0 && countingThreads > 1 ? createLineCounter(countingThreads, options.signal) : null;
   const plan = { jsonlPartBytes, countLines: counter ? (ranges: LineRange[]) => counter.count(ranges) : undefined, signal: options.signal, onCounting: options.onCounting };
   try {

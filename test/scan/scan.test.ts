@@ -6,6 +6,7 @@ import { buildIndex } from '../../src/cidx/build.js';
 import { serializeReport } from '../../src/report/build.js';
 import { assignShards, capWorkers, mergeScanStates, reportFromState, scanCorpus, scanCorpusState } from '../../src/scan/scan.js';
 import { createUnitExtractor } from '../../src/text/units.js';
+import { JSONL_PART_BYTES } from '../../src/readers/corpus/jsonl.js';
 import { writeCorpus } from '../helpers/corpus.js';
 import { gsm8kSamples } from '../helpers/samples.js';
 
@@ -146,6 +147,27 @@ test("the scan's counters count every document once: for 1 and 2 workers, 3 shar
   t.deepEqual((await scanCorpusState(index, [dir], { workers: 2, checkpoint: ckpt })).counters, whole.counters, 'resumed');
   // Resumed again with every part saved: all 12 are loaded, each once.
   t.deepEqual((await scanCorpusState(index, [dir], { workers: 1, checkpoint: ckpt })).counters, whole.counters, 'all loaded');
+});
+
+test('one thread reads a JSONL file over the part size whole, without counting its lines first, unless a checkpoint or a part size is given', async (t) => {
+  const index = await buildIndex([gsm8kSamples(40)]);
+  // Just over the default part size (64 MiB), in long lines so the scans stay short.
+  const line = JSON.stringify({ text: 'the quick brown fox jumps over the lazy dog '.repeat(1500) });
+  const file = path.join(dir, '..', `${path.basename(dir)}-over-part.jsonl`);
+  const lines = Math.ceil(JSONL_PART_BYTES / (line.length + 1)) + 1;
+  writeFileSync(file, `${Array.from({ length: lines }, () => line).join('\n')}\n`);
+  const counted: number[] = [];
+  const onCounting = (_: string, __: number, parts: number) => counted.push(parts);
+  const whole = await scanCorpusState(index, [file], { workers: 1, onCounting });
+  t.is(whole.partCount, 1);
+  t.deepEqual(counted, []);
+  const ckpt = mkdtempSync(path.join(os.tmpdir(), 'contam-ckpt-'));
+  const cut = await scanCorpusState(index, [file], { workers: 1, checkpoint: ckpt, onCounting });
+  t.is(cut.partCount, 2);
+  t.deepEqual(counted, [2]);
+  t.is((await scanCorpusState(index, [file], { workers: 1, jsonlPartBytes: JSONL_PART_BYTES })).partCount, 2);
+  t.is(serializeReport(reportFromState(index, cut)), serializeReport(reportFromState(index, whole)));
+  t.is(whole.documents, lines);
 });
 
 test('a checkpoint folder of another scan is refused', async (t) => {
