@@ -19,7 +19,6 @@
  * linear time with no per-key object.
  */
 
-import { KeySet } from './key-set.js';
 
 /**
  * Average postings per bucket: a bucket's tags still share one cache line, and the scan
@@ -79,9 +78,22 @@ export class AnchorTable {
   }
 }
 
-/** How many distinct keys (keysA[i], keysB[i]), i < n, there are. */
+/**
+ * How many distinct keys (keysA[i], keysB[i]), i < n, there are: the keys as 64-bit integers
+ * (written through a 32-bit view, no BigInt made), sorted natively, equal neighbours counted
+ * once. A hash set at load 1/2 took four times the memory, at the build's peak, and twice the time.
+ */
 export function distinctKeys(keysA: Uint32Array, keysB: Uint32Array, n: number): number {
-  const set = new KeySet(n);
-  for (let i = 0; i < n; i++) set.add(keysA[i]!, keysB[i]!);
-  return set.size;
+  if (n === 0) return 0;
+  const keys = new BigUint64Array(n);
+  const lanes = new Uint32Array(keys.buffer);
+  // Which lane is the high half does not matter: equal pairs are equal integers, whatever the order.
+  for (let i = 0; i < n; i++) {
+    lanes[2 * i] = keysA[i]!;
+    lanes[2 * i + 1] = keysB[i]!;
+  }
+  keys.sort();
+  let distinct = 1;
+  for (let i = 2; i < 2 * n; i += 2) if (lanes[i] !== lanes[i - 2] || lanes[i + 1] !== lanes[i - 1]) distinct++;
+  return distinct;
 }

@@ -1,8 +1,10 @@
 /**
  * A set of 64-bit keys (two 32-bit lanes) over typed arrays: open addressing
  * with linear probing at load at most 1/2, sized once for the most keys it
- * will hold. `add` returns the key's slot, so callers keep per-key counts and
- * flags in arrays of `capacity` beside it, with no per-key object.
+ * will hold. `add` returns the key's id, dense in order of first sight
+ * (0 .. size - 1), so callers keep per-key counts and flags in arrays of
+ * `size` beside it, with no per-key object: a table at load 1/2 has two to four
+ * slots a key, and per-key arrays of its capacity cost as much again each.
  */
 export class KeySet {
   readonly capacity: number;
@@ -11,7 +13,8 @@ export class KeySet {
   private readonly mask: number;
   private readonly keyA: Uint32Array;
   private readonly keyB: Uint32Array;
-  private readonly used: Uint8Array;
+  /** Id + 1 of the key in each slot; 0: empty. */
+  private readonly slotId: Uint32Array;
 
   constructor(most: number) {
     let capacity = 16;
@@ -20,20 +23,23 @@ export class KeySet {
     this.mask = capacity - 1;
     this.keyA = new Uint32Array(capacity);
     this.keyB = new Uint32Array(capacity);
-    this.used = new Uint8Array(capacity);
+    this.slotId = new Uint32Array(capacity);
   }
 
-  /** The slot of key (a, b), added if new. */
+  /** The id of key (a, b), added if new. */
   add(a: number, b: number): number {
     const mask = this.mask;
+    const slotId = this.slotId;
     let slot = a & mask;
-    while (this.used[slot] === 1 && (this.keyA[slot] !== a || this.keyB[slot] !== b)) slot = (slot + 1) & mask;
-    if (this.used[slot] === 0) {
-      this.used[slot] = 1;
-      this.keyA[slot] = a;
-      this.keyB[slot] = b;
-      this.size++;
+    for (;;) {
+      const id = slotId[slot]!;
+      if (id === 0) break;
+      if (this.keyA[slot] === a && this.keyB[slot] === b) return id - 1;
+      slot = (slot + 1) & mask;
     }
-    return slot;
+    this.keyA[slot] = a;
+    this.keyB[slot] = b;
+    slotId[slot] = ++this.size;
+    return this.size - 1;
   }
 }

@@ -71,8 +71,8 @@ export function templateWords(hashes: Uint32Array, sampleStart: ArrayLike<number
     seenText.add(key);
     distinctSegment[g] = 1;
   }
-  // Every window's slot in an open-addressing table of window keys (two 32-bit lanes), found once
-  // in sample order; counts and flags then live in typed arrays beside the table.
+  // Every window's key id (KeySet: dense, in order of first sight), found once in sample order;
+  // counts and flags then live in typed arrays of one entry a distinct key.
   const windowStart = new Float64Array(samples + 1);
   let windows = 0;
   for (let g = 0; g < samples; g++) {
@@ -81,8 +81,7 @@ export function templateWords(hashes: Uint32Array, sampleStart: ArrayLike<number
   }
   windowStart[samples] = windows;
   const set = new KeySet(windows);
-  const capacity = set.capacity;
-  const slotOf = new Uint32Array(windows);
+  const keyOf = new Uint32Array(windows);
   const keysA = new Uint32Array(1024);
   const keysB = new Uint32Array(1024);
   for (let g = 0; g < samples; g++) {
@@ -91,41 +90,42 @@ export function templateWords(hashes: Uint32Array, sampleStart: ArrayLike<number
     const base = windowStart[g]!;
     for (let q = 0; q + w <= count; q += 1024) {
       const n = rollingShingleKeys(hashes.subarray(from + q, from + Math.min(count, q + 1024 + w - 1)), Math.min(count - q, 1024 + w - 1), w, keysA, keysB);
-      for (let k = 0; k < n; k++) slotOf[base + q + k] = set.add(keysA[k]!, keysB[k]!);
+      for (let k = 0; k < n; k++) keyOf[base + q + k] = set.add(keysA[k]!, keysB[k]!);
     }
   }
   // Places holding each window: distinct field texts it lies inside, plus distinct samples in which it
   // crosses fields (a window repeated in one field or one sample counts once).
-  const frequency = new Uint32Array(capacity);
-  const lastSegment = new Int32Array(capacity).fill(-1);
-  const lastSample = new Int32Array(capacity).fill(-1);
+  const keys = set.size;
+  const frequency = new Uint32Array(keys);
+  const lastSegment = new Int32Array(keys).fill(-1);
+  const lastSample = new Int32Array(keys).fill(-1);
   for (let g = 0; g < samples; g++) {
     const from = sampleStart[g]!;
     for (let i = windowStart[g]!; i < windowStart[g + 1]!; i++) {
-      const slot = slotOf[i]!;
+      const key = keyOf[i]!;
       const p = from + (i - windowStart[g]!);
       const segment = wordSegment[p]!;
       if (wordSegment[p + w - 1] === segment) {
-        if (distinctSegment[segment] === 0 || lastSegment[slot] === segment) continue;
-        lastSegment[slot] = segment;
+        if (distinctSegment[segment] === 0 || lastSegment[key] === segment) continue;
+        lastSegment[key] = segment;
       } else {
-        if (distinctSample[g] === 0 || lastSample[slot] === g) continue;
-        lastSample[slot] = g;
+        if (distinctSample[g] === 0 || lastSample[key] === g) continue;
+        lastSample[key] = g;
       }
-      frequency[slot]! += 1;
+      frequency[key]! += 1;
     }
   }
   // Windows of long equal-frequency stretches are passages, not templates.
-  const passage = new Uint8Array(capacity);
+  const passage = new Uint8Array(keys);
   for (const g of distinct) {
     const first = windowStart[g]!;
     const end = windowStart[g + 1]!;
     let i = first;
     while (i < end) {
-      const f = frequency[slotOf[i]!]!;
+      const f = frequency[keyOf[i]!]!;
       let j = i + 1;
-      while (j < end && frequency[slotOf[j]!] === f) j++;
-      if (f >= TEMPLATE_MIN && f < TEMPLATE_ALWAYS && j - i + w - 1 >= SHARED_PASSAGE) for (let k = i; k < j; k++) passage[slotOf[k]!] = 1;
+      while (j < end && frequency[keyOf[j]!] === f) j++;
+      if (f >= TEMPLATE_MIN && f < TEMPLATE_ALWAYS && j - i + w - 1 >= SHARED_PASSAGE) for (let k = i; k < j; k++) passage[keyOf[k]!] = 1;
       i = j;
     }
   }
@@ -133,9 +133,9 @@ export function templateWords(hashes: Uint32Array, sampleStart: ArrayLike<number
     const from = sampleStart[g]!;
     const first = windowStart[g]!;
     for (let i = first; i < windowStart[g + 1]!; i++) {
-      const slot = slotOf[i]!;
-      const f = frequency[slot]!;
-      if (f >= TEMPLATE_ALWAYS || (f >= TEMPLATE_MIN && passage[slot] === 0)) out.fill(1, from + (i - first), from + (i - first) + w);
+      const key = keyOf[i]!;
+      const f = frequency[key]!;
+      if (f >= TEMPLATE_ALWAYS || (f >= TEMPLATE_MIN && passage[key] === 0)) out.fill(1, from + (i - first), from + (i - first) + w);
     }
   }
   return out;
