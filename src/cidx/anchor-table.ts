@@ -19,7 +19,6 @@
  * linear time with no per-key object.
  */
 
-
 /**
  * Average postings per bucket: a bucket's tags still share one cache line, and the scan
  * reaches the table only for keys past the Bloom filter, so longer buckets cost it little
