@@ -1,10 +1,11 @@
 /**
  * A set of 64-bit keys (two 32-bit lanes) over typed arrays: open addressing
- * with linear probing at load at most 1/2, sized once for the most keys it
- * will hold. `add` returns the key's id, dense in order of first sight
+ * with linear probing, sized once for the most keys it will hold, at load at
+ * most 3/4 should they all be distinct (they rarely are: the index's windows
+ * repeat). `add` returns the key's id, dense in order of first sight
  * (0 .. size - 1), so callers keep per-key counts and flags in arrays of
- * `size` beside it, with no per-key object: a table at load 1/2 has two to four
- * slots a key, and per-key arrays of its capacity cost as much again each.
+ * `size` beside it, with no per-key object, where arrays of the table's
+ * capacity would cost two to four entries a key.
  */
 export class KeySet {
   readonly capacity: number;
@@ -18,7 +19,7 @@ export class KeySet {
 
   constructor(most: number) {
     let capacity = 16;
-    while (capacity < most * 2) capacity *= 2;
+    while (capacity * 3 < most * 4) capacity *= 2;
     this.capacity = capacity;
     this.mask = capacity - 1;
     this.keyA = new Uint32Array(capacity);
