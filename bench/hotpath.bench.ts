@@ -2,8 +2,10 @@
  * Where a word scan's time goes, stage by stage, on the same texts in memory:
  *   node --import=tsx bench/hotpath.bench.ts [--mb 100] [--web]
  * --web runs it on the web-like corpus (bench/web-corpus.ts) instead of prose.
- * Stages: JSON.parse of the lines; extractWords (normalize + XXH32); + the
- * keys of the probed windows; + Bloom probes; the full DocumentScanner.
+ * Stages: JSON.parse of the lines; extractWords (normalize + XXH32) in
+ * JavaScript, then as the scan does it (the WebAssembly kernel for ASCII texts,
+ * src/text/ascii-words.ts), each also on the texts the kernel takes alone; +
+ * the keys of the probed windows; + Bloom probes; the full DocumentScanner.
  */
 import { openSync, readSync, closeSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import { indexBenchmarks } from '../src/pipeline.js';
 import { generateCorpus } from './corpus-gen.js';
 import { generateWebCorpus } from './web-corpus.js';
 import { benchmarkEvals } from './shared-data.js';
+import { extractAsciiWordHashes, extractWordHashesFast } from '../src/text/ascii-words.js';
 import { extractWordHashes, WordBuffer } from '../src/text/normalize.js';
 import { shingleKey } from '../src/text/shingle.js';
 import { DocumentScanner } from '../src/scan/document-scanner.js';
@@ -33,13 +36,16 @@ const evals = benchmarkEvals();
 const { index } = await indexBenchmarks(evals, { minhash: false, fpr: Number(process.env.FPR ?? 0.001) });
 console.log(`index: ${index.keys} keys, Bloom ${(index.bloom.bits.byteLength / 1e6).toFixed(1)} MB with ${index.bloom.hashes} hashes, probe ${JSON.stringify(index.probe)}`);
 const MB = raw.length / 1e6;
-const time = (name: string, f: () => number) => {
+const time = (name: string, f: () => number, mb = MB): number => {
+  let speed = 0;
   for (let r = 0; r < 2; r++) {
     const t = performance.now();
     const x = f();
     const s = (performance.now() - t) / 1000;
-    if (r === 1) console.log(`${name.padEnd(28)} ${(MB / s).toFixed(1)} MB/s  (${x})`);
+    speed = mb / s;
+    if (r === 1) console.log(`${name.padEnd(28)} ${speed.toFixed(1)} MB/s  (${x})`);
   }
+  return speed;
 };
 let texts: string[] = [];
 time('JSON.parse', () => {
@@ -47,18 +53,30 @@ time('JSON.parse', () => {
   return texts.length;
 });
 const wb = new WordBuffer();
-time('extractWords', () => {
+/** Words of every text in `list` by `extract`; their count. */
+const wordsOf = (list: string[], extract: (text: string, out: WordBuffer, seed: number) => unknown) => () => {
   let n = 0;
-  for (const t of texts) {
-    extractWordHashes(t, wb, 0);
+  for (const t of list) {
+    extract(t, wb, 0);
     n += wb.count;
   }
   return n;
-});
+};
+const js = time('extractWords', wordsOf(texts, extractWordHashes));
+// The scan's extraction: ASCII texts through the WebAssembly kernel, the others (HTML, Unicode) in JavaScript.
+const kernel = time('+ WebAssembly for ASCII', wordsOf(texts, extractWordHashesFast));
+// The same two on the texts the kernel takes, alone.
+const taken = texts.filter((t) => extractAsciiWordHashes(t, wb, 0));
+const takenMb = taken.reduce((sum, t) => sum + t.length, 0) / 1e6;
+const jsTaken = time('  JavaScript, those texts', wordsOf(taken, extractWordHashes), takenMb);
+const kernelTaken = time('  WebAssembly, those texts', wordsOf(taken, extractAsciiWordHashes), takenMb);
+console.log(
+  `WebAssembly word kernel: ${(kernelTaken / jsTaken).toFixed(2)}x the JavaScript loop on the ${taken.length} of ${texts.length} texts it takes (${((100 * takenMb) / MB).toFixed(0)}% of the bytes; target for WebAssembly: at least 1.5x), ${(kernel / js).toFixed(2)}x on all texts`,
+);
 const keys = (probe: boolean) => () => {
   let n = 0;
   for (const t of texts) {
-    extractWordHashes(t, wb, 0);
+    extractWordHashesFast(t, wb, 0);
     const hashes = wb.hashes;
     const count = wb.count;
     {
@@ -95,7 +113,7 @@ const inlineKeys = (probe: number) => () => {
   let n = 0;
   const bloom = index.bloom;
   for (const text of texts) {
-    extractWordHashes(text, wb, 0);
+    extractWordHashesFast(text, wb, 0);
     const hashes = wb.hashes;
     const count = wb.count;
     {

@@ -24,7 +24,8 @@ import path from 'node:path';
 import { DEFAULTS, resolvePortraitOptions } from '../options.js';
 import { BloomFilter } from '../cidx/bloom.js';
 import { readCorpusDocuments } from '../readers/corpus/documents.js';
-import { extractWordHashes, NORMALIZATION, WordBuffer } from '../text/normalize.js';
+import { extractWordHashesFast } from '../text/ascii-words.js';
+import { NORMALIZATION, WordBuffer } from '../text/normalize.js';
 import { rollingShingleKeys } from '../text/shingle.js';
 import type { CorpusColumns } from '../types.js';
 import { VERSION } from '../version.js';
@@ -80,7 +81,7 @@ export class PortraitBuilder {
   add(text: string): void {
     this.documents++;
     this.bytes += Buffer.byteLength(text, 'utf8');
-    extractWordHashes(text, this.words, this.seed);
+    extractWordHashesFast(text, this.words, this.seed);
     this.addWindows(this.ngram, 0);
     if (this.minWords > 0) this.addWindows(this.minWords, SHORT_GRAM_TAG);
   }

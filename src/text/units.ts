@@ -8,7 +8,8 @@
  * is the token id itself, so equal values are equal tokens (`exact` is true).
  */
 import type { ShingleConfig, TokenEncoding } from '../types.js';
-import { extractWordHashes, extractWords, WordBuffer } from './normalize.js';
+import { extractWordHashesFast } from './ascii-words.js';
+import { extractWords, WordBuffer } from './normalize.js';
 
 export interface UnitBuffer {
   count: number;
@@ -41,7 +42,7 @@ export class WordUnits implements UnitExtractor {
   }
 
   extract(text: string): UnitBuffer {
-    extractWordHashes(text, this.buffer, this.seed);
+    extractWordHashesFast(text, this.buffer, this.seed);
     return this.buffer;
   }
 
