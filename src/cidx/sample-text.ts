@@ -225,12 +225,52 @@ export interface SampleUnits {
 
 /** Samples kept re-derived: those one document matches, and more. */
 const CACHED = 256;
+/** Units and bytes a SampleArena hands out before it starts a new block of each. */
+const ARENA_UNITS = 1 << 16;
+const ARENA_BYTES = 1 << 18;
+
+/**
+ * Room for re-derived samples' arrays, handed out as views of a few large
+ * blocks: a sample's five typed arrays, each allocated (and zeroed) on its
+ * own, were most of the re-derivation's time. A full block is replaced, never
+ * reused, so every view handed out stays valid while anyone holds it.
+ */
+class SampleArena {
+  private units = new Int32Array(0);
+  private unitsAt = 0;
+  private bytes = new Uint8Array(0);
+  private bytesAt = 0;
+
+  /** `n` fresh 32-bit slots. */
+  int32(n: number): Int32Array {
+    if (this.unitsAt + n > this.units.length) {
+      this.units = new Int32Array(Math.max(ARENA_UNITS, n));
+      this.unitsAt = 0;
+    }
+    this.unitsAt += n;
+    return this.units.subarray(this.unitsAt - n, this.unitsAt);
+  }
+
+  /** Room for up to `n` bytes; `keep(used)` then takes the first `used` of them. */
+  room(n: number): Uint8Array {
+    if (this.bytesAt + n > this.bytes.length) {
+      this.bytes = new Uint8Array(Math.max(ARENA_BYTES, n));
+      this.bytesAt = 0;
+    }
+    return this.bytes.subarray(this.bytesAt, this.bytesAt + n);
+  }
+
+  keep(used: number): void {
+    this.bytesAt += used;
+  }
+}
 
 /** Re-derives samples' units with `units` (an extractor of the index's configuration), keeping the last few. */
 export class SampleWords {
   private readonly index: ContamIndex;
   private readonly units: UnitExtractor;
   private readonly cache = new Map<number, SampleUnits>();
+  private readonly arena = new SampleArena();
 
   constructor(index: ContamIndex, units: UnitExtractor) {
     this.index = index;
@@ -247,15 +287,17 @@ export class SampleWords {
     const first = segments.wordStart[g0]!;
     const count = segments.wordStart[g1]! - first;
     const verified = !this.units.exact;
+    const ints = this.arena.int32(verified ? 4 * count : 2 * count);
+    // Normalized bytes are at most 3 per UTF-16 unit of the text (NFKC may expand, so grown below when not).
+    const room = verified ? this.arena.room(text.length * 3 + 16) : new Uint8Array(0);
     got = {
       first,
       text,
-      starts: new Int32Array(count),
-      ends: new Int32Array(count),
-      // Normalized bytes are at most 3 per UTF-16 unit of the text (NFKC may expand, so grown below when not).
-      bytes: new Uint8Array(verified ? text.length * 3 + 16 : 0),
-      byteStarts: new Int32Array(verified ? count : 0),
-      byteEnds: new Int32Array(verified ? count : 0),
+      starts: ints.subarray(0, count),
+      ends: ints.subarray(count, 2 * count),
+      bytes: room,
+      byteStarts: verified ? ints.subarray(2 * count, 3 * count) : new Int32Array(0),
+      byteEnds: verified ? ints.subarray(3 * count, 4 * count) : new Int32Array(0),
     };
     let at = 0;
     for (let g = g0; g < g1; g++) {
@@ -286,6 +328,10 @@ export class SampleWords {
         }
         at += length;
       }
+    }
+    if (got.bytes === room) {
+      this.arena.keep(at);
+      got.bytes = room.subarray(0, at);
     }
     if (this.cache.size >= CACHED) this.cache.clear();
     this.cache.set(s, got);
