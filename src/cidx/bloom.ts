@@ -1,6 +1,8 @@
 /**
  * A blocked Bloom filter over 64-bit shingle keys (two 32-bit lanes): lane A
- * picks one 512-bit block (a cache line), and all k probe bits fall inside it,
+ * picks one 512-bit block (a cache line; lane A modulo the number of blocks,
+ * which is the low bits of A when that number is a power of two, as portrait
+ * files and indexes before format 6 have it), and all k probe bits fall inside it,
  * derived from lane B by a multiplicative sequence (Putze, Sanders and
  * Singler 2007). A probe costs one cache miss instead of k,
  * which matters once the filter outgrows the CPU caches; the price is a
@@ -48,18 +50,22 @@ const MAX_BITS = 2 ** 34;
 export class BloomFilter {
   readonly bits: Uint32Array;
   readonly hashes: number;
-  private readonly blockMask: number;
+  private readonly blocks: number;
 
   constructor(bits: Uint32Array, hashes: number) {
     const blocks = bits.length / BLOCK_WORDS;
-    if (blocks < 1 || (blocks & (blocks - 1)) !== 0) throw new Error('Bloom filter size must be a power-of-two number of 512-bit blocks');
+    if (!(blocks >= 1 && Number.isInteger(blocks))) throw new Error('Bloom filter size must be a whole number of 512-bit blocks');
     this.bits = bits;
     this.hashes = hashes;
-    this.blockMask = blocks - 1;
+    this.blocks = blocks;
   }
 
-  /** A filter sized for `keys` keys at false-positive rate `fpr` or better. */
-  static forCapacity(keys: number, fpr: number): BloomFilter {
+  /**
+   * A filter sized for `keys` keys at false-positive rate `fpr` or better: the fewest blocks
+   * that reach it, or, with `powerOfTwo` (portrait files, whose readers take no other size),
+   * the fewest in a power of two, which may be up to twice that.
+   */
+  static forCapacity(keys: number, fpr: number, powerOfTwo = false): BloomFilter {
     if (!(fpr >= MIN_FPR && fpr < 1)) {
       throw new ContamError('BAD_ARGUMENT', `expected fpr to be a number from ${MIN_FPR} to below 1, got ${fpr}`, {
         hint: 'Bloom hits are verified, so a lower rate only costs memory; the default is 0.001',
@@ -73,15 +79,17 @@ export class BloomFilter {
         hint: 'raise fpr, or index fewer benchmarks at once',
       });
     }
+    const hashesFor = (m: number) => Math.max(1, Math.min(16, Math.round((m / n) * Math.LN2)));
     let m = BLOCK_BITS;
-    while (m * 2 <= ideal) m *= 2;
-    let k = 1;
-    for (;;) {
-      k = Math.max(1, Math.min(16, Math.round((m / n) * Math.LN2)));
-      if (blockedFpr(n, m, k) <= fpr || m >= MAX_BITS) break;
-      m *= 2;
+    if (powerOfTwo) {
+      while (m * 2 <= ideal) m *= 2;
+      while (blockedFpr(n, m, hashesFor(m)) > fpr && m < MAX_BITS) m *= 2;
+    } else {
+      // From the standard filter's size, up by 1/64 at a time: blocking needs a little more.
+      m = Math.max(BLOCK_BITS, Math.ceil(ideal / BLOCK_BITS) * BLOCK_BITS);
+      while (blockedFpr(n, m, hashesFor(m)) > fpr && m < MAX_BITS) m = Math.min(MAX_BITS, Math.ceil((m * 65) / 64 / BLOCK_BITS) * BLOCK_BITS);
     }
-    return new BloomFilter(new Uint32Array(new SharedArrayBuffer(m / 8)), k);
+    return new BloomFilter(new Uint32Array(new SharedArrayBuffer(m / 8)), hashesFor(m));
   }
 
   get size(): number {
@@ -94,7 +102,7 @@ export class BloomFilter {
   }
 
   add(a: number, b: number): void {
-    const base = (a & this.blockMask) * BLOCK_WORDS;
+    const base = ((a >>> 0) % this.blocks) * BLOCK_WORDS;
     let x = b | 1;
     for (let i = 0; i < this.hashes; i++) {
       // Multiplicative sequence: each probe's 9 bits come from all 32 bits of lane B.
@@ -106,7 +114,7 @@ export class BloomFilter {
 
   has(a: number, b: number): boolean {
     const bits = this.bits;
-    const base = (a & this.blockMask) * BLOCK_WORDS;
+    const base = ((a >>> 0) % this.blocks) * BLOCK_WORDS;
     let x = b | 1;
     for (let i = 0; i < this.hashes; i++) {
       x = Math.imul(x, 0x9e3779b1) + 0x7f4a7c15;

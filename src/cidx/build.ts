@@ -31,7 +31,7 @@ import { AnchorTable, distinctKeys } from './anchor-table.js';
 import { encodeTexts } from './sample-text.js';
 import { templateWords } from './template.js';
 
-export const INDEX_FORMAT_VERSION = 5;
+export const INDEX_FORMAT_VERSION = 6;
 
 export interface IndexOptions {
   /** @default 'word' */

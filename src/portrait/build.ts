@@ -120,7 +120,8 @@ export class PortraitBuilder {
 
   /** The portrait of everything added; the builder is emptied for the next shard. */
   finish(buildId: string, shard: number): Portrait {
-    const bloom = BloomFilter.forCapacity(this.count, this.fpr);
+    // A power of two, as portrait files have always had: they are shared, and contam before index format 6 reads no other size.
+    const bloom = BloomFilter.forCapacity(this.count, this.fpr, true);
     const ka = this.keysA;
     const kb = this.keysB;
     for (let i = 0; i < this.count; i++) bloom.add(ka[i]!, kb[i]!);

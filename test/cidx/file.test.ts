@@ -48,10 +48,10 @@ test('a damaged, truncated, foreign or future index file is refused with BAD_IND
 
 test('an index of the previous format version is refused in one line that says to rebuild it', async (t) => {
   const old = Uint8Array.from(encodeIndex(await buildIndex([gsm8kSamples(5)])));
-  new DataView(old.buffer).setUint32(4, 4, true);
+  new DataView(old.buffer).setUint32(4, 5, true);
   const error = t.throws(() => decodeIndex(old, 'x.cidx')) as ContamError;
   t.is(error.code, 'BAD_INDEX');
-  t.is(error.toLine(), 'x.cidx: index format version 4 is not supported: an older contam wrote it, this one reads version 5 (rebuild the index from its benchmarks with this contam)');
+  t.is(error.toLine(), 'x.cidx: index format version 5 is not supported: an older contam wrote it, this one reads version 6 (rebuild the index from its benchmarks with this contam)');
 });
 
 test('one flipped bit anywhere in the file, the header and its padding included, is refused with BAD_INDEX', async (t) => {
