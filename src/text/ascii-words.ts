@@ -10,13 +10,16 @@
  * HTML, entities and Unicode stay with the JavaScript normalizer.
  *
  * One instance a thread (each worker loads this module); its memory holds one
- * text at a time and grows to the longest seen, up to MAX_CHARS.
+ * text at a time and grows to the longest seen, up to MAX_KERNEL_CHARS.
  */
 import { ASCII_WORDS_WASM } from './ascii-words-wasm.js';
 import { extractWordHashes, type WordBuffer } from './normalize.js';
 
-/** Longer texts stay with JavaScript: the kernel's memory is about 8 bytes a character. */
-const MAX_CHARS = 1 << 24;
+/**
+ * Longer texts stay with JavaScript: the kernel's memory, about 8 bytes a character of the
+ * longest text it took, is never given back, so each scanning thread keeps at most 32 MiB.
+ */
+export const MAX_KERNEL_CHARS = 1 << 22;
 const PAGE = 65536;
 
 // The WebAssembly API as far as it is used here (the project's lib has no DOM types, where Node's live).
@@ -43,7 +46,7 @@ let bytes = new Uint8Array(kernel.memory.buffer);
  */
 export function extractAsciiWordHashes(text: string, out: WordBuffer, seed: number): boolean {
   const len = text.length;
-  if (len > MAX_CHARS) return false;
+  if (len > MAX_KERNEL_CHARS) return false;
   // Text, then word scratch, then hashes, starts and ends, room for len / 2 + 1 words each.
   const words = (len >> 1) + 1;
   const word = base + len;

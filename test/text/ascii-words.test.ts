@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import test from 'ava';
-import { extractAsciiWordHashes, extractWordHashesFast } from '../../src/text/ascii-words.js';
+import { extractAsciiWordHashes, extractWordHashesFast, MAX_KERNEL_CHARS } from '../../src/text/ascii-words.js';
 import { extractWords, WordBuffer } from '../../src/text/normalize.js';
 
 function same(t: import('ava').ExecutionContext, got: WordBuffer, want: WordBuffer, label: string): boolean {
@@ -96,6 +96,13 @@ test("the kernel leaves a text with '<', '&' or any character beyond ASCII to Ja
   }
   t.true(extractAsciiWordHashes('', out, 0));
   t.is(out.count, 0);
+  // Past the kernel's limit a plain ASCII text goes to JavaScript too, with the same words.
+  const long = 'ok '.repeat(MAX_KERNEL_CHARS / 3 + 1);
+  t.false(extractAsciiWordHashes(long, out, 0));
+  t.true(extractAsciiWordHashes(long.slice(0, MAX_KERNEL_CHARS), out, 0));
+  extractWordHashesFast(long, out, 0);
+  extractWords(long, reference, 0, false);
+  same(t, out, reference, 'a text past the limit');
 });
 
 test('a text longer than any before grows the kernel memory, and a longer output grows the word buffer', (t) => {
