@@ -46,3 +46,23 @@ export function proseDocuments(): { id: string; text: string }[] {
 
 /** A seeded PRNG (mulberry32, the one the bootstrap uses) so tests are reproducible. */
 export { mulberry32 as random } from '../../src/score/bootstrap.js';
+
+/**
+ * `count` texts of 1 to `maxPieces` pieces each, drawn from `pieces` by a
+ * seeded linear congruential generator: the same texts on every run.
+ */
+export function randomTexts(pieces: readonly string[], count: number, maxPieces: number, seed: number): string[] {
+  let state = seed;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state >>> 8;
+  };
+  const texts: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const length = 1 + (next() % maxPieces);
+    let text = '';
+    for (let k = 0; k < length; k++) text += pieces[next() % pieces.length];
+    texts.push(text);
+  }
+  return texts;
+}

@@ -9,26 +9,8 @@ import path from 'node:path';
 import test from 'ava';
 import { extractAsciiWordHashes, extractWordHashesFast, MAX_KERNEL_CHARS } from '../../src/text/ascii-words.js';
 import { extractWords, WordBuffer } from '../../src/text/normalize.js';
-
-function same(t: import('ava').ExecutionContext, got: WordBuffer, want: WordBuffer, label: string): boolean {
-  if (got.count !== want.count) {
-    t.fail(`${label}: ${got.count} words, expected ${want.count}`);
-    return false;
-  }
-  for (let k = 0; k < want.count; k++) {
-    if (got.hashes[k] !== want.hashes[k] || got.starts[k] !== want.starts[k] || got.ends[k] !== want.ends[k]) {
-      t.fail(`${label}: word ${k} differs`);
-      return false;
-    }
-  }
-  return true;
-}
-
-let state = 2024;
-const next = () => {
-  state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-  return state >>> 8;
-};
+import { randomTexts } from '../helpers/samples.js';
+import { sameWords } from '../helpers/words.js';
 
 test('the kernel gives the JavaScript words, hashes and offsets on random ASCII texts, long words and dropped letters included', (t) => {
   // Every ASCII class the kernel takes: letters of both cases, digits, punctuation inside and
@@ -67,14 +49,11 @@ test('the kernel gives the JavaScript words, hashes and offsets on random ASCII 
   const kernel = new WordBuffer();
   const reference = new WordBuffer();
   let words = 0;
-  for (let n = 0; n < 300; n++) {
-    const length = 1 + (next() % 80);
-    let text = '';
-    for (let k = 0; k < length; k++) text += pieces[next() % pieces.length];
+  for (const text of randomTexts(pieces, 300, 80, 2024)) {
     for (const seed of [0, 99, 0xffffffff]) {
       t.true(extractAsciiWordHashes(text, kernel, seed), JSON.stringify(text));
       extractWords(text, reference, seed, false);
-      if (!same(t, kernel, reference, `${JSON.stringify(text)} (seed ${seed})`)) return;
+      if (!sameWords(t, kernel, reference, `${JSON.stringify(text)} (seed ${seed})`)) return;
       words += reference.count;
     }
   }
@@ -92,7 +71,7 @@ test("the kernel leaves a text with '<', '&' or any character beyond ASCII to Ja
     t.false(extractAsciiWordHashes(text, out, 0), text);
     extractWordHashesFast(text, out, 0);
     extractWords(text, reference, 0, false);
-    same(t, out, reference, text);
+    sameWords(t, out, reference, text);
   }
   t.true(extractAsciiWordHashes('', out, 0));
   t.is(out.count, 0);
@@ -102,7 +81,7 @@ test("the kernel leaves a text with '<', '&' or any character beyond ASCII to Ja
   t.true(extractAsciiWordHashes(long.slice(0, MAX_KERNEL_CHARS), out, 0));
   extractWordHashesFast(long, out, 0);
   extractWords(long, reference, 0, false);
-  same(t, out, reference, 'a text past the limit');
+  sameWords(t, out, reference, 'a text past the limit');
 });
 
 test('a text longer than any before grows the kernel memory, and a longer output grows the word buffer', (t) => {
@@ -113,7 +92,7 @@ test('a text longer than any before grows the kernel memory, and a longer output
   const reference = new WordBuffer();
   t.true(extractAsciiWordHashes(text, out, 5));
   extractWords(text, reference, 5, false);
-  same(t, out, reference, 'long text');
+  sameWords(t, out, reference, 'long text');
   t.is(out.count, 400_000);
 });
 
