@@ -13,7 +13,7 @@ export interface OutputOptions {
 }
 
 /** Write a command's result to `-o FILE` (atomically) or stdout. */
-export async function writeResult(text: string, output?: string): Promise<void> {
+export async function writeResult(text: string | Uint8Array, output?: string): Promise<void> {
   if (output && output !== '-') {
     await writeFileAtomic(output, text);
   } else {

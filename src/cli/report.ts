@@ -1,7 +1,7 @@
 /** `contam report`: print a saved report's summary again, or render it (with scores) as one HTML file. */
 import { Command } from 'commander';
 import { checkOutput } from '../io/output.js';
-import { serializeReport } from '../report/build.js';
+import { serializeReportBytes } from '../report/build.js';
 import { renderHtmlReport } from '../report/html.js';
 import { checkScoresMatch, readReport, readScores } from '../report/read.js';
 import { renderSummary } from '../report/terminal.js';
@@ -35,7 +35,7 @@ Examples:
         log.info(`wrote ${opts.html}`);
         return;
       }
-      if (opts.json) await writeResult(serializeReport(report));
+      if (opts.json) await writeResult(serializeReportBytes(report));
       else await writeResult(renderSummary(report, { color: colorEnabled(process.stdout), top: opts.top, width: process.stdout.columns ?? 100 }));
     });
 }

@@ -4,7 +4,7 @@
  * summary, and the exit code of --fail-on-contamination.
  */
 import type { CorpusScanOptions } from '../pipeline.js';
-import { serializeReport } from '../report/build.js';
+import { serializeReportBytes } from '../report/build.js';
 import { renderSummary } from '../report/terminal.js';
 import type { Report } from '../types.js';
 import { colorEnabled, createLogger, writeResult } from './common.js';
@@ -56,7 +56,7 @@ export async function finishReport(report: Report, opts: { output?: string; json
 
 /** -o FILE gets the JSON (and stdout the summary); --json puts the JSON on stdout; else the summary. */
 async function emitReport(report: Report, opts: { output?: string; json?: boolean; quiet?: boolean }): Promise<void> {
-  const json = serializeReport(report);
+  const json = serializeReportBytes(report);
   if (opts.output) await writeResult(json, opts.output);
   if (opts.json) await writeResult(json);
   else if (!opts.output || !opts.quiet) await writeResult(renderSummary(report, { color: colorEnabled(process.stdout), width: process.stdout.columns ?? 100 }));

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { buildIndex } from '../../src/cidx/build.js';
+import { serializeReport, serializeReportBytes } from '../../src/report/build.js';
 import { scanDocuments } from '../../src/scan/corpus-scanner.js';
 import type { BenchmarkSource, EvalSample } from '../../src/types.js';
 
@@ -120,4 +121,18 @@ test('a sample copied onto more than max-doc-freq pages is still convicted: the 
   t.false((await scanDocuments(index, little, GPT3)).samples[0]!.contaminated);
   // Graded, the number of pages never matters: the whole sample is verbatim, 15 of 20 words (75%) partial.
   t.deepEqual([(await scanDocuments(index, copies)).samples[0]!.grade, (await scanDocuments(index, little)).samples[0]!.grade], ['verbatim', 'partial']);
+});
+
+test("serializeReportBytes is serializeReport's text in UTF-8, for samples beyond Latin-1 and ASCII, and for no samples", async (t) => {
+  // Sample texts of ASCII, Latin-1, CJK and an astral character, one of them copied into a document.
+  const texts = [words(14, 'a').join(' '), `café ${words(13, 'b').join(' ')}`, `東京 ${words(13, 'c').join(' ')}`, `𝒳 ${words(13, 'd').join(' ')}`];
+  const index = await buildIndex([bench(texts)], { minhash: false });
+  const report = await scanDocuments(index, [doc(0, `before ${texts[2]} after`), doc(1, 'nothing here')]);
+  t.is(report.samples[2]!.documents, 1);
+  const text = serializeReport(report);
+  t.deepEqual(Buffer.from(serializeReportBytes(report)), Buffer.from(text, 'utf8'));
+  t.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(report)));
+  const empty = { ...report, samples: [] };
+  t.is(Buffer.from(serializeReportBytes(empty)).toString('utf8'), serializeReport(empty));
+  t.true(serializeReport(empty).endsWith('"samples": []\n}\n'));
 });
