@@ -8,7 +8,6 @@
  * capacity would cost two to four entries a key.
  */
 export class KeySet {
-  readonly capacity: number;
   /** Distinct keys added. */
   size = 0;
   private readonly mask: number;
@@ -20,7 +19,6 @@ export class KeySet {
   constructor(most: number) {
     let capacity = 16;
     while (capacity * 3 < most * 4) capacity *= 2;
-    this.capacity = capacity;
     this.mask = capacity - 1;
     this.keyA = new Uint32Array(capacity);
     this.keyB = new Uint32Array(capacity);

@@ -1,5 +1,5 @@
 import type { ExecutionContext } from 'ava';
-import type { WordBuffer } from '../../src/text/normalize.js';
+import { extractWords, WordBuffer } from '../../src/text/normalize.js';
 
 /** Fails `t` (once, naming `label` and the first differing word) unless two buffers hold the same words, hashes and offsets. */
 export function sameWords(t: ExecutionContext, got: WordBuffer, want: WordBuffer, label: string): boolean {
@@ -14,4 +14,23 @@ export function sameWords(t: ExecutionContext, got: WordBuffer, want: WordBuffer
     }
   }
   return true;
+}
+
+/**
+ * Compares `extract` with extractWords, the reference, on every text under every seed; `extract`
+ * fills the buffer it is given. Returns the words compared (0 after the first difference, which fails `t`).
+ */
+export function pinnedToExtractWords(t: ExecutionContext, texts: string[], seeds: number[], extract: (text: string, out: WordBuffer, seed: number) => void): number {
+  const got = new WordBuffer();
+  const reference = new WordBuffer();
+  let words = 0;
+  for (const text of texts) {
+    for (const seed of seeds) {
+      extract(text, got, seed);
+      extractWords(text, reference, seed, false);
+      if (!sameWords(t, got, reference, `${JSON.stringify(text)} (seed ${seed})`)) return 0;
+      words += reference.count;
+    }
+  }
+  return words;
 }
